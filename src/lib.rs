@@ -1,0 +1,259 @@
+//! candor turns one structured case file into every document that explains
+//! a decision: a memo to employees, a public statement, and more, all citing
+//! the same principles, findings and actions in the same words.
+//!
+//! The library holds every rule and never prints. Data flows one way:
+//!
+//! ```text
+//! load → validate → project (per audience) → render → lint → write
+//! ```
+//!
+//! [`check`], [`build`] and [`render_one`] run that pipeline; [`write`]
+//! puts a build's documents on disk.
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod diagnostic;
+pub mod lint;
+pub mod load;
+pub mod model;
+pub mod project;
+pub mod render;
+pub mod validate;
+pub mod write;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use diagnostic::{Code, Diagnostic, Severity};
+pub use load::{Limits, Repository};
+pub use write::{WriteSummary, write};
+
+use model::Audience;
+
+/// A failure that is not about the content: a file that cannot be read, a
+/// case or document kind that does not exist. The CLI exits 2 on these.
+#[derive(Debug)]
+pub enum Error {
+    /// Reading or writing a file failed.
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The request itself cannot be carried out.
+    Usage(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Usage(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::Usage(_) => None,
+        }
+    }
+}
+
+/// One rendered document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The case it renders.
+    pub case_id: String,
+    /// The case file.
+    pub case_file: PathBuf,
+    /// The document kind.
+    pub kind: String,
+    /// Who it is for.
+    pub audience: Audience,
+    /// Where it goes under the output folder: `<case>/<kind>.md`.
+    pub path: PathBuf,
+    /// The markdown.
+    pub text: String,
+}
+
+/// How to run the pipeline.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Limits on what candor reads.
+    pub limits: Limits,
+}
+
+/// The outcome of running the pipeline: documents and everything found.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// The repository's root folder.
+    pub root: PathBuf,
+    /// The rendered documents, ordered by case and kind. Empty when any
+    /// error was found, so nothing half-right is ever written.
+    pub documents: Vec<Document>,
+    /// Every diagnostic, in report order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Outcome {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Validates the repository `paths` point into and renders every document
+/// in memory, reporting everything found. Writes nothing.
+pub fn check(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
+    build(paths, options)
+}
+
+/// Renders every case × document kind of the repository `paths` point into.
+/// When anything is wrong the outcome holds the diagnostics and no
+/// documents.
+pub fn build(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
+    let repository = load::open(paths, options.limits)?;
+    Ok(run(&repository, None))
+}
+
+/// Renders one document of one case. `case` is a case id, or the path of a
+/// case file; `kind` is a document kind's id.
+pub fn render_one(root: &Path, case: &str, kind: &str, options: Options) -> Result<Outcome, Error> {
+    let as_path = Path::new(case);
+    let looks_like_path = case.ends_with(".yaml") || case.ends_with(".yml") || case.contains('/');
+    let repository = if looks_like_path {
+        if !as_path.is_file() {
+            return Err(Error::Usage(format!("no case file at `{case}`")));
+        }
+        load::open(&[as_path.to_path_buf()], options.limits)?
+    } else {
+        load::open(&[root.to_path_buf()], options.limits)?
+    };
+    let case_id = if looks_like_path {
+        repository
+            .cases
+            .first()
+            .map(|c| c.value.id.to_string())
+            .unwrap_or_default()
+    } else {
+        let known: Vec<&str> = repository
+            .cases
+            .iter()
+            .map(|c| c.value.id.as_str())
+            .collect();
+        if !known.contains(&case) {
+            let hint = match diagnostic::did_you_mean(case, known.iter().copied()) {
+                Some(near) => format!("; did you mean `{near}`?"),
+                None if known.is_empty() => " (this repository has no cases)".to_owned(),
+                None => format!("; the cases are: {}", known.join(", ")),
+            };
+            // The case may exist but fail to load; then its diagnostics say why.
+            if repository.diagnostics.iter().any(Diagnostic::is_error) {
+                let mut outcome = run(&repository, Some(("", kind)));
+                outcome.documents.clear();
+                return Ok(outcome);
+            }
+            return Err(Error::Usage(format!("no case has the id `{case}`{hint}")));
+        }
+        case.to_owned()
+    };
+    Ok(run(&repository, Some((&case_id, kind))))
+}
+
+/// validate → project → render → lint, for every case and kind, or only the
+/// one named in `only`.
+fn run(repository: &Repository, only: Option<(&str, &str)>) -> Outcome {
+    let checked = validate::validate(repository);
+    let mut diagnostics = checked.diagnostics.clone();
+    let (renderer, template_diagnostics) = render::Renderer::new(&repository.templates);
+    diagnostics.extend(template_diagnostics);
+
+    for kind in &checked.documents {
+        if !renderer.has_template(&kind.template) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownTemplate,
+                    format!(
+                        "document kind `{}` uses the template `{}`, which does not exist",
+                        kind.id.value, kind.template
+                    ),
+                )
+                .in_file(&repository.settings.file)
+                .at(kind.id.pos)
+                .with_id(kind.id.as_str())
+                .with_help(format!("add templates/{}", kind.template)),
+            );
+        }
+    }
+    if let Some((_, kind)) = only
+        && !checked.documents.iter().any(|k| k.id.as_str() == kind)
+    {
+        let known: Vec<&str> = checked.documents.iter().map(|k| k.id.as_str()).collect();
+        let help = match diagnostic::did_you_mean(kind, known.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("the document kinds are: {}", known.join(", ")),
+        };
+        diagnostics.push(
+            Diagnostic::new(Code::UnknownTemplate, format!("no document kind `{kind}`"))
+                .in_file(&repository.settings.file)
+                .with_help(help),
+        );
+    }
+
+    let mut documents = Vec::new();
+    for case in &checked.cases {
+        let case_id = case.case.id.as_str();
+        if only.is_some_and(|(wanted, _)| wanted != case_id) {
+            continue;
+        }
+        let case_has_errors = diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.file.as_deref() == Some(case.file));
+        if case_has_errors {
+            continue;
+        }
+        for kind in &checked.documents {
+            if only.is_some_and(|(_, wanted)| wanted != kind.id.as_str())
+                || !renderer.has_template(&kind.template)
+            {
+                continue;
+            }
+            let view = project::project(&checked, case, kind);
+            match renderer.render(kind, &view) {
+                Ok(text) => {
+                    let document = Document {
+                        case_id: case_id.to_owned(),
+                        case_file: case.file.to_path_buf(),
+                        kind: kind.id.to_string(),
+                        audience: kind.audience,
+                        path: PathBuf::from(case_id).join(format!("{}.md", kind.id.value)),
+                        text,
+                    };
+                    diagnostics.extend(lint::lint(&document));
+                    documents.push(document);
+                }
+                Err(diagnostic) => diagnostics.push((*diagnostic).with_id(case_id).with_help(
+                    format!("while rendering `{}` for case `{case_id}`", kind.id.value),
+                )),
+            }
+        }
+    }
+
+    repository.attach_source_lines(&mut diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    diagnostics.dedup();
+    let mut outcome = Outcome {
+        root: repository.root.clone(),
+        documents,
+        diagnostics,
+    };
+    if outcome.has_errors() {
+        outcome.documents.clear();
+    }
+    outcome
+}

@@ -1,0 +1,438 @@
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor, value::MapAccessDeserializer};
+
+use super::{Date, Id, Principle, Spanned, Visibility};
+
+/// One decision to explain: a case file under `cases/`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// The case's id; names its output folder.
+    pub id: Spanned<Id>,
+    /// The headline of every document.
+    pub title: String,
+    /// The publication date.
+    pub date: Date,
+    /// Where the case is in its lifecycle.
+    #[serde(default)]
+    pub status: Status,
+    /// The organisation speaking, from `organisations` in `candor.yaml`;
+    /// the default organisation when absent.
+    #[serde(default)]
+    pub organisation: Option<Spanned<Id>>,
+    /// The person, from `candor.yaml`, who speaks for the organisation.
+    #[serde(default)]
+    pub spokesperson: Option<Spanned<Id>>,
+    /// The decision in a few sentences: what the documents open with.
+    pub summary: String,
+    /// The principles at stake: ids from the library, or inline definitions.
+    #[serde(default)]
+    pub principles: Vec<Spanned<PrincipleEntry>>,
+    /// What prompted or informed the review.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// How the review was carried out.
+    #[serde(default)]
+    pub review: Option<Review>,
+    /// What the review found.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    /// What the organisation did.
+    #[serde(default)]
+    pub actions: Vec<Action>,
+    /// Who is thanked, and for what.
+    #[serde(default)]
+    pub acknowledgements: Vec<Acknowledgement>,
+    /// What happens next.
+    #[serde(default)]
+    pub next_steps: Vec<NextStep>,
+    /// Dated events, in any order.
+    #[serde(default)]
+    pub timeline: Vec<TimelineEvent>,
+    /// Approved, attributed quotes: documents quote only from here.
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    /// What employees may say when asked. Always internal.
+    #[serde(default)]
+    pub talking_points: Vec<TalkingPoint>,
+    /// Whom employees should send questions to. Always internal.
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    /// Questions employees are likely to ask, with answers. Always internal.
+    #[serde(default)]
+    pub faq: Vec<FaqEntry>,
+}
+
+/// Where a case is in its lifecycle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Being written.
+    #[default]
+    Draft,
+    /// With reviewers.
+    Review,
+    /// Signed off.
+    Approved,
+    /// Sent or posted.
+    Published,
+    /// Taken back.
+    Withdrawn,
+}
+
+impl Status {
+    /// The status as written in a case file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Review => "review",
+            Status::Approved => "approved",
+            Status::Published => "published",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// A principle a case rests on: either the id of one in the principles
+/// library, or a definition written in the case itself.
+#[derive(Debug, Clone)]
+pub enum PrincipleEntry {
+    /// `- no-mass-surveillance`
+    Library(Id),
+    /// `- id: …\n  statement: …`
+    Inline(Principle),
+}
+
+impl<'de> Deserialize<'de> for PrincipleEntry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntryVisitor;
+
+        impl<'de> Visitor<'de> for EntryVisitor {
+            type Value = PrincipleEntry;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the id of a principle, or a principle with an id and a statement")
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<PrincipleEntry, E> {
+                Id::parse(text)
+                    .map(PrincipleEntry::Library)
+                    .map_err(E::custom)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PrincipleEntry, A::Error> {
+                Principle::deserialize(MapAccessDeserializer::new(map)).map(PrincipleEntry::Inline)
+            }
+        }
+
+        deserializer.deserialize_any(EntryVisitor)
+    }
+}
+
+/// What prompted or informed the review.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Cited by findings and acknowledgements.
+    pub id: Spanned<Id>,
+    /// What kind of source it is.
+    pub kind: SourceKind,
+    /// Who published or filed it.
+    pub publisher: String,
+    /// Its title, as published.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// When it was published or received.
+    pub date: Date,
+    /// Where to read it.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The allegation or request, in neutral words.
+    pub claim: String,
+    /// Who may see it.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// What kind of source prompted a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// Reporting by the press.
+    PressReport,
+    /// A complaint from a person or group.
+    Complaint,
+    /// An audit, internal or external.
+    Audit,
+    /// A question or demand from a regulator.
+    RegulatorInquiry,
+    /// A report from the organisation's own staff or systems.
+    InternalReport,
+    /// Research published by others.
+    Research,
+    /// Anything else.
+    Other,
+}
+
+impl SourceKind {
+    /// The kind in words.
+    pub fn as_words(self) -> &'static str {
+        match self {
+            SourceKind::PressReport => "press report",
+            SourceKind::Complaint => "complaint",
+            SourceKind::Audit => "audit",
+            SourceKind::RegulatorInquiry => "regulator inquiry",
+            SourceKind::InternalReport => "internal report",
+            SourceKind::Research => "research",
+            SourceKind::Other => "source",
+        }
+    }
+}
+
+/// How the review was carried out.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// When it began.
+    pub opened: Date,
+    /// Who carried it out.
+    #[serde(default)]
+    pub conducted_by: Option<String>,
+    /// Whether it continues.
+    #[serde(default)]
+    pub state: ReviewState,
+    /// What was looked at.
+    #[serde(default)]
+    pub examined: Vec<ScopeItem>,
+    /// What was deliberately not looked at, each with the principle that
+    /// excludes it.
+    #[serde(default)]
+    pub not_examined: Vec<Exclusion>,
+    /// Who may see that a review took place and how.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// Whether a review continues.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewState {
+    /// Still under way.
+    #[default]
+    Ongoing,
+    /// Finished.
+    Concluded,
+}
+
+/// Something the review looked at.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeItem {
+    /// What it was, in words: "our own business records".
+    pub what: String,
+    /// Who may see it.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// Something the review deliberately did not look at.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    /// What it was, in words: "customer content".
+    pub what: String,
+    /// The principle that kept the review away from it.
+    #[serde(default)]
+    pub principle: Option<Spanned<Id>>,
+    /// Who may see it.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// What the review found.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    /// Cited by actions.
+    pub id: Spanned<Id>,
+    /// The finding, as every document states it.
+    pub statement: String,
+    /// The sources whose claims the finding bears on.
+    #[serde(default)]
+    pub sources: Vec<Spanned<Id>>,
+    /// How the finding bears on those sources.
+    #[serde(default)]
+    pub bearing: Bearing,
+    /// What the finding rests on.
+    #[serde(default)]
+    pub evidence: Option<String>,
+    /// Who may see it.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// How a finding bears on the claims of the sources it cites.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bearing {
+    /// The finding supports the claim.
+    Supports,
+    /// The finding contradicts the claim.
+    Contradicts,
+    /// The evidence points neither way.
+    Inconclusive,
+    /// Not yet determined.
+    #[default]
+    Undetermined,
+}
+
+impl Bearing {
+    /// The bearing as written in a case file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bearing::Supports => "supports",
+            Bearing::Contradicts => "contradicts",
+            Bearing::Inconclusive => "inconclusive",
+            Bearing::Undetermined => "undetermined",
+        }
+    }
+}
+
+/// What the organisation did, does or will do.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    /// The action's id.
+    pub id: Spanned<Id>,
+    /// The action, as every document states it.
+    pub statement: String,
+    /// The principles that justify it.
+    #[serde(default)]
+    pub principles: Vec<Spanned<Id>>,
+    /// The findings that justify it.
+    #[serde(default)]
+    pub findings: Vec<Spanned<Id>>,
+    /// When it takes or took effect.
+    #[serde(default)]
+    pub effective: Option<Date>,
+    /// Whether it is done.
+    #[serde(default)]
+    pub state: ActionState,
+    /// Who may see it.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// Whether an action is done.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionState {
+    /// Carried out.
+    #[default]
+    Done,
+    /// Under way.
+    InProgress,
+    /// Decided, not yet begun.
+    Planned,
+}
+
+impl ActionState {
+    /// The state as written in a case file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionState::Done => "done",
+            ActionState::InProgress => "in-progress",
+            ActionState::Planned => "planned",
+        }
+    }
+}
+
+/// Thanks, and for what.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Acknowledgement {
+    /// The thanks, in words.
+    pub text: String,
+    /// The source being thanked, if it is one.
+    #[serde(default)]
+    pub source: Option<Spanned<Id>>,
+    /// Who may see it.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// Something that will happen next.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NextStep {
+    /// What will happen.
+    pub text: String,
+    /// When, if known.
+    #[serde(default)]
+    pub date: Option<Date>,
+    /// Who may see it.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// A dated event.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEvent {
+    /// When it happened.
+    pub date: Date,
+    /// What happened.
+    pub event: String,
+    /// Who may see it.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// An approved quote.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quote {
+    /// The quote's id.
+    pub id: Spanned<Id>,
+    /// The words, exactly as approved.
+    pub text: String,
+    /// The person, from `candor.yaml`, who said it; the organisation when
+    /// absent.
+    #[serde(default)]
+    pub by: Option<Spanned<Id>>,
+    /// Who may see it.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// Something employees may say when asked. Always internal.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TalkingPoint {
+    /// The point, in words.
+    pub text: String,
+}
+
+/// Whom employees should send questions to. Always internal.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// What to ask them about.
+    pub topic: String,
+    /// Who, or which team.
+    pub name: String,
+    /// How to reach them.
+    pub reach: String,
+}
+
+/// A question employees are likely to ask. Always internal.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaqEntry {
+    /// The question.
+    pub question: String,
+    /// The answer.
+    pub answer: String,
+}

@@ -1,0 +1,270 @@
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+
+/// How much of a date is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Precision {
+    /// Only the year: `2022`.
+    Year,
+    /// The year and month: `2022-04`.
+    Month,
+    /// The exact day: `2022-04-06`.
+    Day,
+}
+
+/// A calendar date known to the day, the month or the year, possibly only
+/// approximately. Written `2025-08-06`, `2025-08` or `2025`; a leading `~`
+/// or `about ` marks it approximate (`~2022-03-22`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Date {
+    year: u16,
+    month: Option<u8>,
+    day: Option<u8>,
+    approximate: bool,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn is_leap(year: u16) -> bool {
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl Date {
+    /// An exact date, if it exists.
+    pub fn ymd(year: u16, month: u8, day: u8) -> Option<Date> {
+        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(
+            Date {
+                year,
+                month: Some(month),
+                day: Some(day),
+                approximate: false,
+            },
+        )
+    }
+
+    /// Parses the written forms described on [`Date`].
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let trimmed = text.trim();
+        let (approximate, rest) = match trimmed
+            .strip_prefix('~')
+            .or_else(|| trimmed.strip_prefix("about "))
+        {
+            Some(rest) => (true, rest.trim_start()),
+            None => (false, trimmed),
+        };
+        let invalid = || {
+            format!(
+                "`{}` is not a date: write YYYY-MM-DD, YYYY-MM or YYYY, \
+                 with `~` in front if it is approximate",
+                text.escape_debug()
+            )
+        };
+        let parts: Vec<&str> = rest.split('-').collect();
+        let number = |part: &str, width: usize| -> Option<u16> {
+            (part.len() == width && part.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| part.parse().ok())
+                .flatten()
+        };
+        let year = parts
+            .first()
+            .and_then(|p| number(p, 4))
+            .ok_or_else(invalid)?;
+        let month = match parts.get(1) {
+            Some(part) => {
+                let month = number(part, 2).ok_or_else(invalid)?;
+                if !(1..=12).contains(&month) {
+                    return Err(format!("`{rest}` is not a date: there is no month {month}"));
+                }
+                Some(month as u8)
+            }
+            None => None,
+        };
+        let day = match (parts.get(2), month) {
+            (Some(part), Some(month)) => {
+                let day = number(part, 2).ok_or_else(invalid)?;
+                let last = days_in_month(year, month);
+                if day == 0 || day > u16::from(last) {
+                    return Err(format!(
+                        "`{rest}` is not a date: {} {year} has {last} days",
+                        MONTHS[usize::from(month) - 1]
+                    ));
+                }
+                Some(day as u8)
+            }
+            _ => None,
+        };
+        if parts.len() > 3 {
+            return Err(invalid());
+        }
+        Ok(Date {
+            year,
+            month,
+            day,
+            approximate,
+        })
+    }
+
+    /// How much of the date is known.
+    pub fn precision(&self) -> Precision {
+        match (self.month, self.day) {
+            (Some(_), Some(_)) => Precision::Day,
+            (Some(_), None) => Precision::Month,
+            _ => Precision::Year,
+        }
+    }
+
+    /// Whether the date is only approximately known.
+    pub fn is_approximate(&self) -> bool {
+        self.approximate
+    }
+
+    /// The earliest day the date can mean, as (year, month, day).
+    pub fn earliest(&self) -> (u16, u8, u8) {
+        (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+
+    /// The latest day the date can mean, as (year, month, day).
+    pub fn latest(&self) -> (u16, u8, u8) {
+        let month = self.month.unwrap_or(12);
+        (
+            self.year,
+            month,
+            self.day.unwrap_or_else(|| days_in_month(self.year, month)),
+        )
+    }
+
+    /// Whether this date is certainly before `other`, given what each
+    /// leaves unknown.
+    pub fn certainly_before(&self, other: &Date) -> bool {
+        !self.approximate && !other.approximate && self.latest() < other.earliest()
+    }
+
+    /// The date as words, such as `6 August 2025`, `April 2022` or `2022`.
+    pub fn text(&self) -> String {
+        match (self.month, self.day) {
+            (Some(month), Some(day)) => {
+                format!("{day} {} {}", MONTHS[usize::from(month) - 1], self.year)
+            }
+            (Some(month), None) => format!("{} {}", MONTHS[usize::from(month) - 1], self.year),
+            _ => self.year.to_string(),
+        }
+    }
+
+    /// The date as it reads in a sentence: `on 6 August 2025`, `in April
+    /// 2022`, `on or about 22 March 2022`, `in or around 2022`.
+    pub fn phrase(&self) -> String {
+        let text = self.text();
+        match (self.precision(), self.approximate) {
+            (Precision::Day, false) => format!("on {text}"),
+            (Precision::Day, true) => format!("on or about {text}"),
+            (_, false) => format!("in {text}"),
+            (_, true) => format!("in or around {text}"),
+        }
+    }
+
+    /// The date in ISO form, as written without the approximation mark.
+    pub fn iso(&self) -> String {
+        match (self.month, self.day) {
+            (Some(month), Some(day)) => format!("{:04}-{month:02}-{day:02}", self.year),
+            (Some(month), None) => format!("{:04}-{month:02}", self.year),
+            _ => format!("{:04}", self.year),
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.approximate {
+            f.write_str("~")?;
+        }
+        f.write_str(&self.iso())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DateVisitor;
+
+        impl Visitor<'_> for DateVisitor {
+            type Value = Date;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date such as 2025-08-06, 2025-08 or 2025")
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Date, E> {
+                Date::parse(text).map_err(E::custom)
+            }
+
+            fn visit_u64<E: de::Error>(self, year: u64) -> Result<Date, E> {
+                Date::parse(&format!("{year:04}")).map_err(E::custom)
+            }
+
+            fn visit_i64<E: de::Error>(self, year: i64) -> Result<Date, E> {
+                Date::parse(&year.to_string()).map_err(E::custom)
+            }
+        }
+
+        deserializer.deserialize_any(DateVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> Date {
+        Date::parse(text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn reads_every_precision_naturally() {
+        assert_eq!(date("2025-08-06").phrase(), "on 6 August 2025");
+        assert_eq!(date("2022-04").phrase(), "in April 2022");
+        assert_eq!(date("~2022-03-22").phrase(), "on or about 22 March 2022");
+        assert_eq!(date("about 2022").phrase(), "in or around 2022");
+        assert_eq!(date("2024-02-29").text(), "29 February 2024");
+    }
+
+    #[test]
+    fn rejects_impossible_dates() {
+        assert_eq!(
+            Date::parse("2025-02-30").unwrap_err(),
+            "`2025-02-30` is not a date: February 2025 has 28 days"
+        );
+        assert!(Date::parse("2025-13").is_err());
+        assert!(Date::parse("2025-1-01").is_err());
+        assert!(Date::parse("6 August 2025").is_err());
+        assert!(Date::parse("2025-08-06-01").is_err());
+    }
+
+    #[test]
+    fn orders_by_what_is_known() {
+        assert!(date("2025-08-06").certainly_before(&date("2025-09")));
+        assert!(!date("2025-08").certainly_before(&date("2025-08-31")));
+        assert!(!date("~2025-08-01").certainly_before(&date("2025-09-01")));
+    }
+}

@@ -1,0 +1,96 @@
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer};
+
+/// An item's id: a lowercase slug of ASCII letters and digits joined by
+/// single hyphens. Ids name output files, so the rule also keeps every id
+/// inside its folder: no dots, slashes or empty ids.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct Id(String);
+
+impl Id {
+    /// The longest id accepted, in bytes.
+    pub const MAX_LEN: usize = 80;
+
+    /// Checks `text` against the slug rule.
+    pub fn parse(text: &str) -> Result<Id, String> {
+        let well_formed = !text.is_empty()
+            && text.len() <= Self::MAX_LEN
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !text.starts_with('-')
+            && !text.ends_with('-')
+            && !text.contains("--");
+        if well_formed {
+            Ok(Id(text.to_owned()))
+        } else {
+            Err(format!(
+                "`{}` is not a valid id: use lowercase letters, digits and single hyphens, \
+                 such as `{}`",
+                text.escape_debug(),
+                Id::suggest(text)
+            ))
+        }
+    }
+
+    /// A slug close to `text`, to suggest in an error.
+    fn suggest(text: &str) -> String {
+        let mut slug = String::new();
+        for c in text.chars() {
+            if c.is_ascii_alphanumeric() {
+                slug.push(c.to_ascii_lowercase());
+            } else if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        let slug = slug.trim_end_matches('-');
+        if slug.is_empty() {
+            "my-item".to_owned()
+        } else {
+            slug.chars().take(Self::MAX_LEN).collect()
+        }
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Id::parse(&text).map_err(de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_slugs_and_rejects_everything_else() {
+        for good in ["a", "azure-storage-nl", "2025-review", "x1"] {
+            assert!(Id::parse(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "", "../x", "A", "a_b", "a--b", "-a", "a-", "a/b", "a.b", "é",
+        ] {
+            assert!(Id::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn suggests_a_slug() {
+        let message = Id::parse("Azure Storage (NL)").unwrap_err();
+        assert!(message.contains("`azure-storage-nl`"), "{message}");
+    }
+}

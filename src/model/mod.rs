@@ -1,0 +1,82 @@
+//! The case model: serde types for case files, principle files and
+//! `candor.yaml`. These types hold data and defaults only; every rule about
+//! what makes a case valid lives in [`crate::validate`].
+//!
+//! Every struct rejects unknown fields, so a misspelt key is an error rather
+//! than silently ignored text.
+
+mod case;
+mod date;
+mod id;
+mod principle;
+mod settings;
+
+pub use case::{
+    Acknowledgement, Action, ActionState, Bearing, Case, Contact, Exclusion, FaqEntry, Finding,
+    NextStep, PrincipleEntry, Quote, Review, ReviewState, ScopeItem, Source, SourceKind, Status,
+    TalkingPoint, TimelineEvent,
+};
+pub use date::{Date, Precision};
+pub use id::Id;
+pub use principle::Principle;
+pub use settings::{Audience, DocumentKind, NamedOrganisation, Organisation, Person, Settings};
+
+use serde::Deserialize;
+
+/// A position in a source file: 1-based line and column. Line 0 means the
+/// position is not known.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub column: u32,
+}
+
+/// A value together with where it was written. Its `Deserialize`
+/// implementation lives in [`crate::load`], the only module that knows YAML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub pos: Pos,
+}
+
+impl<T> Spanned<T> {
+    /// A value with no known position, for defaults and tests.
+    pub fn unplaced(value: T) -> Self {
+        Spanned {
+            value,
+            pos: Pos::default(),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Spanned<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// Who may see an item. Nothing is public unless someone said so.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    /// Anyone: may appear in public documents.
+    Public,
+    /// Employees only: never reaches a public document.
+    #[default]
+    Internal,
+}
+
+impl Visibility {
+    /// Whether an item with this visibility may be shown to `audience`.
+    pub fn visible_to(self, audience: Audience) -> bool {
+        match audience {
+            Audience::Internal => true,
+            Audience::Public => self == Visibility::Public,
+        }
+    }
+}

@@ -1,0 +1,715 @@
+//! The audience projection: the leak boundary.
+//!
+//! A template never sees a case. It sees a [`View`]: a copy of the case
+//! holding only what the document's audience may see, with every reference
+//! resolved and every citable item labelled. For a public document, internal
+//! items are not hidden; they are absent, so no template can reach them.
+//!
+//! Labels and footnote numbers are assigned over the whole case with public
+//! items first, so every document of a case numbers the same item the same
+//! way, and public documents show no gaps where internal items were removed.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{Audience, Case, Date, DocumentKind, Id, Person, Principle, Source, Visibility};
+use crate::validate::{Checked, CheckedCase};
+
+/// What a template sees: one case, as one audience may see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    /// `public` or `internal`.
+    pub audience: &'static str,
+    /// The organisation speaking.
+    pub organisation: OrganisationView,
+    /// The document being rendered.
+    pub document: DocumentView,
+    /// The case's own fields.
+    pub case: CaseView,
+    /// Who signs, if anyone.
+    pub spokesperson: Option<PersonView>,
+    /// The principles at stake, by label.
+    pub principles: Vec<PrincipleView>,
+    /// The sources, by footnote number.
+    pub sources: Vec<SourceView>,
+    /// The review, if this audience may see it.
+    pub review: Option<ReviewView>,
+    /// The findings, by label.
+    pub findings: Vec<FindingView>,
+    /// The actions, by label.
+    pub actions: Vec<ActionView>,
+    /// Thanks.
+    pub acknowledgements: Vec<AcknowledgementView>,
+    /// What happens next.
+    pub next_steps: Vec<NextStepView>,
+    /// Dated events, earliest first.
+    pub timeline: Vec<TimelineView>,
+    /// Approved quotes.
+    pub quotes: Vec<QuoteView>,
+    /// Internal only: what employees may say.
+    pub talking_points: Vec<String>,
+    /// Internal only: whom to ask.
+    pub contacts: Vec<ContactView>,
+    /// Internal only: likely questions and their answers.
+    pub faq: Vec<FaqView>,
+}
+
+/// The organisation.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganisationView {
+    /// Its name.
+    pub name: String,
+}
+
+/// The document kind being rendered.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView {
+    /// The kind's id.
+    pub kind: String,
+    /// What the document is called.
+    pub title: Option<String>,
+}
+
+/// The case's own fields.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    /// The case's id.
+    pub id: String,
+    /// The headline.
+    pub title: String,
+    /// Publication date.
+    pub date: DateView,
+    /// Lifecycle status.
+    pub status: &'static str,
+    /// The decision in brief.
+    pub summary: String,
+}
+
+/// A date, ready to write.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// `2025-08-06`, `2025-08` or `2025`.
+    pub iso: String,
+    /// `6 August 2025`.
+    pub text: String,
+    /// `on 6 August 2025`, `in April 2022`, `on or about 22 March 2022`.
+    pub phrase: String,
+    /// Whether the date is approximate.
+    pub approximate: bool,
+}
+
+impl From<&Date> for DateView {
+    fn from(date: &Date) -> Self {
+        DateView {
+            iso: date.iso(),
+            text: date.text(),
+            phrase: date.phrase(),
+            approximate: date.is_approximate(),
+        }
+    }
+}
+
+/// A person who speaks or is quoted.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    /// Full name.
+    pub name: String,
+    /// Role.
+    pub title: String,
+}
+
+impl From<&Person> for PersonView {
+    fn from(person: &Person) -> Self {
+        PersonView {
+            name: person.name.clone(),
+            title: person.title.clone(),
+        }
+    }
+}
+
+/// A principle.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrincipleView {
+    /// Its id.
+    pub id: String,
+    /// Its stable label: `P1`.
+    pub label: String,
+    /// Its short name, if it has one.
+    pub title: Option<String>,
+    /// The principle, worded as in the library.
+    pub statement: String,
+    /// Where it is written down.
+    pub basis: Option<String>,
+    /// Since when it has been held.
+    pub since: Option<DateView>,
+}
+
+/// A reference to a principle, from an action or an exclusion.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrincipleRef {
+    /// Its id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// Its short name, or its statement when it has none.
+    pub name: String,
+}
+
+/// A source.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    /// Its id.
+    pub id: String,
+    /// Its footnote number, the same in every document of the case.
+    pub footnote: usize,
+    /// The kind, as written: `press-report`.
+    pub kind: &'static str,
+    /// The kind in words: `press report`.
+    pub kind_words: &'static str,
+    /// Who published it.
+    pub publisher: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// When.
+    pub date: DateView,
+    /// Where to read it.
+    pub url: Option<String>,
+    /// The claim, in neutral words.
+    pub claim: String,
+}
+
+/// A reference to a source: its footnote.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRef {
+    /// Its id.
+    pub id: String,
+    /// Its footnote number.
+    pub footnote: usize,
+    /// Who published it.
+    pub publisher: String,
+    /// The kind in words: `press report`.
+    pub kind_words: &'static str,
+}
+
+/// The review.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    /// When it began.
+    pub opened: DateView,
+    /// Who carried it out.
+    pub conducted_by: Option<String>,
+    /// `ongoing` or `concluded`.
+    pub state: &'static str,
+    /// What was looked at.
+    pub examined: Vec<String>,
+    /// What was not looked at, and why.
+    pub not_examined: Vec<ExclusionView>,
+}
+
+/// Something the review did not look at.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExclusionView {
+    /// What.
+    pub what: String,
+    /// The principle that excluded it.
+    pub principle: Option<PrincipleRef>,
+}
+
+/// A finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    /// Its id.
+    pub id: String,
+    /// Its stable label: `F1`.
+    pub label: String,
+    /// The finding.
+    pub statement: String,
+    /// `supports`, `contradicts`, `inconclusive` or `undetermined`.
+    pub bearing: &'static str,
+    /// What it rests on.
+    pub evidence: Option<String>,
+    /// The sources it bears on.
+    pub sources: Vec<SourceRef>,
+}
+
+/// A reference to a finding, from an action.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRef {
+    /// Its id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+}
+
+/// An action.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionView {
+    /// Its id.
+    pub id: String,
+    /// Its stable label: `A1`.
+    pub label: String,
+    /// The action.
+    pub statement: String,
+    /// `done`, `in-progress` or `planned`.
+    pub state: &'static str,
+    /// When it takes effect.
+    pub effective: Option<DateView>,
+    /// The principles that justify it.
+    pub principles: Vec<PrincipleRef>,
+    /// The findings that justify it.
+    pub findings: Vec<FindingRef>,
+}
+
+/// Thanks.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcknowledgementView {
+    /// The thanks.
+    pub text: String,
+    /// The source thanked.
+    pub source: Option<SourceRef>,
+}
+
+/// A next step.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextStepView {
+    /// What.
+    pub text: String,
+    /// When.
+    pub date: Option<DateView>,
+}
+
+/// A dated event.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineView {
+    /// When.
+    pub date: DateView,
+    /// What.
+    pub event: String,
+}
+
+/// An approved quote.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteView {
+    /// Its id.
+    pub id: String,
+    /// The words.
+    pub text: String,
+    /// Who said it; the organisation when no person is named.
+    pub by: String,
+    /// Their role, when a person said it.
+    pub by_title: Option<String>,
+}
+
+/// A contact.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactView {
+    /// What to ask about.
+    pub topic: String,
+    /// Whom.
+    pub name: String,
+    /// How.
+    pub reach: String,
+}
+
+/// A question and answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct FaqView {
+    /// The question.
+    pub question: String,
+    /// The answer.
+    pub answer: String,
+}
+
+/// Labels and footnote numbers for one case, shared by all its documents.
+struct Numbering {
+    principles: BTreeMap<Id, String>,
+    findings: BTreeMap<Id, String>,
+    actions: BTreeMap<Id, String>,
+    footnotes: BTreeMap<Id, usize>,
+}
+
+impl Numbering {
+    fn of(checked: &CheckedCase<'_>) -> Numbering {
+        let case = checked.case;
+        fn labels<'a>(
+            prefix: &str,
+            items: impl Iterator<Item = (&'a Id, Visibility)> + Clone,
+        ) -> BTreeMap<Id, String> {
+            let mut labels = BTreeMap::new();
+            let public = items.clone().filter(|(_, v)| *v == Visibility::Public);
+            let internal = items.filter(|(_, v)| *v == Visibility::Internal);
+            for (id, _) in public.chain(internal) {
+                let next = labels.len() + 1;
+                labels
+                    .entry(id.clone())
+                    .or_insert_with(|| format!("{prefix}{next}"));
+            }
+            labels
+        }
+        let principles = labels(
+            "P",
+            checked
+                .principles
+                .iter()
+                .map(|p| (&p.id.value, p.visibility)),
+        );
+        let findings = labels(
+            "F",
+            case.findings.iter().map(|f| (&f.id.value, f.visibility)),
+        );
+        let actions = labels(
+            "A",
+            case.actions.iter().map(|a| (&a.id.value, a.visibility)),
+        );
+
+        // Sources are numbered in the order findings first cite them, public
+        // before internal, then any source no finding cites.
+        let mut footnotes = BTreeMap::new();
+        let visibility_of = |id: &Id| {
+            case.sources
+                .iter()
+                .find(|s| s.id.value == *id)
+                .map(|s| s.visibility)
+        };
+        for pass in [Visibility::Public, Visibility::Internal] {
+            let citing = case
+                .findings
+                .iter()
+                .filter(|f| pass == Visibility::Internal || f.visibility == Visibility::Public)
+                .flat_map(|f| f.sources.iter().map(|s| &s.value));
+            let cited_acknowledged = case
+                .acknowledgements
+                .iter()
+                .filter_map(|a| a.source.as_ref().map(|s| &s.value));
+            let all = case.sources.iter().map(|s| &s.id.value);
+            for id in citing.chain(cited_acknowledged).chain(all) {
+                let visible_in_pass = match visibility_of(id) {
+                    Some(v) => pass == Visibility::Internal || v == Visibility::Public,
+                    None => false,
+                };
+                if visible_in_pass && !footnotes.contains_key(id) {
+                    footnotes.insert(id.clone(), footnotes.len() + 1);
+                }
+            }
+        }
+        Numbering {
+            principles,
+            findings,
+            actions,
+            footnotes,
+        }
+    }
+}
+
+/// Builds what `kind`'s template may see of `case`.
+pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKind) -> View {
+    let audience = kind.audience;
+    let numbering = Numbering::of(case);
+    let visible = |v: Visibility| v.visible_to(audience);
+    let raw: &Case = case.case;
+
+    let principle_by_id: BTreeMap<&Id, &Principle> = case
+        .principles
+        .iter()
+        .filter(|p| visible(p.visibility))
+        .map(|p| (&p.id.value, *p))
+        .collect();
+    let principle_ref = |id: &Id| -> Option<PrincipleRef> {
+        let principle = principle_by_id.get(id)?;
+        Some(PrincipleRef {
+            id: id.to_string(),
+            label: numbering.principles.get(id)?.clone(),
+            name: principle
+                .title
+                .clone()
+                .unwrap_or_else(|| principle.statement.clone()),
+        })
+    };
+    let source_by_id: BTreeMap<&Id, &Source> = raw
+        .sources
+        .iter()
+        .filter(|s| visible(s.visibility))
+        .map(|s| (&s.id.value, s))
+        .collect();
+    let source_ref = |id: &Id| -> Option<SourceRef> {
+        let source = source_by_id.get(id)?;
+        Some(SourceRef {
+            id: id.to_string(),
+            footnote: *numbering.footnotes.get(id)?,
+            publisher: source.publisher.clone(),
+            kind_words: source.kind.as_words(),
+        })
+    };
+    let visible_findings: BTreeMap<&Id, ()> = raw
+        .findings
+        .iter()
+        .filter(|f| visible(f.visibility))
+        .map(|f| (&f.id.value, ()))
+        .collect();
+    let finding_ref = |id: &Id| -> Option<FindingRef> {
+        visible_findings.get(id)?;
+        Some(FindingRef {
+            id: id.to_string(),
+            label: numbering.findings.get(id)?.clone(),
+        })
+    };
+    let by_label = |a: &String, b: &String| natural_key(a).cmp(&natural_key(b));
+
+    let mut principles: Vec<PrincipleView> = principle_by_id
+        .values()
+        .filter_map(|p| {
+            Some(PrincipleView {
+                id: p.id.to_string(),
+                label: numbering.principles.get(&p.id.value)?.clone(),
+                title: p.title.clone(),
+                statement: p.statement.clone(),
+                basis: p.basis.clone(),
+                since: p.since.as_ref().map(DateView::from),
+            })
+        })
+        .collect();
+    principles.sort_by(|a, b| by_label(&a.label, &b.label));
+
+    let mut sources: Vec<SourceView> = source_by_id
+        .values()
+        .filter_map(|s| {
+            Some(SourceView {
+                id: s.id.to_string(),
+                footnote: *numbering.footnotes.get(&s.id.value)?,
+                kind: kind_name(s.kind),
+                kind_words: s.kind.as_words(),
+                publisher: s.publisher.clone(),
+                title: s.title.clone(),
+                date: DateView::from(&s.date),
+                url: s.url.clone(),
+                claim: s.claim.clone(),
+            })
+        })
+        .collect();
+    sources.sort_by_key(|s| s.footnote);
+
+    let review = raw
+        .review
+        .as_ref()
+        .filter(|r| visible(r.visibility))
+        .map(|r| ReviewView {
+            opened: DateView::from(&r.opened),
+            conducted_by: r.conducted_by.clone(),
+            state: match r.state {
+                crate::model::ReviewState::Ongoing => "ongoing",
+                crate::model::ReviewState::Concluded => "concluded",
+            },
+            examined: r
+                .examined
+                .iter()
+                .filter(|e| visible(e.visibility))
+                .map(|e| e.what.clone())
+                .collect(),
+            not_examined: r
+                .not_examined
+                .iter()
+                .filter(|e| visible(e.visibility))
+                .map(|e| ExclusionView {
+                    what: e.what.clone(),
+                    principle: e.principle.as_ref().and_then(|p| principle_ref(&p.value)),
+                })
+                .collect(),
+        });
+
+    let mut findings: Vec<FindingView> = raw
+        .findings
+        .iter()
+        .filter(|f| visible(f.visibility))
+        .filter_map(|f| {
+            let mut cited: Vec<SourceRef> = f
+                .sources
+                .iter()
+                .filter_map(|s| source_ref(&s.value))
+                .collect();
+            cited.sort_by_key(|s| s.footnote);
+            cited.dedup_by_key(|s| s.footnote);
+            Some(FindingView {
+                id: f.id.to_string(),
+                label: numbering.findings.get(&f.id.value)?.clone(),
+                statement: f.statement.clone(),
+                bearing: f.bearing.as_str(),
+                evidence: f.evidence.clone(),
+                sources: cited,
+            })
+        })
+        .collect();
+    findings.sort_by(|a, b| by_label(&a.label, &b.label));
+
+    let mut actions: Vec<ActionView> = raw
+        .actions
+        .iter()
+        .filter(|a| visible(a.visibility))
+        .filter_map(|a| {
+            let mut principles: Vec<PrincipleRef> = a
+                .principles
+                .iter()
+                .filter_map(|p| principle_ref(&p.value))
+                .collect();
+            principles.sort_by(|x, y| by_label(&x.label, &y.label));
+            principles.dedup_by(|x, y| x.id == y.id);
+            let mut findings: Vec<FindingRef> = a
+                .findings
+                .iter()
+                .filter_map(|f| finding_ref(&f.value))
+                .collect();
+            findings.sort_by(|x, y| by_label(&x.label, &y.label));
+            findings.dedup_by(|x, y| x.id == y.id);
+            Some(ActionView {
+                id: a.id.to_string(),
+                label: numbering.actions.get(&a.id.value)?.clone(),
+                statement: a.statement.clone(),
+                state: a.state.as_str(),
+                effective: a.effective.as_ref().map(DateView::from),
+                principles,
+                findings,
+            })
+        })
+        .collect();
+    actions.sort_by(|a, b| by_label(&a.label, &b.label));
+
+    let mut timeline: Vec<(Date, TimelineView)> = raw
+        .timeline
+        .iter()
+        .filter(|t| visible(t.visibility))
+        .map(|t| {
+            (
+                t.date,
+                TimelineView {
+                    date: DateView::from(&t.date),
+                    event: t.event.clone(),
+                },
+            )
+        })
+        .collect();
+    // A stable sort keeps events on the same day in the order written.
+    timeline.sort_by_key(|(date, _)| date.latest());
+
+    let internal = audience == Audience::Internal;
+    let settings = &checked.repository.settings.value;
+    let organisation_name = raw
+        .organisation
+        .as_ref()
+        .and_then(|id| {
+            settings
+                .organisations
+                .iter()
+                .find(|o| o.id.value == id.value)
+        })
+        .map_or_else(|| settings.organisation.name.clone(), |o| o.name.clone());
+    View {
+        audience: audience.as_str(),
+        organisation: OrganisationView {
+            name: organisation_name.clone(),
+        },
+        document: DocumentView {
+            kind: kind.id.to_string(),
+            title: kind.title.clone(),
+        },
+        case: CaseView {
+            id: raw.id.to_string(),
+            title: raw.title.clone(),
+            date: DateView::from(&raw.date),
+            status: raw.status.as_str(),
+            summary: raw.summary.clone(),
+        },
+        spokesperson: raw
+            .spokesperson
+            .as_ref()
+            .and_then(|id| checked.person(&id.value))
+            .map(PersonView::from),
+        principles,
+        sources,
+        review,
+        findings,
+        actions,
+        acknowledgements: raw
+            .acknowledgements
+            .iter()
+            .filter(|a| visible(a.visibility))
+            .map(|a| AcknowledgementView {
+                text: a.text.clone(),
+                source: a.source.as_ref().and_then(|s| source_ref(&s.value)),
+            })
+            .collect(),
+        next_steps: raw
+            .next_steps
+            .iter()
+            .filter(|n| visible(n.visibility))
+            .map(|n| NextStepView {
+                text: n.text.clone(),
+                date: n.date.as_ref().map(DateView::from),
+            })
+            .collect(),
+        timeline: timeline.into_iter().map(|(_, view)| view).collect(),
+        quotes: raw
+            .quotes
+            .iter()
+            .filter(|q| visible(q.visibility))
+            .map(|q| {
+                let person = q.by.as_ref().and_then(|by| checked.person(&by.value));
+                QuoteView {
+                    id: q.id.to_string(),
+                    text: q.text.clone(),
+                    by: person.map_or_else(|| organisation_name.clone(), |p| p.name.clone()),
+                    by_title: person.map(|p| p.title.clone()),
+                }
+            })
+            .collect(),
+        talking_points: if internal {
+            raw.talking_points.iter().map(|t| t.text.clone()).collect()
+        } else {
+            Vec::new()
+        },
+        contacts: if internal {
+            raw.contacts
+                .iter()
+                .map(|c| ContactView {
+                    topic: c.topic.clone(),
+                    name: c.name.clone(),
+                    reach: c.reach.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        faq: if internal {
+            raw.faq
+                .iter()
+                .map(|f| FaqView {
+                    question: f.question.clone(),
+                    answer: f.answer.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// Sorts `P2` before `P10`.
+fn natural_key(label: &str) -> (String, usize) {
+    let digits = label.trim_start_matches(|c: char| !c.is_ascii_digit());
+    (
+        label[..label.len() - digits.len()].to_owned(),
+        digits.parse().unwrap_or(usize::MAX),
+    )
+}
+
+fn kind_name(kind: crate::model::SourceKind) -> &'static str {
+    use crate::model::SourceKind as K;
+    match kind {
+        K::PressReport => "press-report",
+        K::Complaint => "complaint",
+        K::Audit => "audit",
+        K::RegulatorInquiry => "regulator-inquiry",
+        K::InternalReport => "internal-report",
+        K::Research => "research",
+        K::Other => "other",
+    }
+}

@@ -1,0 +1,85 @@
+//! Case text is text: escaping for markdown.
+//!
+//! Everything a template prints from a case passes through [`markdown`], so
+//! `*`, `_`, `<script>`, `[link](x)` or `# heading` in a YAML field come out
+//! literally instead of becoming markup. The escape is minimal where that
+//! is safe, so the markdown stays readable as plain text.
+
+use std::io::{self, Write};
+
+/// Characters that start markup wherever they appear.
+const ALWAYS: &[char] = &['\\', '`', '*', '[', ']', '<', '>', '#', '|', '~', '&', '$'];
+
+/// Escapes `input` so markdown shows it exactly as written. Single line
+/// breaks fold into spaces, as in a YAML folded scalar; blank lines are
+/// kept as paragraph breaks; leading and trailing white space is dropped.
+pub(crate) fn markdown(input: &str, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(escape_markdown(input).as_bytes())
+}
+
+/// The escaped text as a string; see [`markdown`].
+pub(crate) fn escape_markdown(input: &str) -> String {
+    let mut escaped = String::with_capacity(input.len() + input.len() / 8);
+    let paragraphs = input
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty());
+    for (index, paragraph) in paragraphs.enumerate() {
+        if index > 0 {
+            escaped.push_str("\n\n");
+        }
+        escape_paragraph(&paragraph, &mut escaped);
+    }
+    escaped
+}
+
+fn escape_paragraph(text: &str, out: &mut String) {
+    let chars: Vec<char> = text.chars().collect();
+    // A paragraph that would start a list, a heading or a thematic break.
+    let leading_digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    let starts_block = matches!(chars.first(), Some('-' | '+' | '='))
+        || (leading_digits > 0 && matches!(chars.get(leading_digits), Some('.' | ')')));
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).and_then(|j| chars.get(j));
+        let after = chars.get(i + 1);
+        let needs_escape = ALWAYS.contains(&c)
+            || (c == '_'
+                && !(before.is_some_and(|b| b.is_alphanumeric())
+                    && after.is_some_and(|a| a.is_alphanumeric())))
+            || (starts_block && (i == 0 && !c.is_ascii_digit() || i == leading_digits && i > 0));
+        if c.is_control() {
+            // Control characters have no business in a document; show them.
+            out.extend(c.escape_unicode());
+            continue;
+        }
+        if needs_escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_markdown;
+
+    #[test]
+    fn markup_comes_out_literally() {
+        assert_eq!(escape_markdown("*bold* _em_"), r"\*bold\* \_em\_");
+        assert_eq!(escape_markdown("<script>"), r"\<script\>");
+        assert_eq!(escape_markdown("[x](y)"), r"\[x\](y)");
+        assert_eq!(escape_markdown("# title"), r"\# title");
+        assert_eq!(escape_markdown("- item"), r"\- item");
+        assert_eq!(escape_markdown("1. item"), r"1\. item");
+        assert_eq!(escape_markdown("{{ x }} {% y %}"), "{{ x }} {% y %}");
+    }
+
+    #[test]
+    fn plain_prose_stays_readable() {
+        assert_eq!(
+            escape_markdown("snake_case it's 2-3 (ok)."),
+            "snake_case it's 2-3 (ok)."
+        );
+        assert_eq!(escape_markdown("a\nb\n\nc\n"), "a b\n\nc");
+    }
+}

@@ -1,0 +1,222 @@
+//! Rendering: a [`View`] through a Tera template into markdown.
+//!
+//! Built-in templates are compiled into the binary under the `builtin/`
+//! prefix. A user's `templates/` folder is loaded over them: a user template
+//! with the same name as a built-in replaces it, and a user template can
+//! extend a built-in by its full name (`{% extends "builtin/public-statement.md" %}`).
+//!
+//! Templates ending in `.md` escape every printed value for markdown.
+
+mod escape;
+
+use std::path::Path;
+
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::TemplateFile;
+use crate::model::{DocumentKind, Pos};
+use crate::project::View;
+
+pub(crate) use escape::escape_markdown;
+
+/// The prefix under which built-in templates are registered.
+pub const BUILTIN_PREFIX: &str = "builtin/";
+
+/// The built-in templates: name and text.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "employee-memo.md",
+        include_str!("../../templates/employee-memo.md"),
+    ),
+    (
+        "public-statement.md",
+        include_str!("../../templates/public-statement.md"),
+    ),
+];
+
+/// Compiled templates, ready to render any number of views.
+pub struct Renderer {
+    tera: Tera,
+    /// User templates by name, to locate errors in them.
+    user_files: Vec<(String, std::path::PathBuf)>,
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer")
+            .field("user_files", &self.user_files)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Renderer {
+    /// Compiles the built-in templates and the user's. A user template that
+    /// does not compile is reported and left out, so the built-in of the
+    /// same name still serves.
+    pub fn new(user_templates: &[TemplateFile]) -> (Renderer, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let mut tera = Tera::new();
+        // The prefix is set before any template is added, as Tera requires.
+        if let Err(e) = tera.set_fallback_prefixes([BUILTIN_PREFIX]) {
+            unreachable!("no template added yet: {e}");
+        }
+        tera.autoescape_on([".md"]);
+        tera.set_escape_fn(escape::markdown);
+        tera.register_filter("link", LinkFilter);
+        tera.register_filter("upper_first", |text: String, _: Kwargs, _: &State| {
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        });
+
+        let builtins = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(name, text)| (format!("{BUILTIN_PREFIX}{name}"), *text));
+        if let Err(e) = tera.add_raw_templates(builtins) {
+            unreachable!("built-in templates are tested to compile: {e}");
+        }
+
+        let mut user_files = Vec::new();
+        let batch: Vec<(&str, &str)> = user_templates
+            .iter()
+            .map(|t| (t.name.as_str(), t.text.as_str()))
+            .collect();
+        if tera.add_raw_templates(batch).is_err() {
+            // Add them one by one to report each failure and keep the rest.
+            for template in user_templates {
+                match tera.add_raw_template(&template.name, &template.text) {
+                    Ok(()) => user_files.push((template.name.clone(), template.file.clone())),
+                    Err(error) => diagnostics.push(template_diagnostic(
+                        Code::TemplateSyntax,
+                        &error,
+                        Some(&template.file),
+                    )),
+                }
+            }
+        } else {
+            user_files.extend(
+                user_templates
+                    .iter()
+                    .map(|t| (t.name.clone(), t.file.clone())),
+            );
+        }
+        (Renderer { tera, user_files }, diagnostics)
+    }
+
+    /// Whether a template of this name exists, the user's or a built-in.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+            || self
+                .tera
+                .contains_template(&format!("{BUILTIN_PREFIX}{name}"))
+    }
+
+    /// Renders `view` through `kind`'s template.
+    pub fn render(&self, kind: &DocumentKind, view: &View) -> Result<String, Box<Diagnostic>> {
+        let context = Context::from_serialize(view).map_err(|e| {
+            Box::new(Diagnostic::new(
+                Code::TemplateRender,
+                format!("cannot pass the case to templates: {e}"),
+            ))
+        })?;
+        let rendered = self
+            .tera
+            .render(&kind.template, &context)
+            .map_err(|error| {
+                let failed_in = match error.kind() {
+                    tera::ErrorKind::RenderingError(report) => report.filename(),
+                    _ => kind.template.as_str(),
+                };
+                let file = self
+                    .user_files
+                    .iter()
+                    .find(|(name, _)| name == failed_in)
+                    .map(|(_, file)| file.as_path());
+                Box::new(template_diagnostic(Code::TemplateRender, &error, file))
+            })?;
+        Ok(tidy(&rendered))
+    }
+}
+
+/// Template output with its blank lines tidied: no line ends in spaces
+/// unless it is a markdown hard break, no more than one blank line in a row,
+/// none at the start, and exactly one newline at the end. Templates can then
+/// be written for readability rather than for whitespace control.
+fn tidy(rendered: &str) -> String {
+    let mut out = String::with_capacity(rendered.len());
+    let mut blank_run = 0;
+    for line in rendered.lines() {
+        let is_hard_break = line.ends_with("  ") && !line.trim().is_empty();
+        let line = if is_hard_break { line } else { line.trim_end() };
+        if line.is_empty() {
+            blank_run += 1;
+            if blank_run > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// Prints a URL as a markdown autolink when it is a plain web address, and
+/// as escaped text otherwise, so a URL cannot smuggle markup.
+struct LinkFilter;
+
+impl tera::Filter<String, Value> for LinkFilter {
+    fn call(&self, url: String, _: Kwargs, _: &State) -> Value {
+        let is_web = url.starts_with("https://") || url.starts_with("http://");
+        let is_plain = url
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '\\' | '`'));
+        if is_web && is_plain {
+            Value::safe_string(&format!("<{url}>"))
+        } else {
+            Value::safe_string(&escape_markdown(&url))
+        }
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// A Tera error as a diagnostic, located in the user's template when it is
+/// one.
+fn template_diagnostic(code: Code, error: &tera::Error, file: Option<&Path>) -> Diagnostic {
+    let (message, pos, template) = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            (
+                report.message().to_owned(),
+                Pos {
+                    line: u32::try_from(span.start_line).unwrap_or(u32::MAX),
+                    column: u32::try_from(span.start_col + 1).unwrap_or(u32::MAX),
+                },
+                Some(report.filename().to_owned()),
+            )
+        }
+        other => (other.to_string(), Pos::default(), None),
+    };
+    let mut diagnostic = Diagnostic::new(code, message);
+    match (file, template) {
+        (Some(file), _) => diagnostic = diagnostic.in_file(file).at(pos),
+        (None, Some(template)) if !template.is_empty() => {
+            diagnostic = diagnostic.with_path(format!("template {template}"));
+        }
+        _ => {}
+    }
+    diagnostic
+}

@@ -1,0 +1,262 @@
+//! Validation: every rule about what makes a repository coherent.
+//!
+//! Rules are grouped by family, one file each. Every rule reports through a
+//! [`Diagnostic`] with its own [`Code`](crate::diagnostic::Code), located at
+//! the item it concerns; all problems are reported in one run.
+
+mod references;
+mod traceability;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::Repository;
+use crate::model::{Case, DocumentKind, Id, Person, Principle, PrincipleEntry, Spanned};
+
+/// A repository that has been through every rule, with the principles each
+/// case cites resolved. Cases with errors are kept, marked, so a check can
+/// report on all of them while a build renders none.
+#[derive(Debug)]
+pub struct Checked<'r> {
+    /// What was read.
+    pub repository: &'r Repository,
+    /// Every case, in file order.
+    pub cases: Vec<CheckedCase<'r>>,
+    /// The document kinds: the built-in ones, updated and extended by
+    /// `candor.yaml`.
+    pub documents: Vec<DocumentKind>,
+    /// Everything found, loading included, in report order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked<'_> {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The person with id `id`, from `candor.yaml`.
+    pub fn person(&self, id: &Id) -> Option<&Person> {
+        self.repository
+            .settings
+            .value
+            .people
+            .iter()
+            .find(|p| p.id.value == *id)
+    }
+}
+
+/// One case with what it cites resolved.
+#[derive(Debug)]
+pub struct CheckedCase<'r> {
+    /// The case file.
+    pub file: &'r Path,
+    /// The case as written.
+    pub case: &'r Case,
+    /// The principles the case lists, in its order, library entries replaced
+    /// by the library's own wording. Unresolved entries are left out.
+    pub principles: Vec<&'r Principle>,
+}
+
+/// Runs every rule over `repository`.
+pub fn validate(repository: &Repository) -> Checked<'_> {
+    let mut diagnostics = repository.diagnostics.clone();
+    let settings_file = repository.settings.file.as_path();
+    let settings = &repository.settings.value;
+
+    let mut people = IdIndex::new("person");
+    for (index, person) in settings.people.iter().enumerate() {
+        people.insert(
+            &person.id,
+            settings_file,
+            format!("people[{index}]"),
+            &mut diagnostics,
+        );
+    }
+
+    let mut organisations = IdIndex::new("organisation");
+    for (index, organisation) in settings.organisations.iter().enumerate() {
+        organisations.insert(
+            &organisation.id,
+            settings_file,
+            format!("organisations[{index}]"),
+            &mut diagnostics,
+        );
+    }
+
+    let mut documents = DocumentKind::built_in();
+    let mut kinds = IdIndex::new("document kind");
+    for (index, kind) in settings.documents.iter().enumerate() {
+        kinds.insert(
+            &kind.id,
+            settings_file,
+            format!("documents[{index}]"),
+            &mut diagnostics,
+        );
+        match documents.iter_mut().find(|k| k.id.value == kind.id.value) {
+            Some(existing) => *existing = kind.clone(),
+            None => documents.push(kind.clone()),
+        }
+    }
+
+    let mut library: BTreeMap<&Id, &Principle> = BTreeMap::new();
+    let mut library_index = IdIndex::new("principle");
+    for loaded in &repository.principles {
+        let principle = &loaded.value;
+        library_index.insert(
+            &principle.id,
+            &loaded.file,
+            "id".to_owned(),
+            &mut diagnostics,
+        );
+        library.entry(&principle.id.value).or_insert(principle);
+        expect_file_named(&loaded.file, &principle.id, "principle", &mut diagnostics);
+    }
+
+    let mut case_index = IdIndex::new("case");
+    let mut cases = Vec::new();
+    for loaded in &repository.cases {
+        let case = &loaded.value;
+        let file = loaded.file.as_path();
+        case_index.insert(&case.id, file, "id".to_owned(), &mut diagnostics);
+        expect_file_named(file, &case.id, "case", &mut diagnostics);
+        let principles = resolve_principles(case, file, &library, &mut diagnostics);
+        let checked = CheckedCase {
+            file,
+            case,
+            principles,
+        };
+        references::check(&checked, &people, &organisations, &mut diagnostics);
+        traceability::check(&checked, &mut diagnostics);
+        cases.push(checked);
+    }
+
+    repository.attach_source_lines(&mut diagnostics);
+    crate::diagnostic::sort(&mut diagnostics);
+    Checked {
+        repository,
+        cases,
+        documents,
+        diagnostics,
+    }
+}
+
+/// Replaces library references by the library's principles; reports those
+/// that name no principle.
+fn resolve_principles<'r>(
+    case: &'r Case,
+    file: &Path,
+    library: &BTreeMap<&Id, &'r Principle>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<&'r Principle> {
+    let mut resolved = Vec::new();
+    for (index, entry) in case.principles.iter().enumerate() {
+        match &entry.value {
+            PrincipleEntry::Inline(principle) => resolved.push(principle),
+            PrincipleEntry::Library(id) => match library.get(id) {
+                Some(principle) => resolved.push(*principle),
+                None => diagnostics.push(unresolved(
+                    "principle",
+                    id,
+                    entry.pos,
+                    file,
+                    format!("principles[{index}]"),
+                    library.keys().map(|id| id.as_str()),
+                    "define it in principles/ or inline in the case",
+                )),
+            },
+        }
+    }
+    resolved
+}
+
+/// A reference that names nothing, with the nearest id if there is one.
+fn unresolved<'a>(
+    kind: &str,
+    id: &Id,
+    pos: crate::model::Pos,
+    file: &Path,
+    path: String,
+    known: impl IntoIterator<Item = &'a str>,
+    otherwise: &str,
+) -> Diagnostic {
+    let help = match crate::diagnostic::did_you_mean(id.as_str(), known) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => otherwise.to_owned(),
+    };
+    Diagnostic::new(
+        Code::UnresolvedReference,
+        format!("no {kind} has the id `{id}`"),
+    )
+    .in_file(file)
+    .at(pos)
+    .with_path(path)
+    .with_id(id.as_str())
+    .with_help(help)
+}
+
+fn expect_file_named(file: &Path, id: &Spanned<Id>, kind: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let stem = file.file_stem().map(|s| s.to_string_lossy());
+    if stem.as_deref() != Some(id.as_str()) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::FileNameMismatch,
+                format!("the {kind} `{}` is in a file named differently", id.value),
+            )
+            .in_file(file)
+            .at(id.pos)
+            .with_path("id")
+            .with_id(id.as_str())
+            .with_help(format!("rename the file to `{}.yaml`", id.value)),
+        );
+    }
+}
+
+/// The ids of one kind of item, for finding duplicates and resolving
+/// references.
+#[derive(Debug)]
+pub(crate) struct IdIndex<'a> {
+    kind: &'static str,
+    ids: BTreeMap<&'a str, ()>,
+}
+
+impl<'a> IdIndex<'a> {
+    fn new(kind: &'static str) -> Self {
+        IdIndex {
+            kind,
+            ids: BTreeMap::new(),
+        }
+    }
+
+    /// Records an id, reporting it if it was seen before.
+    fn insert(
+        &mut self,
+        id: &'a Spanned<Id>,
+        file: &Path,
+        path: String,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        if self.ids.insert(id.as_str(), ()).is_some() {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    format!("another {} already has the id `{}`", self.kind, id.value),
+                )
+                .in_file(file)
+                .at(id.pos)
+                .with_path(path)
+                .with_id(id.as_str())
+                .with_help(format!("give each {} its own id", self.kind)),
+            );
+        }
+    }
+
+    fn contains(&self, id: &Id) -> bool {
+        self.ids.contains_key(id.as_str())
+    }
+
+    fn ids(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.ids.keys().copied()
+    }
+}
