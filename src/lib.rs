@@ -79,6 +79,8 @@ pub struct Document {
     pub path: PathBuf,
     /// The markdown.
     pub text: String,
+    /// The ids of the items the document cited.
+    pub cited: std::collections::BTreeSet<String>,
 }
 
 /// How to run the pipeline.
@@ -225,14 +227,15 @@ fn run(repository: &Repository, only: Option<(&str, &str)>) -> Outcome {
             }
             let view = project::project(&checked, case, kind);
             match renderer.render(kind, &view) {
-                Ok(text) => {
+                Ok(rendered) => {
                     let document = Document {
                         case_id: case_id.to_owned(),
                         case_file: case.file.to_path_buf(),
                         kind: kind.id.to_string(),
                         audience: kind.audience,
                         path: PathBuf::from(case_id).join(format!("{}.md", kind.id.value)),
-                        text,
+                        text: rendered.text,
+                        cited: rendered.cited,
                     };
                     diagnostics.extend(lint::lint(&document));
                     documents.push(document);

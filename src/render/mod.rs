@@ -7,8 +7,10 @@
 //!
 //! Templates ending in `.md` escape every printed value for markdown.
 
+mod cite;
 mod escape;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use tera::{Context, Kwargs, State, Tera, Value};
@@ -34,6 +36,15 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/public-statement.md"),
     ),
 ];
+
+/// A rendered document and what it cited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The markdown.
+    pub text: String,
+    /// The ids of the items the template cited through `cite()`.
+    pub cited: BTreeSet<String>,
+}
 
 /// Compiled templates, ready to render any number of views.
 pub struct Renderer {
@@ -64,6 +75,8 @@ impl Renderer {
         tera.autoescape_on([".md"]);
         tera.set_escape_fn(escape::markdown);
         tera.register_filter("link", LinkFilter);
+        tera.register_function("cite", cite::cite);
+        tera.register_function("footnotes", cite::footnotes);
         tera.register_filter("upper_first", |text: String, _: Kwargs, _: &State| {
             let mut chars = text.chars();
             match chars.next() {
@@ -115,29 +128,31 @@ impl Renderer {
     }
 
     /// Renders `view` through `kind`'s template.
-    pub fn render(&self, kind: &DocumentKind, view: &View) -> Result<String, Box<Diagnostic>> {
+    pub fn render(&self, kind: &DocumentKind, view: &View) -> Result<Rendered, Box<Diagnostic>> {
         let context = Context::from_serialize(view).map_err(|e| {
             Box::new(Diagnostic::new(
                 Code::TemplateRender,
                 format!("cannot pass the case to templates: {e}"),
             ))
         })?;
-        let rendered = self
-            .tera
-            .render(&kind.template, &context)
-            .map_err(|error| {
-                let failed_in = match error.kind() {
-                    tera::ErrorKind::RenderingError(report) => report.filename(),
-                    _ => kind.template.as_str(),
-                };
-                let file = self
-                    .user_files
-                    .iter()
-                    .find(|(name, _)| name == failed_in)
-                    .map(|(_, file)| file.as_path());
-                Box::new(template_diagnostic(Code::TemplateRender, &error, file))
-            })?;
-        Ok(tidy(&rendered))
+        let (rendered, cited) =
+            cite::with_session(view, || self.tera.render(&kind.template, &context));
+        let rendered = rendered.map_err(|error| {
+            let failed_in = match error.kind() {
+                tera::ErrorKind::RenderingError(report) => report.filename(),
+                _ => kind.template.as_str(),
+            };
+            let file = self
+                .user_files
+                .iter()
+                .find(|(name, _)| name == failed_in)
+                .map(|(_, file)| file.as_path());
+            Box::new(template_diagnostic(Code::TemplateRender, &error, file))
+        })?;
+        Ok(Rendered {
+            text: tidy(&rendered),
+            cited,
+        })
     }
 }
 
@@ -177,19 +192,24 @@ struct LinkFilter;
 
 impl tera::Filter<String, Value> for LinkFilter {
     fn call(&self, url: String, _: Kwargs, _: &State) -> Value {
-        let is_web = url.starts_with("https://") || url.starts_with("http://");
-        let is_plain = url
-            .chars()
-            .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '\\' | '`'));
-        if is_web && is_plain {
-            Value::safe_string(&format!("<{url}>"))
-        } else {
-            Value::safe_string(&escape_markdown(&url))
-        }
+        Value::safe_string(&link(&url))
     }
 
     fn is_safe(&self) -> bool {
         true
+    }
+}
+
+/// `<url>` for a plain web address; escaped text for anything else.
+fn link(url: &str) -> String {
+    let is_web = url.starts_with("https://") || url.starts_with("http://");
+    let is_plain = url
+        .chars()
+        .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '\\' | '`'));
+    if is_web && is_plain {
+        format!("<{url}>")
+    } else {
+        escape_markdown(url)
     }
 }
 

@@ -1,0 +1,131 @@
+//! Citation helpers for templates, and the record of what a document cited.
+//!
+//! `{{ cite(id="azure-storage-nl") }}` prints an item's stable label (`F1`,
+//! `P2`, `A1`) or, for a source, its footnote marker (`[^1]`), and records
+//! that the document cited it. `{{ footnotes() }}` prints the definitions of
+//! every source cited so far, in footnote order. Template authors never
+//! number anything by hand, and candor checks coverage from the record.
+//!
+//! The helpers only know the items of the [`View`] being rendered, so a
+//! public document cannot cite, and so cannot reveal, an internal item.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use tera::{Kwargs, State, TeraResult, Value};
+
+use super::escape::escape_markdown;
+use crate::project::{SourceView, View};
+
+/// What a citable id resolves to in the document being rendered.
+#[derive(Debug, Clone)]
+enum Citable {
+    Labelled(String),
+    Source(SourceView),
+}
+
+/// The state of one render: what can be cited and what has been.
+#[derive(Debug, Default)]
+struct Session {
+    citable: BTreeMap<String, Citable>,
+    cited: BTreeSet<String>,
+}
+
+thread_local! {
+    // A render runs start to finish on one thread, so a thread-local session
+    // keeps concurrent renders apart without locking.
+    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+}
+
+/// Runs `render` with the citation helpers bound to `view`, and returns
+/// its result with the ids the document cited.
+pub(super) fn with_session<T>(view: &View, render: impl FnOnce() -> T) -> (T, BTreeSet<String>) {
+    let mut citable = BTreeMap::new();
+    for p in &view.principles {
+        citable.insert(p.id.clone(), Citable::Labelled(p.label.clone()));
+    }
+    for f in &view.findings {
+        citable.insert(f.id.clone(), Citable::Labelled(f.label.clone()));
+    }
+    for a in &view.actions {
+        citable.insert(a.id.clone(), Citable::Labelled(a.label.clone()));
+    }
+    for s in &view.sources {
+        citable.insert(s.id.clone(), Citable::Source(s.clone()));
+    }
+    SESSION.with(|session| {
+        *session.borrow_mut() = Some(Session {
+            citable,
+            cited: BTreeSet::new(),
+        });
+    });
+    let result = render();
+    let cited = SESSION.with(|session| session.borrow_mut().take().unwrap_or_default().cited);
+    (result, cited)
+}
+
+/// `cite(id=…)`: the label or footnote marker of an item, recorded as cited.
+pub(super) fn cite(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let id: String = kwargs.must_get("id")?;
+    SESSION.with(|session| {
+        let mut session = session.borrow_mut();
+        let Some(session) = session.as_mut() else {
+            return Err(tera::Error::message(
+                "cite() is only available while rendering a case",
+            ));
+        };
+        let text = match session.citable.get(&id) {
+            Some(Citable::Labelled(label)) => label.clone(),
+            Some(Citable::Source(source)) => format!("[^{}]", source.footnote),
+            None => {
+                return Err(tera::Error::message(format!(
+                    "cite(): this document has no item with the id `{id}` \
+                     (it may not exist, or not be visible to this audience)"
+                )));
+            }
+        };
+        session.cited.insert(id);
+        Ok(Value::safe_string(&text))
+    })
+}
+
+/// `footnotes()`: the definitions of the sources cited so far, in order.
+pub(super) fn footnotes(_: Kwargs, _: &State) -> TeraResult<Value> {
+    SESSION.with(|session| {
+        let session = session.borrow();
+        let Some(session) = session.as_ref() else {
+            return Err(tera::Error::message(
+                "footnotes() is only available while rendering a case",
+            ));
+        };
+        let mut sources: Vec<&SourceView> = session
+            .cited
+            .iter()
+            .filter_map(|id| match session.citable.get(id) {
+                Some(Citable::Source(source)) => Some(source),
+                _ => None,
+            })
+            .collect();
+        sources.sort_by_key(|s| s.footnote);
+        let lines: Vec<String> = sources.iter().map(|s| footnote_definition(s)).collect();
+        Ok(Value::safe_string(&lines.join("\n")))
+    })
+}
+
+/// `[^1]: The Guardian, “Title”, 6 August 2025. <https://…>`
+fn footnote_definition(source: &SourceView) -> String {
+    let mut line = format!(
+        "[^{}]: {}",
+        source.footnote,
+        escape_markdown(&source.publisher)
+    );
+    if let Some(title) = &source.title {
+        line.push_str(&format!(", “{}”", escape_markdown(title)));
+    }
+    line.push_str(&format!(", {}.", source.date.text));
+    if let Some(url) = &source.url {
+        line.push(' ');
+        line.push_str(&super::link(url));
+    }
+    line
+}
