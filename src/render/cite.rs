@@ -21,7 +21,7 @@ use crate::project::{SourceView, View};
 #[derive(Debug, Clone)]
 enum Citable {
     Labelled(String),
-    Source(SourceView),
+    Source(Box<SourceView>),
 }
 
 /// The state of one render: what can be cited and what has been.
@@ -51,7 +51,7 @@ pub(super) fn with_session<T>(view: &View, render: impl FnOnce() -> T) -> (T, BT
         citable.insert(a.id.clone(), Citable::Labelled(a.label.clone()));
     }
     for s in &view.sources {
-        citable.insert(s.id.clone(), Citable::Source(s.clone()));
+        citable.insert(s.id.clone(), Citable::Source(Box::new(s.clone())));
     }
     SESSION.with(|session| {
         *session.borrow_mut() = Some(Session {
@@ -102,7 +102,7 @@ pub(super) fn footnotes(_: Kwargs, _: &State) -> TeraResult<Value> {
             .cited
             .iter()
             .filter_map(|id| match session.citable.get(id) {
-                Some(Citable::Source(source)) => Some(source),
+                Some(Citable::Source(source)) => Some(source.as_ref()),
                 _ => None,
             })
             .collect();
