@@ -91,6 +91,22 @@ codes! {
     ActionWithoutPrinciple = "action-without-principle", Error;
     /// An action cites no finding that justifies it.
     ActionWithoutFinding = "action-without-finding", Error;
+    /// A finding cites no source and states no evidence.
+    FindingWithoutBasis = "finding-without-basis", Error;
+    /// Something the review did not examine names no principle that excluded it.
+    ExclusionWithoutPrinciple = "exclusion-without-principle", Error;
+    /// An acknowledgement does not name the source it thanks.
+    AcknowledgementWithoutSource = "acknowledgement-without-source", Error;
+    /// A public action whose justifying findings or principles are all internal.
+    UnjustifiedInPublic = "unjustified-in-public", Error;
+    /// Dates out of order: a review before what prompted it, an action before the review, an event after publication.
+    DateOrder = "date-order", Error;
+    /// A principle no action or review exclusion cites.
+    UnusedPrinciple = "unused-principle", Warning;
+    /// A finding no action cites (undetermined findings excepted).
+    UnusedFinding = "unused-finding", Warning;
+    /// A source no finding or acknowledgement cites.
+    UnusedSource = "unused-source", Warning;
     /// A case file's name differs from the case's id.
     FileNameMismatch = "file-name-mismatch", Warning;
     /// A document kind whose template does not exist.
@@ -99,6 +115,12 @@ codes! {
     TemplateSyntax = "template-syntax", Error;
     /// A template that failed while rendering a case.
     TemplateRender = "template-render", Error;
+    /// A document leaves out an item its kind must cover.
+    Coverage = "coverage", Error;
+    /// Internal text found in a public document.
+    Leak = "leak", Error;
+    /// A document quotes words that are not among the case's approved quotes.
+    UnapprovedQuote = "unapproved-quote", Error;
     /// Rendered markdown with a structural problem, such as a skipped heading level.
     MarkdownStructure = "markdown-structure", Warning;
 }

@@ -237,7 +237,7 @@ fn run(repository: &Repository, only: Option<(&str, &str)>) -> Outcome {
                         text: rendered.text,
                         cited: rendered.cited,
                     };
-                    diagnostics.extend(lint::lint(&document));
+                    diagnostics.extend(lint::lint(&document, kind, case, &view));
                     documents.push(document);
                 }
                 Err(diagnostic) => diagnostics.push((*diagnostic).with_id(case_id).with_help(

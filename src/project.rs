@@ -494,7 +494,7 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
         .as_ref()
         .filter(|r| visible(r.visibility))
         .map(|r| ReviewView {
-            opened: DateView::from(&r.opened),
+            opened: DateView::from(&r.opened.value),
             conducted_by: r.conducted_by.clone(),
             state: match r.state {
                 crate::model::ReviewState::Ongoing => "ongoing",

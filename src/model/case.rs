@@ -35,7 +35,7 @@ pub struct Case {
     pub sources: Vec<Source>,
     /// How the review was carried out.
     #[serde(default)]
-    pub review: Option<Review>,
+    pub review: Option<Spanned<Review>>,
     /// What the review found.
     #[serde(default)]
     pub findings: Vec<Finding>,
@@ -44,13 +44,13 @@ pub struct Case {
     pub actions: Vec<Action>,
     /// Who is thanked, and for what.
     #[serde(default)]
-    pub acknowledgements: Vec<Acknowledgement>,
+    pub acknowledgements: Vec<Spanned<Acknowledgement>>,
     /// What happens next.
     #[serde(default)]
-    pub next_steps: Vec<NextStep>,
+    pub next_steps: Vec<Spanned<NextStep>>,
     /// Dated events, in any order.
     #[serde(default)]
-    pub timeline: Vec<TimelineEvent>,
+    pub timeline: Vec<Spanned<TimelineEvent>>,
     /// Approved, attributed quotes: documents quote only from here.
     #[serde(default)]
     pub quotes: Vec<Quote>,
@@ -196,7 +196,7 @@ impl SourceKind {
 #[serde(deny_unknown_fields)]
 pub struct Review {
     /// When it began.
-    pub opened: Date,
+    pub opened: Spanned<Date>,
     /// Who carried it out.
     #[serde(default)]
     pub conducted_by: Option<String>,
@@ -205,11 +205,11 @@ pub struct Review {
     pub state: ReviewState,
     /// What was looked at.
     #[serde(default)]
-    pub examined: Vec<ScopeItem>,
+    pub examined: Vec<Spanned<ScopeItem>>,
     /// What was deliberately not looked at, each with the principle that
     /// excludes it.
     #[serde(default)]
-    pub not_examined: Vec<Exclusion>,
+    pub not_examined: Vec<Spanned<Exclusion>>,
     /// Who may see that a review took place and how.
     #[serde(default)]
     pub visibility: Visibility,

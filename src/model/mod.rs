@@ -19,7 +19,9 @@ pub use case::{
 pub use date::{Date, Precision};
 pub use id::Id;
 pub use principle::Principle;
-pub use settings::{Audience, DocumentKind, NamedOrganisation, Organisation, Person, Settings};
+pub use settings::{
+    Audience, Coverage, DocumentKind, NamedOrganisation, Organisation, Person, Settings,
+};
 
 use serde::Deserialize;
 

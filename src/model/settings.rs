@@ -93,20 +93,55 @@ pub struct DocumentKind {
     /// What the document is called, for people.
     #[serde(default)]
     pub title: Option<String>,
+    /// What every document of this kind must cite. A kind that redefines a
+    /// built-in one keeps the built-in's list unless it gives its own.
+    #[serde(default)]
+    pub covers: Option<Vec<Coverage>>,
+}
+
+/// A family of items a document must cite, each one it may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Coverage {
+    /// Every action.
+    Actions,
+    /// The principles and findings that justify each action.
+    Justifications,
+    /// Every finding.
+    Findings,
+    /// Every principle.
+    Principles,
+    /// Every source.
+    Sources,
 }
 
 impl DocumentKind {
     /// The kinds every repository has unless `candor.yaml` replaces them.
     pub fn built_in() -> Vec<DocumentKind> {
-        let kind = |id: &str, audience, title: &str| DocumentKind {
+        let kind = |id: &str, audience, title: &str, covers: &[Coverage]| DocumentKind {
             id: Spanned::unplaced(Id::parse(id).unwrap_or_else(|e| unreachable!("{e}"))),
             template: format!("{id}.md"),
             audience,
             title: Some(title.to_owned()),
+            covers: Some(covers.to_vec()),
         };
         vec![
-            kind("employee-memo", Audience::Internal, "Memo to employees"),
-            kind("public-statement", Audience::Public, "Public statement"),
+            kind(
+                "employee-memo",
+                Audience::Internal,
+                "Memo to employees",
+                &[
+                    Coverage::Actions,
+                    Coverage::Justifications,
+                    Coverage::Findings,
+                ],
+            ),
+            kind(
+                "public-statement",
+                Audience::Public,
+                "Public statement",
+                &[Coverage::Actions, Coverage::Justifications],
+            ),
         ]
     }
 }

@@ -4,8 +4,10 @@
 //! [`Diagnostic`] with its own [`Code`](crate::diagnostic::Code), located at
 //! the item it concerns; all problems are reported in one run.
 
+mod dates;
 mod references;
 mod traceability;
+mod visibility;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -95,7 +97,13 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
             &mut diagnostics,
         );
         match documents.iter_mut().find(|k| k.id.value == kind.id.value) {
-            Some(existing) => *existing = kind.clone(),
+            Some(existing) => {
+                let built_in_covers = existing.covers.take();
+                *existing = kind.clone();
+                if existing.covers.is_none() {
+                    existing.covers = built_in_covers;
+                }
+            }
             None => documents.push(kind.clone()),
         }
     }
@@ -129,6 +137,8 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         };
         references::check(&checked, &people, &organisations, &mut diagnostics);
         traceability::check(&checked, &mut diagnostics);
+        visibility::check(&checked, &mut diagnostics);
+        dates::check(&checked, &mut diagnostics);
         cases.push(checked);
     }
 

@@ -1,31 +1,172 @@
-//! Every action is justified: it cites at least one principle and one finding.
+//! Traceability: every action is justified, every finding rests on
+//! something, every exclusion and acknowledgement says what it refers to,
+//! and nothing cited sits unused.
+
+use std::collections::BTreeSet;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Bearing, Id, Pos};
 
 use super::CheckedCase;
 
 pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    for (index, action) in checked.case.actions.iter().enumerate() {
-        let located = |code, message: String, help: &str| {
-            Diagnostic::new(code, message)
-                .in_file(checked.file)
-                .at(action.id.pos)
-                .with_path(format!("actions[{index}]"))
-                .with_id(action.id.as_str())
-                .with_help(help)
-        };
+    let case = checked.case;
+    let at = |code, message: String, pos: Pos, path: String, id: Option<&Id>, help: &str| {
+        let mut diagnostic = Diagnostic::new(code, message)
+            .in_file(checked.file)
+            .at(pos)
+            .with_path(path)
+            .with_help(help);
+        if let Some(id) = id {
+            diagnostic = diagnostic.with_id(id.as_str());
+        }
+        diagnostic
+    };
+
+    for (index, action) in case.actions.iter().enumerate() {
         if action.principles.is_empty() {
-            diagnostics.push(located(
+            diagnostics.push(at(
                 Code::ActionWithoutPrinciple,
                 format!("action `{}` cites no principle", action.id.value),
+                action.id.pos,
+                format!("actions[{index}]"),
+                Some(&action.id),
                 "add the principles that justify it under `principles`",
             ));
         }
         if action.findings.is_empty() {
-            diagnostics.push(located(
+            diagnostics.push(at(
                 Code::ActionWithoutFinding,
                 format!("action `{}` cites no finding", action.id.value),
+                action.id.pos,
+                format!("actions[{index}]"),
+                Some(&action.id),
                 "add the findings that justify it under `findings`",
+            ));
+        }
+    }
+
+    for (index, finding) in case.findings.iter().enumerate() {
+        let has_evidence = finding
+            .evidence
+            .as_ref()
+            .is_some_and(|e| !e.trim().is_empty());
+        if finding.sources.is_empty() && !has_evidence {
+            diagnostics.push(at(
+                Code::FindingWithoutBasis,
+                format!("finding `{}` cites no source and states no evidence", finding.id.value),
+                finding.id.pos,
+                format!("findings[{index}]"),
+                Some(&finding.id),
+                "cite the sources it bears on under `sources`, or say what it rests on under `evidence`",
+            ));
+        }
+    }
+
+    if let Some(review) = &case.review {
+        for (index, exclusion) in review.not_examined.iter().enumerate() {
+            if exclusion.principle.is_none() {
+                diagnostics.push(at(
+                    Code::ExclusionWithoutPrinciple,
+                    format!(
+                        "the review leaves out \"{}\" without naming the principle that excludes it",
+                        exclusion.what.trim()
+                    ),
+                    exclusion.pos,
+                    format!("review.not_examined[{index}]"),
+                    None,
+                    "add `principle:` with the id of the principle that kept the review away from it",
+                ));
+            }
+        }
+    }
+
+    for (index, acknowledgement) in case.acknowledgements.iter().enumerate() {
+        if acknowledgement.source.is_none() {
+            diagnostics.push(at(
+                Code::AcknowledgementWithoutSource,
+                "an acknowledgement does not name the source it thanks".to_owned(),
+                acknowledgement.pos,
+                format!("acknowledgements[{index}]"),
+                None,
+                "add `source:` with the id of the source being thanked",
+            ));
+        }
+    }
+
+    // Unused items: cited by nothing, so no document needs them.
+    let mut cited_principles: BTreeSet<&Id> = case
+        .actions
+        .iter()
+        .flat_map(|a| a.principles.iter().map(|p| &p.value))
+        .collect();
+    if let Some(review) = &case.review {
+        cited_principles.extend(
+            review
+                .not_examined
+                .iter()
+                .filter_map(|e| e.principle.as_ref().map(|p| &p.value)),
+        );
+    }
+    let cited_findings: BTreeSet<&Id> = case
+        .actions
+        .iter()
+        .flat_map(|a| a.findings.iter().map(|f| &f.value))
+        .collect();
+    let cited_sources: BTreeSet<&Id> = case
+        .findings
+        .iter()
+        .flat_map(|f| f.sources.iter().map(|s| &s.value))
+        .chain(
+            case.acknowledgements
+                .iter()
+                .filter_map(|a| a.source.as_ref().map(|s| &s.value)),
+        )
+        .collect();
+
+    for (index, principle) in checked.principles.iter().enumerate() {
+        if !cited_principles.contains(&principle.id.value) {
+            let pos = case
+                .principles
+                .get(index)
+                .map_or(principle.id.pos, |entry| entry.pos);
+            diagnostics.push(at(
+                Code::UnusedPrinciple,
+                format!(
+                    "principle `{}` is cited by no action or exclusion",
+                    principle.id.value
+                ),
+                pos,
+                format!("principles[{index}]"),
+                Some(&principle.id),
+                "cite it where it applies, or remove it from the case",
+            ));
+        }
+    }
+    for (index, finding) in case.findings.iter().enumerate() {
+        if finding.bearing != Bearing::Undetermined && !cited_findings.contains(&finding.id.value) {
+            diagnostics.push(at(
+                Code::UnusedFinding,
+                format!("finding `{}` justifies no action", finding.id.value),
+                finding.id.pos,
+                format!("findings[{index}]"),
+                Some(&finding.id),
+                "cite it from the actions it justifies, or mark its bearing `undetermined`",
+            ));
+        }
+    }
+    for (index, source) in case.sources.iter().enumerate() {
+        if !cited_sources.contains(&source.id.value) {
+            diagnostics.push(at(
+                Code::UnusedSource,
+                format!(
+                    "source `{}` is cited by no finding or acknowledgement",
+                    source.id.value
+                ),
+                source.id.pos,
+                format!("sources[{index}]"),
+                Some(&source.id),
+                "cite it from the findings that bear on it, or remove it",
             ));
         }
     }

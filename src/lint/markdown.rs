@@ -1,21 +1,17 @@
-//! Checks on rendered markdown: what a reader would trip over, whoever
-//! wrote the template.
+//! Markdown structure: what a reader would trip over, whoever wrote the
+//! template.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag};
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
 
+use super::{line_of, parser_options};
 use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
 
-/// The markdown extensions candor's documents use, set in one place.
-pub fn parser_options() -> Options {
-    Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
-}
-
 /// Structural problems in one rendered document.
-pub fn lint(document: &Document) -> Vec<Diagnostic> {
+pub(super) fn check(document: &Document) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut report = |offset: usize, message: String| {
-        let line = document.text[..offset].matches('\n').count() + 1;
+        let line = line_of(&document.text, offset);
         diagnostics.push(
             Diagnostic::new(
                 Code::MarkdownStructure,

@@ -1,0 +1,68 @@
+//! What a public document says must stand on public ground: a public action
+//! whose justifying findings, or principles, are all internal would appear
+//! in public with no reason given.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Id, Visibility};
+
+use super::CheckedCase;
+
+pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let case = checked.case;
+    let public_findings: BTreeSet<&Id> = case
+        .findings
+        .iter()
+        .filter(|f| f.visibility == Visibility::Public)
+        .map(|f| &f.id.value)
+        .collect();
+    let public_principles: BTreeSet<&Id> = checked
+        .principles
+        .iter()
+        .filter(|p| p.visibility == Visibility::Public)
+        .map(|p| &p.id.value)
+        .collect();
+    for (index, action) in case.actions.iter().enumerate() {
+        if action.visibility != Visibility::Public {
+            continue;
+        }
+        let mut missing = Vec::new();
+        if !action.findings.is_empty()
+            && !action
+                .findings
+                .iter()
+                .any(|f| public_findings.contains(&f.value))
+        {
+            missing.push("findings");
+        }
+        if !action.principles.is_empty()
+            && !action
+                .principles
+                .iter()
+                .any(|p| public_principles.contains(&p.value))
+        {
+            missing.push("principles");
+        }
+        if !missing.is_empty() {
+            let what = missing.join(" and ");
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnjustifiedInPublic,
+                    format!(
+                        "public action `{}` is justified only by internal {what}: \
+                         public documents would state it without a reason",
+                        action.id.value
+                    ),
+                )
+                .in_file(checked.file)
+                .at(action.id.pos)
+                .with_path(format!("actions[{index}]"))
+                .with_id(action.id.as_str())
+                .with_help(format!(
+                    "make one of its {what} public, or make the action internal"
+                )),
+            );
+        }
+    }
+}
