@@ -19,6 +19,7 @@ pub mod load;
 pub mod model;
 pub mod project;
 pub mod render;
+pub mod trace;
 pub mod validate;
 pub mod write;
 
@@ -120,56 +121,97 @@ pub fn check(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
 /// documents.
 pub fn build(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
     let repository = load::open(paths, options.limits)?;
-    Ok(run(&repository, None))
+    Ok(run(&repository, None).0)
 }
 
 /// Renders one document of one case. `case` is a case id, or the path of a
-/// case file; `kind` is a document kind's id.
+/// case file; `kind` is a document kind's id. An unknown case or kind is a
+/// usage error.
 pub fn render_one(root: &Path, case: &str, kind: &str, options: Options) -> Result<Outcome, Error> {
+    let (repository, case_id) = open_case(root, case, options)?;
+    let known_kinds = document_kinds(&repository);
+    if !known_kinds.iter().any(|k| k == kind) {
+        let hint = match diagnostic::did_you_mean(kind, known_kinds.iter().map(String::as_str)) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("the document kinds are: {}", known_kinds.join(", ")),
+        };
+        return Err(Error::Usage(format!("no document kind `{kind}`; {hint}")));
+    }
+    Ok(run(&repository, Some((&case_id, Some(kind)))).0)
+}
+
+/// The trace of one case: its principle → finding → action matrix and the
+/// documents citing each item. `case` is a case id or a case file. The
+/// trace is absent when the case has errors; the outcome says why.
+pub fn trace(
+    root: &Path,
+    case: &str,
+    options: Options,
+) -> Result<(Outcome, Option<trace::Trace>), Error> {
+    let (repository, case_id) = open_case(root, case, options)?;
+    Ok(run(&repository, Some((&case_id, None))))
+}
+
+/// The ids of the document kinds a repository renders.
+fn document_kinds(repository: &Repository) -> Vec<String> {
+    let mut kinds: Vec<String> = model::DocumentKind::built_in()
+        .iter()
+        .map(|k| k.id.to_string())
+        .collect();
+    for kind in &repository.settings.value.documents {
+        if !kinds.contains(&kind.id.to_string()) {
+            kinds.push(kind.id.to_string());
+        }
+    }
+    kinds
+}
+
+/// Reads the repository holding `case` (a case id, or the path of a case
+/// file) and returns it with the case's id. A case that does not exist is
+/// a usage error; one that exists but does not load is left to its
+/// diagnostics, with an empty id.
+fn open_case(root: &Path, case: &str, options: Options) -> Result<(Repository, String), Error> {
     let as_path = Path::new(case);
     let looks_like_path = case.ends_with(".yaml") || case.ends_with(".yml") || case.contains('/');
-    let repository = if looks_like_path {
+    if looks_like_path {
         if !as_path.is_file() {
             return Err(Error::Usage(format!("no case file at `{case}`")));
         }
-        load::open(&[as_path.to_path_buf()], options.limits)?
-    } else {
-        load::open(&[root.to_path_buf()], options.limits)?
-    };
-    let case_id = if looks_like_path {
-        repository
+        let repository = load::open(&[as_path.to_path_buf()], options.limits)?;
+        let case_id = repository
             .cases
             .first()
-            .map(|c| c.value.id.to_string())
-            .unwrap_or_default()
-    } else {
-        let known: Vec<&str> = repository
-            .cases
-            .iter()
-            .map(|c| c.value.id.as_str())
-            .collect();
-        if !known.contains(&case) {
-            let hint = match diagnostic::did_you_mean(case, known.iter().copied()) {
-                Some(near) => format!("; did you mean `{near}`?"),
-                None if known.is_empty() => " (this repository has no cases)".to_owned(),
-                None => format!("; the cases are: {}", known.join(", ")),
-            };
-            // The case may exist but fail to load; then its diagnostics say why.
-            if repository.diagnostics.iter().any(Diagnostic::is_error) {
-                let mut outcome = run(&repository, Some(("", kind)));
-                outcome.documents.clear();
-                return Ok(outcome);
-            }
-            return Err(Error::Usage(format!("no case has the id `{case}`{hint}")));
-        }
-        case.to_owned()
+            .map(|loaded| loaded.value.id.to_string())
+            .unwrap_or_default();
+        return Ok((repository, case_id));
+    }
+    let repository = load::open(&[root.to_path_buf()], options.limits)?;
+    let known: Vec<&str> = repository
+        .cases
+        .iter()
+        .map(|c| c.value.id.as_str())
+        .collect();
+    if known.contains(&case) {
+        return Ok((repository, case.to_owned()));
+    }
+    if repository.diagnostics.iter().any(Diagnostic::is_error) {
+        return Ok((repository, String::new()));
+    }
+    let hint = match diagnostic::did_you_mean(case, known.iter().copied()) {
+        Some(near) => format!("; did you mean `{near}`?"),
+        None if known.is_empty() => " (this repository has no cases)".to_owned(),
+        None => format!("; the cases are: {}", known.join(", ")),
     };
-    Ok(run(&repository, Some((&case_id, kind))))
+    Err(Error::Usage(format!("no case has the id `{case}`{hint}")))
 }
 
 /// validate → project → render → lint, for every case and kind, or only the
-/// one named in `only`.
-fn run(repository: &Repository, only: Option<(&str, &str)>) -> Outcome {
+/// case (and kind) named in `only`. With one case named, also returns its
+/// trace when it rendered cleanly.
+fn run(
+    repository: &Repository,
+    only: Option<(&str, Option<&str>)>,
+) -> (Outcome, Option<trace::Trace>) {
     let checked = validate::validate(repository);
     let mut diagnostics = checked.diagnostics.clone();
     let (renderer, template_diagnostics) = render::Renderer::new(&repository.templates);
@@ -192,22 +234,9 @@ fn run(repository: &Repository, only: Option<(&str, &str)>) -> Outcome {
             );
         }
     }
-    if let Some((_, kind)) = only
-        && !checked.documents.iter().any(|k| k.id.as_str() == kind)
-    {
-        let known: Vec<&str> = checked.documents.iter().map(|k| k.id.as_str()).collect();
-        let help = match diagnostic::did_you_mean(kind, known.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("the document kinds are: {}", known.join(", ")),
-        };
-        diagnostics.push(
-            Diagnostic::new(Code::UnknownTemplate, format!("no document kind `{kind}`"))
-                .in_file(&repository.settings.file)
-                .with_help(help),
-        );
-    }
 
     let mut documents = Vec::new();
+    let mut traced = None;
     for case in &checked.cases {
         let case_id = case.case.id.as_str();
         if only.is_some_and(|(wanted, _)| wanted != case_id) {
@@ -219,10 +248,12 @@ fn run(repository: &Repository, only: Option<(&str, &str)>) -> Outcome {
         if case_has_errors {
             continue;
         }
+        let first_document = documents.len();
         for kind in &checked.documents {
-            if only.is_some_and(|(_, wanted)| wanted != kind.id.as_str())
-                || !renderer.has_template(&kind.template)
-            {
+            let wanted = only.is_none_or(|(_, kind_wanted)| {
+                kind_wanted.is_none_or(|wanted| wanted == kind.id.as_str())
+            });
+            if !wanted || !renderer.has_template(&kind.template) {
                 continue;
             }
             let view = project::project(&checked, case, kind);
@@ -245,6 +276,9 @@ fn run(repository: &Repository, only: Option<(&str, &str)>) -> Outcome {
                 )),
             }
         }
+        if only.is_some() {
+            traced = Some(trace::trace(&checked, case, &documents[first_document..]));
+        }
     }
 
     repository.attach_source_lines(&mut diagnostics);
@@ -257,6 +291,7 @@ fn run(repository: &Repository, only: Option<(&str, &str)>) -> Outcome {
     };
     if outcome.has_errors() {
         outcome.documents.clear();
+        traced = None;
     }
-    outcome
+    (outcome, traced)
 }

@@ -19,10 +19,6 @@ struct Cli {
     #[command(subcommand)]
     command: Command,
 
-    /// How to print diagnostics.
-    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
-    format: Format,
-
     /// Fail (exit 1) on warnings as well as errors.
     #[arg(long, global = true)]
     deny_warnings: bool,
@@ -38,6 +34,9 @@ enum Command {
     Check {
         /// The repository, or case files in it (default: the current directory).
         paths: Vec<PathBuf>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Render every case into every document kind.
     Build {
@@ -46,6 +45,9 @@ enum Command {
         /// Where to write the documents (default: `out/` in the repository).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Render one document of one case to standard output.
     Render {
@@ -57,6 +59,21 @@ enum Command {
         /// The repository (default: the current directory).
         #[arg(long, value_name = "DIR", default_value = ".")]
         repo: PathBuf,
+        /// How to print diagnostics (on standard error).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Show which principles and findings justify each action, and which
+    /// documents cite each item.
+    Trace {
+        /// A case id, or the path of a case file.
+        case: String,
+        /// The repository (default: the current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        repo: PathBuf,
+        /// How to print the trace.
+        #[arg(long, value_enum, default_value_t = TraceFormat::Table)]
+        format: TraceFormat,
     },
 }
 
@@ -71,6 +88,17 @@ enum Format {
     Github,
 }
 
+/// How a trace is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TraceFormat {
+    /// An aligned table for the terminal.
+    Table,
+    /// Markdown tables, to paste into a review.
+    Markdown,
+    /// One JSON object.
+    Json,
+}
+
 /// Parses the command line, runs it, and returns the exit code.
 pub(crate) fn run() -> ExitCode {
     let cli = Cli::parse();
@@ -81,72 +109,137 @@ pub(crate) fn run() -> ExitCode {
         },
     };
     let result = match &cli.command {
-        Command::Check { paths } => candor::check(paths, options).map(|outcome| (outcome, None)),
-        Command::Build { paths, out } => candor::build(paths, options).map(|o| {
-            let out = out.clone().unwrap_or_else(|| {
-                if o.root == std::path::Path::new(".") {
-                    PathBuf::from("out")
-                } else {
-                    o.root.join("out")
-                }
-            });
-            (o, Some(out))
-        }),
-        Command::Render { case, doc, repo } => {
-            candor::render_one(repo, case, doc, options).map(|o| (o, None))
+        Command::Check { paths, format } => check(paths, *format, options, cli.deny_warnings),
+        Command::Build {
+            paths, out, format, ..
+        } => build(paths, out.as_deref(), *format, options, cli.deny_warnings),
+        Command::Render {
+            case,
+            doc,
+            repo,
+            format,
+        } => render(repo, case, doc, *format, options, cli.deny_warnings),
+        Command::Trace { case, repo, format } => {
+            trace(repo, case, *format, options, cli.deny_warnings)
         }
     };
-    let (outcome, out) = match result {
-        Ok(done) => done,
+    match result {
+        Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error}");
-            return ExitCode::from(2);
+            ExitCode::from(2)
         }
+    }
+}
+
+/// Prints the diagnostics and returns the exit code they call for, or
+/// `None` when the run may go on.
+fn report(
+    outcome: &Outcome,
+    format: Format,
+    to_stdout: bool,
+    deny_warnings: bool,
+) -> Option<ExitCode> {
+    print_diagnostics(&outcome.diagnostics, format, to_stdout);
+    let failed = outcome.has_errors() || (deny_warnings && !outcome.diagnostics.is_empty());
+    failed.then(|| ExitCode::from(1))
+}
+
+fn check(
+    paths: &[PathBuf],
+    format: Format,
+    options: Options,
+    deny_warnings: bool,
+) -> Result<ExitCode, candor::Error> {
+    let outcome = candor::check(paths, options)?;
+    if let Some(code) = report(&outcome, format, format != Format::Human, deny_warnings) {
+        return Ok(code);
+    }
+    if format == Format::Human {
+        eprintln!("{}", summary(&outcome, "checked"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn build(
+    paths: &[PathBuf],
+    out: Option<&std::path::Path>,
+    format: Format,
+    options: Options,
+    deny_warnings: bool,
+) -> Result<ExitCode, candor::Error> {
+    let outcome = candor::build(paths, options)?;
+    if let Some(code) = report(&outcome, format, format != Format::Human, deny_warnings) {
+        return Ok(code);
+    }
+    let out = match out {
+        Some(out) => out.to_path_buf(),
+        None if outcome.root == std::path::Path::new(".") => PathBuf::from("out"),
+        None => outcome.root.join("out"),
     };
-
-    let stdout_is_document = matches!(cli.command, Command::Render { .. });
-    print_diagnostics(&outcome.diagnostics, cli.format, stdout_is_document);
-    let failed = outcome.has_errors() || (cli.deny_warnings && !outcome.diagnostics.is_empty());
-    if failed {
-        return ExitCode::from(1);
+    let written = candor::write(&out, &outcome.documents)?;
+    if format == Format::Human {
+        eprintln!(
+            "{}; wrote {} to {} ({} unchanged)",
+            summary(&outcome, "built"),
+            plural(written.written.len(), "file"),
+            out.display(),
+            written.unchanged.len()
+        );
     }
+    Ok(ExitCode::SUCCESS)
+}
 
-    match &cli.command {
-        Command::Check { .. } => {
-            if cli.format == Format::Human {
-                eprintln!("{}", summary(&outcome, "checked"));
-            }
-        }
-        Command::Build { .. } => {
-            let out = out.unwrap_or_else(|| PathBuf::from("out"));
-            match candor::write(&out, &outcome.documents) {
-                Ok(written) => {
-                    if cli.format == Format::Human {
-                        eprintln!(
-                            "{}; wrote {} to {} ({} unchanged)",
-                            summary(&outcome, "built"),
-                            plural(written.written.len(), "file"),
-                            out.display(),
-                            written.unchanged.len()
-                        );
-                    }
-                }
-                Err(error) => {
-                    eprintln!("error: {error}");
-                    return ExitCode::from(2);
-                }
-            }
-        }
-        Command::Render { .. } => {
-            let mut stdout = io::stdout().lock();
-            for document in &outcome.documents {
-                if stdout.write_all(document.text.as_bytes()).is_err() {
-                    return ExitCode::from(2);
-                }
-            }
+fn render(
+    repo: &std::path::Path,
+    case: &str,
+    doc: &str,
+    format: Format,
+    options: Options,
+    deny_warnings: bool,
+) -> Result<ExitCode, candor::Error> {
+    let outcome = candor::render_one(repo, case, doc, options)?;
+    // Standard output carries the document; diagnostics go to standard error.
+    if let Some(code) = report(&outcome, format, false, deny_warnings) {
+        return Ok(code);
+    }
+    let mut stdout = io::stdout().lock();
+    for document in &outcome.documents {
+        if stdout.write_all(document.text.as_bytes()).is_err() {
+            return Ok(ExitCode::from(2));
         }
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
+}
+
+fn trace(
+    repo: &std::path::Path,
+    case: &str,
+    format: TraceFormat,
+    options: Options,
+    deny_warnings: bool,
+) -> Result<ExitCode, candor::Error> {
+    let (outcome, trace) = candor::trace(repo, case, options)?;
+    if let Some(code) = report(&outcome, Format::Human, false, deny_warnings) {
+        return Ok(code);
+    }
+    let Some(trace) = trace else {
+        return Ok(ExitCode::from(1));
+    };
+    let text = match format {
+        TraceFormat::Table => report::trace_table(&trace, false),
+        TraceFormat::Markdown => report::trace_table(&trace, true),
+        TraceFormat::Json => serde_json::to_string_pretty(&trace)
+            .map(|mut json| {
+                json.push('\n');
+                json
+            })
+            .unwrap_or_default(),
+    };
+    if io::stdout().lock().write_all(text.as_bytes()).is_err() {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn summary(outcome: &Outcome, verb: &str) -> String {
@@ -176,7 +269,7 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-fn print_diagnostics(diagnostics: &[Diagnostic], format: Format, stdout_is_document: bool) {
+fn print_diagnostics(diagnostics: &[Diagnostic], format: Format, to_stdout: bool) {
     let stderr = io::stderr();
     let mut stderr = stderr.lock();
     let text = match format {
@@ -187,8 +280,7 @@ fn print_diagnostics(diagnostics: &[Diagnostic], format: Format, stdout_is_docum
         Format::Json => report::json(diagnostics),
         Format::Github => report::github(diagnostics),
     };
-    // Machine-read formats go to stdout, unless stdout carries a document.
-    if format == Format::Human || stdout_is_document {
+    if !to_stdout {
         let _ = stderr.write_all(text.as_bytes());
     } else {
         let _ = io::stdout().lock().write_all(text.as_bytes());

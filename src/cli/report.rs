@@ -147,3 +147,106 @@ fn escape_data(text: &str) -> String {
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
+
+/// The trace as two tables: actions with their justification, then every
+/// item with the documents citing it. Aligned text for a terminal, or
+/// markdown to paste into a review.
+pub(super) fn trace_table(trace: &candor::trace::Trace, markdown: bool) -> String {
+    let mut out = String::new();
+    if markdown {
+        let _ = writeln!(out, "## Trace of `{}`: {}\n", trace.case, trace.title);
+    } else {
+        let _ = writeln!(out, "{}: {}\n", trace.case, trace.title);
+    }
+    let mut actions = vec![vec![
+        "Action".to_owned(),
+        "Visibility".to_owned(),
+        "State".to_owned(),
+        "Principles".to_owned(),
+        "Findings".to_owned(),
+        "Cited in".to_owned(),
+    ]];
+    for action in &trace.actions {
+        actions.push(vec![
+            format!("{} {}", action.label, action.id),
+            action.visibility.to_owned(),
+            action.state.to_owned(),
+            none_if_empty(action.principles.join(", ")),
+            none_if_empty(action.findings.join(", ")),
+            none_if_empty(action.cited_in.join(", ")),
+        ]);
+    }
+    table(&mut out, &actions, markdown);
+    out.push('\n');
+    let mut header = vec![
+        "Item".to_owned(),
+        "Kind".to_owned(),
+        "Visibility".to_owned(),
+    ];
+    header.extend(trace.documents.iter().cloned());
+    let mut items = vec![header];
+    for item in &trace.items {
+        let mut row = vec![
+            format!("{} {}", item.label, item.id),
+            item.kind.to_owned(),
+            item.visibility.to_owned(),
+        ];
+        row.extend(trace.documents.iter().map(|kind| {
+            if item.cited_in.contains(kind) {
+                "cited".to_owned()
+            } else {
+                "-".to_owned()
+            }
+        }));
+        items.push(row);
+    }
+    table(&mut out, &items, markdown);
+    out
+}
+
+fn none_if_empty(text: String) -> String {
+    if text.is_empty() {
+        "-".to_owned()
+    } else {
+        text
+    }
+}
+
+fn table(out: &mut String, rows: &[Vec<String>], markdown: bool) {
+    let columns = rows.first().map_or(0, Vec::len);
+    let cell = |text: &str| {
+        if markdown {
+            text.replace('|', "\\|")
+        } else {
+            text.to_owned()
+        }
+    };
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .map(|row| row.get(c).map_or(0, |t| cell(t).chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for (index, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(text, width)| {
+                let text = cell(text);
+                let pad = width.saturating_sub(text.chars().count());
+                format!("{text}{}", " ".repeat(pad))
+            })
+            .collect();
+        if markdown {
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+            if index == 0 {
+                let rule: Vec<String> = widths.iter().map(|w| "-".repeat((*w).max(3))).collect();
+                let _ = writeln!(out, "| {} |", rule.join(" | "));
+            }
+        } else {
+            let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+        }
+    }
+}

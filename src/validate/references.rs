@@ -1,6 +1,8 @@
 //! Ids are unique within their kind, and every reference resolves.
 
-use crate::diagnostic::Diagnostic;
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Id, Spanned};
 
 use super::{CheckedCase, IdIndex, unresolved};
@@ -54,6 +56,7 @@ pub(super) fn check(
     for (index, quote) in case.quotes.iter().enumerate() {
         quotes.insert(&quote.id, file, format!("quotes[{index}].id"), diagnostics);
     }
+    unique_across_kinds(checked, diagnostics);
 
     let mut resolve =
         |index: &IdIndex<'_>, reference: &Spanned<Id>, path: String, otherwise: &str| {
@@ -135,6 +138,41 @@ pub(super) fn check(
     for (i, quote) in case.quotes.iter().enumerate() {
         if let Some(by) = &quote.by {
             resolve(people, by, format!("quotes[{i}].by"), ADD_PERSON);
+        }
+    }
+}
+
+/// An id names one item in a case, whatever its kind, so `cite(id=…)` in a
+/// template is never ambiguous.
+fn unique_across_kinds(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let case = checked.case;
+    let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
+    let items = checked
+        .principles
+        .iter()
+        .map(|p| ("principle", &p.id, "principles"))
+        .chain(case.sources.iter().map(|s| ("source", &s.id, "sources")))
+        .chain(case.findings.iter().map(|f| ("finding", &f.id, "findings")))
+        .chain(case.actions.iter().map(|a| ("action", &a.id, "actions")))
+        .chain(case.quotes.iter().map(|q| ("quote", &q.id, "quotes")));
+    for (kind, id, _) in items {
+        match owners.get(id.as_str()) {
+            Some(owner) if *owner != kind => diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    format!("the id `{}` already names a {owner} in this case", id.value),
+                )
+                .in_file(checked.file)
+                .at(id.pos)
+                .with_id(id.as_str())
+                .with_help(format!(
+                    "give the {kind} its own id: templates cite items by id alone"
+                )),
+            ),
+            Some(_) => {}
+            None => {
+                owners.insert(id.as_str(), kind);
+            }
         }
     }
 }
