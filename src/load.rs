@@ -5,11 +5,12 @@
 //! located diagnostic and the rest of the repository still loads.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use serde::de::{Deserialize, DeserializeOwned, Deserializer};
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::Error;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
@@ -18,7 +19,10 @@ use crate::model::{Case, Pos, Principle, Settings, Spanned};
 /// The name of the organisation settings file at a repository's root.
 pub const SETTINGS_FILE: &str = "candor.yaml";
 
-/// Limits that keep hostile or mistaken input from costing more than it should.
+/// Limits that keep hostile or mistaken input from costing more than it
+/// should. A real case file is a few kilobytes and a few hundred YAML nodes;
+/// the defaults leave a wide margin above that and answer any file within
+/// them in a fraction of a second.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// The largest file candor reads, in bytes.
@@ -27,6 +31,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// The most YAML nodes one file may produce, aliases expanded.
     pub max_nodes: usize,
+    /// The most aliases (`*name`) and, separately, merge keys (`<<`) one
+    /// file may use.
+    pub max_aliases: usize,
 }
 
 impl Default for Limits {
@@ -34,7 +41,8 @@ impl Default for Limits {
         Limits {
             max_file_bytes: 1024 * 1024,
             max_depth: 64,
-            max_nodes: 250_000,
+            max_nodes: 100_000,
+            max_aliases: 1_000,
         }
     }
 }
@@ -350,39 +358,61 @@ impl Reader {
         let Some(text) = self.read_text(file)? else {
             return Ok(None);
         };
-        let holds_nothing = text
-            .lines()
-            .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'));
-        let parsed = if holds_nothing {
-            self.diagnostics.push(
-                Diagnostic::new(Code::EmptyFile, "file is empty")
-                    .in_file(file)
-                    .with_help("remove the file, or fill it in"),
-            );
-            None
-        } else {
-            match serde_saphyr::from_str_with_options::<T>(&text, self.options()) {
-                Ok(value) => Some(value),
-                Err(error) => {
-                    self.diagnostics.push(yaml_diagnostic(&error).in_file(file));
-                    None
-                }
+        let parsed = match self.parse_text::<T>(&text) {
+            Ok(value) => Some(value),
+            Err(diagnostic) => {
+                self.diagnostics.push(diagnostic.in_file(file));
+                None
             }
         };
         self.sources.insert(file.to_path_buf(), text);
         Ok(parsed)
     }
 
+    /// Parses the text of one file, or says, located, why it cannot be read.
+    fn parse_text<T: DeserializeOwned>(&self, text: &str) -> Result<T, Diagnostic> {
+        if holds_nothing(text) {
+            return Err(Diagnostic::new(Code::EmptyFile, "file is empty")
+                .at(Pos { line: 1, column: 1 })
+                .with_help("remove the file, or fill it in"));
+        }
+        if let Some(diagnostic) = raw_control_character(text) {
+            return Err(diagnostic);
+        }
+        let value = serde_saphyr::from_str_with_options::<T>(text, self.options())
+            .map_err(|error| yaml_diagnostic(&error, text))?;
+        // Escapes in double-quoted text (`"\a"`, `"\x07"`, `"\u0000"`)
+        // produce control characters the raw scan above cannot see. Only
+        // double-quoted text has escapes, and escapes start with `\`.
+        if text.contains('\\') {
+            serde_saphyr::from_str_with_options::<ControlScan>(text, self.options())
+                .map_err(|error| escaped_control_diagnostic(&error, text))?;
+        }
+        Ok(value)
+    }
+
     fn options(&self) -> serde_saphyr::Options {
+        let limits = self.limits;
+        let max_bytes = usize::try_from(limits.max_file_bytes).unwrap_or(usize::MAX);
         let mut budget = serde_saphyr::Budget::default();
-        budget.max_depth = self.limits.max_depth;
-        budget.flow_nesting_limit = self.limits.max_depth;
-        budget.max_nodes = self.limits.max_nodes;
-        budget.max_reader_input_bytes =
-            Some(usize::try_from(self.limits.max_file_bytes).unwrap_or(usize::MAX));
+        budget.max_reader_input_bytes = Some(max_bytes);
+        budget.max_depth = limits.max_depth;
+        budget.flow_nesting_limit = limits.max_depth;
+        budget.max_nodes = limits.max_nodes;
+        budget.max_events = limits.max_nodes.saturating_mul(3);
+        budget.max_aliases = limits.max_aliases;
+        budget.max_anchors = limits.max_aliases;
+        budget.max_merge_keys = limits.max_aliases;
+        budget.max_recorded_anchor_events = limits.max_nodes;
+        budget.max_recorded_anchor_bytes = max_bytes.saturating_mul(2);
+        budget.max_total_scalar_bytes = max_bytes.saturating_mul(4);
         let mut options = serde_saphyr::Options::default();
         options.budget = Some(budget);
+        options.alias_limits.max_total_replayed_events = limits.max_nodes;
         options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+        // Text is text: a tag never changes what a field says.
+        options.reject_unsupported_tags = true;
+        options.ignore_binary_tag_for_string = true;
         options.with_snippet = false;
         options
     }
@@ -431,10 +461,203 @@ impl Reader {
     }
 }
 
-/// Turns a YAML or schema error into a located diagnostic.
-fn yaml_diagnostic(error: &serde_saphyr::Error) -> Diagnostic {
+/// Whether a file holds no YAML content: only blank lines, comments,
+/// directives and document markers.
+fn holds_nothing(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim_end();
+        let after_marker = line
+            .strip_prefix("---")
+            .or_else(|| line.strip_prefix("..."))
+            .map(str::trim_start);
+        line.trim_start().is_empty()
+            || line.trim_start().starts_with('#')
+            || line.starts_with('%')
+            || after_marker.is_some_and(|rest| rest.is_empty() || rest.starts_with('#'))
+    })
+}
+
+/// Whether `c` is a control character that has no place in text. Tabs and
+/// line breaks are the only ones a case file may hold.
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// The first control character written as such in `text`, located exactly.
+/// YAML does not allow them, and the parser would place the error at the
+/// start of the value holding one rather than at the character itself.
+fn raw_control_character(text: &str) -> Option<Diagnostic> {
+    let mut pos = Pos { line: 1, column: 1 };
+    for c in text.chars() {
+        if c == '\n' {
+            pos.line = pos.line.saturating_add(1);
+            pos.column = 1;
+            continue;
+        }
+        if is_forbidden_control(c) {
+            return Some(
+                Diagnostic::new(
+                    Code::YamlSyntax,
+                    format!(
+                        "the control character {} is not allowed in a YAML file",
+                        char_name(c)
+                    ),
+                )
+                .at(pos)
+                .with_help(
+                    "delete it: a YAML file holds text, tabs and line breaks, \
+                     no other control characters",
+                ),
+            );
+        }
+        pos.column = pos.column.saturating_add(1);
+    }
+    None
+}
+
+/// A character as `U+0007`, with its usual name when it has one.
+fn char_name(c: char) -> String {
+    let name = match c {
+        '\0' => " (NUL)",
+        '\u{7}' => " (BEL)",
+        '\u{8}' => " (BS)",
+        '\u{b}' => " (VT)",
+        '\u{c}' => " (FF)",
+        '\u{1b}' => " (ESC)",
+        '\u{7f}' => " (DEL)",
+        '\u{85}' => " (NEL)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", u32::from(c))
+}
+
+/// Any YAML value, read only to find control characters that escapes in
+/// double-quoted text put into it.
+struct ControlScan;
+
+impl<'de> Deserialize<'de> for ControlScan {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ControlScan)
+    }
+}
+
+impl<'de> Visitor<'de> for ControlScan {
+    type Value = ControlScan;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<ControlScan, E> {
+        match text.chars().find(|&c| is_forbidden_control(c)) {
+            Some(c) => Err(E::custom(format!(
+                "this text holds the control character {}",
+                char_name(c)
+            ))),
+            None => Ok(ControlScan),
+        }
+    }
+
+    fn visit_char<E: de::Error>(self, c: char) -> Result<ControlScan, E> {
+        self.visit_str(c.encode_utf8(&mut [0; 4]))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<ControlScan, E> {
+        Ok(ControlScan)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<ControlScan, E> {
+        Ok(ControlScan)
+    }
+
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<ControlScan, E> {
+        Ok(ControlScan)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<ControlScan, E> {
+        Ok(ControlScan)
+    }
+
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<ControlScan, E> {
+        Ok(ControlScan)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<ControlScan, E> {
+        Ok(ControlScan)
+    }
+
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<ControlScan, E> {
+        Ok(ControlScan)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<ControlScan, E> {
+        Ok(ControlScan)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<ControlScan, E> {
+        Ok(ControlScan)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<ControlScan, D::Error> {
+        ControlScan::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ControlScan, A::Error> {
+        while seq.next_element::<ControlScan>()?.is_some() {}
+        Ok(ControlScan)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ControlScan, A::Error> {
+        while map.next_entry::<ControlScan, ControlScan>()?.is_some() {}
+        Ok(ControlScan)
+    }
+}
+
+/// The diagnostic for the scan for escaped control characters: the scan's
+/// own finding, or whatever else stopped it.
+fn escaped_control_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
+    match innermost(error) {
+        serde_saphyr::Error::Message { msg, .. } if msg.contains("control character") => {
+            let mut diagnostic = Diagnostic::new(Code::InvalidValue, msg.clone()).with_help(
+                "remove the escape; write `\\t` or `\\n` only if you mean a tab or a line break",
+            );
+            if let Some(pos) = error.location().and_then(pos_of) {
+                diagnostic = diagnostic.at(pos);
+            }
+            diagnostic
+        }
+        _ => yaml_diagnostic(error, text),
+    }
+}
+
+/// The error inside any alias wrappers: what actually went wrong.
+fn innermost(error: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    let mut error = error.without_snippet();
+    while let serde_saphyr::Error::AliasError { error: inner, .. } = error {
+        error = inner.without_snippet();
+    }
+    error
+}
+
+fn pos_of(location: serde_saphyr::Location) -> Option<Pos> {
+    let pos = Pos {
+        line: u32::try_from(location.line()).unwrap_or(u32::MAX),
+        column: u32::try_from(location.column()).unwrap_or(u32::MAX),
+    };
+    (pos.line > 0).then_some(pos)
+}
+
+/// Turns a YAML or schema error into a located diagnostic. `text` is the
+/// file's text, to describe and place some errors more precisely than the
+/// parser does.
+fn yaml_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
     use serde_saphyr::Error as E;
-    let error = error.without_snippet();
+    // Where an alias is involved, the place the alias is used.
+    let mut pos = error
+        .location()
+        .and_then(pos_of)
+        .or_else(|| innermost(error).location().and_then(pos_of));
+    let error = innermost(error);
     let (code, message, help) = match error {
         E::SerdeUnknownField {
             field, expected, ..
@@ -464,25 +687,69 @@ fn yaml_diagnostic(error: &serde_saphyr::Error) -> Diagnostic {
             )
         }
         E::SerdeMissingField { field, .. } => {
-            (Code::MissingField, format!("missing field `{field}`"), None)
+            // The parser places this at the mapping's last key; the item
+            // begins at its first.
+            pos = pos.map(|p| first_key_of_block_mapping(text, p));
+            (
+                Code::MissingField,
+                format!("missing field `{field}`"),
+                Some(format!("add `{field}:` to this item")),
+            )
+        }
+        E::NullIntoString { .. } => {
+            let message = match pos.and_then(|p| key_before(text, p)) {
+                Some((key, at)) => {
+                    pos = Some(at);
+                    format!("`{key}` has no value")
+                }
+                None => "a value is missing".to_owned(),
+            };
+            (
+                Code::MissingField,
+                message,
+                Some("write the value after the colon".to_owned()),
+            )
         }
         E::SerdeInvalidType {
             unexpected,
             expected,
             ..
-        } => (
-            Code::InvalidValue,
-            format!("expected {expected}, found {unexpected}"),
-            None,
-        ),
-        E::SerdeInvalidValue {
+        }
+        | E::SerdeInvalidValue {
             unexpected,
             expected,
             ..
         } => (
-            Code::InvalidValue,
+            if expected.starts_with("a date") {
+                Code::InvalidDate
+            } else {
+                Code::InvalidValue
+            },
             format!("expected {expected}, found {unexpected}"),
             None,
+        ),
+        E::Unexpected { expected, .. } => {
+            let wanted = match *expected {
+                "string scalar" | "scalar" | "str expected" => "text",
+                "mapping start" | "empty mapping start" => "a mapping of `field: value` pairs",
+                "sequence start" => "a list",
+                other => other,
+            };
+            let message = match pos.and_then(|p| found_at(text, p)) {
+                Some(found) if found != wanted => format!("expected {wanted}, found {found}"),
+                _ => format!("expected {wanted}"),
+            };
+            (Code::InvalidValue, message, None)
+        }
+        E::TaggedScalarCannotDeserializeIntoString { .. } => (
+            Code::InvalidValue,
+            "expected text, found a value with a YAML tag".to_owned(),
+            Some("remove the tag (such as `!!int`) and write the text".to_owned()),
+        ),
+        E::UnsupportedTag { tag, .. } => (
+            Code::InvalidValue,
+            format!("the YAML tag `{tag}` is not supported"),
+            Some("remove the tag: case files hold plain values".to_owned()),
         ),
         E::DuplicateMappingKey { key, .. } => (
             Code::DuplicateKey,
@@ -494,7 +761,7 @@ fn yaml_diagnostic(error: &serde_saphyr::Error) -> Diagnostic {
         ),
         E::Budget { breach, .. } => (
             Code::ParseBudget,
-            format!("file exceeds the parse budget: {breach:?}"),
+            format!("file exceeds the parse budget: {}", breach_text(breach)),
             Some("simplify the file: deep nesting and aliases are not needed in a case".to_owned()),
         ),
         E::AliasReplayLimitExceeded { .. }
@@ -505,6 +772,37 @@ fn yaml_diagnostic(error: &serde_saphyr::Error) -> Diagnostic {
             "file expands aliases beyond the parse budget".to_owned(),
             Some("write the values out instead of using aliases".to_owned()),
         ),
+        E::MultipleDocuments { .. } => (
+            Code::YamlSyntax,
+            "the file holds more than one YAML document".to_owned(),
+            Some(
+                "a file holds one item: remove the `---` line and what follows it, \
+                 or move that to a file of its own"
+                    .to_owned(),
+            ),
+        ),
+        E::UnknownAnchor { .. } => {
+            let name = pos.and_then(|p| alias_name_at(text, p));
+            (
+                Code::YamlSyntax,
+                match &name {
+                    Some(name) => format!("the alias `*{name}` refers to no anchor"),
+                    None => "an alias refers to no anchor".to_owned(),
+                },
+                Some(match &name {
+                    Some(name) => format!("define `&{name}` before it, or write the value out"),
+                    None => "define the anchor before it, or write the value out".to_owned(),
+                }),
+            )
+        }
+        E::Eof { .. } => {
+            pos = pos.or_else(|| Some(end_of(text)));
+            (
+                Code::YamlSyntax,
+                "the file ends in the middle of a value".to_owned(),
+                None,
+            )
+        }
         E::Message { msg, .. } if msg.contains("is not a valid id") => {
             (Code::InvalidId, msg.clone(), None)
         }
@@ -512,19 +810,239 @@ fn yaml_diagnostic(error: &serde_saphyr::Error) -> Diagnostic {
             (Code::InvalidDate, msg.clone(), None)
         }
         E::Message { msg, .. } => (Code::InvalidValue, msg.clone(), None),
-        other => (Code::YamlSyntax, strip_location(&other.to_string()), None),
+        other => {
+            let message = strip_location(&other.to_string());
+            if message.contains("tab") {
+                pos = pos.map(|p| nearest_tab(text, p));
+                (
+                    Code::YamlSyntax,
+                    message,
+                    Some("indent with spaces: YAML does not allow tabs here".to_owned()),
+                )
+            } else {
+                (Code::YamlSyntax, message, None)
+            }
+        }
     };
-    let mut diagnostic = Diagnostic::new(code, message);
-    if let Some(location) = error.location() {
-        diagnostic = diagnostic.at(Pos {
-            line: u32::try_from(location.line()).unwrap_or(u32::MAX),
-            column: u32::try_from(location.column()).unwrap_or(u32::MAX),
-        });
-    }
+    let mut diagnostic =
+        Diagnostic::new(code, message).at(pos.unwrap_or(Pos { line: 1, column: 1 }));
     if let Some(help) = help {
         diagnostic = diagnostic.with_help(help);
     }
     diagnostic
+}
+
+/// A budget breach in words.
+fn breach_text(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match breach {
+        B::Depth { depth } => format!("collections nested {depth} deep"),
+        B::Nodes { nodes } => format!("more than {} values", nodes.saturating_sub(1)),
+        B::Events { events } => format!("more than {} parser events", events.saturating_sub(1)),
+        B::Aliases { aliases } => format!("more than {} aliases", aliases.saturating_sub(1)),
+        B::Anchors { anchors } => format!("more than {} anchors", anchors.saturating_sub(1)),
+        B::MergeKeys { merge_keys } => {
+            format!("more than {} merge keys", merge_keys.saturating_sub(1))
+        }
+        B::AliasAnchorRatio { aliases, anchors } => {
+            format!("{aliases} aliases of only {anchors} anchors")
+        }
+        B::ScalarBytes { total_scalar_bytes } => {
+            format!("{total_scalar_bytes} bytes of text, aliases expanded")
+        }
+        B::RecordedAnchorEvents { .. } | B::RecordedAnchorBytes { .. } => {
+            "anchors that hold too much".to_owned()
+        }
+        B::InputBytes { input_bytes } => format!("{input_bytes} bytes"),
+        B::Documents { documents } => format!("{documents} documents"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The text of line `line` (1-based) of `text`.
+fn line_of(text: &str, line: u32) -> Option<&str> {
+    let index = usize::try_from(line).ok()?.checked_sub(1)?;
+    text.lines().nth(index)
+}
+
+/// The text of `line` from 1-based character `column` on.
+fn rest_of_line(text: &str, pos: Pos) -> Option<&str> {
+    let line = line_of(text, pos.line)?;
+    let skip = usize::try_from(pos.column).ok()?.checked_sub(1)?;
+    let start = line.char_indices().nth(skip).map(|(i, _)| i)?;
+    line.get(start..)
+}
+
+/// Where an item's text begins: the column of its first character after
+/// indentation and any `- ` markers of the sequences it opens.
+fn content_column(line: &str) -> usize {
+    let mut rest = line;
+    let mut column = 1;
+    loop {
+        let trimmed = rest.trim_start_matches(' ');
+        column += rest.len() - trimmed.len();
+        match trimmed.strip_prefix('-') {
+            Some(after) if after.starts_with(' ') => {
+                column += 1;
+                rest = after;
+            }
+            _ => return column,
+        }
+    }
+}
+
+/// The first key of the block mapping whose key at `pos` the parser stopped
+/// on. Walks back over the mapping's earlier keys and anything nested in
+/// them; stops at the line that opens the mapping. Flow mappings, and
+/// anything the walk does not recognise, keep `pos`.
+fn first_key_of_block_mapping(text: &str, pos: Pos) -> Pos {
+    let Ok(column) = usize::try_from(pos.column) else {
+        return pos;
+    };
+    let Some(line) = line_of(text, pos.line) else {
+        return pos;
+    };
+    if content_column(line) != column {
+        return pos;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let mut first = pos.line;
+    let mut number = pos.line;
+    while let Some(line) = number
+        .checked_sub(1)
+        .and_then(|i| lines.get(usize::try_from(i).ok()?))
+    {
+        let trimmed = line.trim_start();
+        if line.starts_with("---") || line.starts_with('%') {
+            break;
+        }
+        if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            let at = content_column(line);
+            if at < column {
+                break;
+            }
+            if at == column {
+                first = number;
+                // Only spaces and `- ` markers come before the key, so the
+                // byte offset is the character offset.
+                if line
+                    .get(..column - 1)
+                    .is_some_and(|before| before.contains('-'))
+                {
+                    break;
+                }
+            }
+        }
+        number -= 1;
+    }
+    Pos {
+        line: first,
+        column: pos.column,
+    }
+}
+
+/// The key whose value at `pos` is missing, as in `title:` for an empty
+/// title, and where that key starts. The parser places the empty value at
+/// the colon or just after it.
+fn key_before(text: &str, pos: Pos) -> Option<(String, Pos)> {
+    let line = line_of(text, pos.line)?;
+    let column = usize::try_from(pos.column).ok()?;
+    // Before `~` or `null`, or up to the colon of an empty value.
+    let before: String = line.chars().take(column.saturating_sub(1)).collect();
+    let through: String = line.chars().take(column).collect();
+    let before_colon = before
+        .trim_end()
+        .strip_suffix(':')
+        .or_else(|| through.trim_end().strip_suffix(':'))?;
+    let start = content_column(before_colon);
+    let key = before_colon
+        .trim_start()
+        .trim_start_matches(['-', ' '])
+        .trim();
+    let key = key.trim_matches(['"', '\'']);
+    if key.is_empty() || key.contains([':', '{', '[', ',', '#']) {
+        return None;
+    }
+    let at = Pos {
+        line: pos.line,
+        column: u32::try_from(start).ok()?,
+    };
+    Some((key.to_owned(), at))
+}
+
+/// What the value starting at `pos` looks like, to say what was found
+/// where something else was expected.
+fn found_at(text: &str, pos: Pos) -> Option<&'static str> {
+    let rest = rest_of_line(text, pos)?;
+    let first = rest.chars().next()?;
+    match first {
+        '[' => Some("a list"),
+        '{' => Some("a mapping"),
+        '-' if rest.len() == 1 || rest[1..].starts_with(' ') => Some("a list"),
+        '&' | '*' | '!' | '?' => None,
+        '"' | '\'' | '|' | '>' => Some("text"),
+        _ if rest.contains(": ") || rest.trim_end().ends_with(':') => Some("a mapping"),
+        _ => Some("text"),
+    }
+}
+
+/// The name of the alias written at `pos`: `nope` for `*nope`.
+fn alias_name_at(text: &str, pos: Pos) -> Option<String> {
+    let rest = rest_of_line(text, pos)?.strip_prefix('*')?;
+    let name: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
+/// The tab a tab error is about: the last one on `pos`'s line before it,
+/// or else the first one after it. The parser may place such an error at
+/// the start of the value the tab follows.
+fn nearest_tab(text: &str, pos: Pos) -> Pos {
+    let column = usize::try_from(pos.column).unwrap_or(usize::MAX);
+    if let Some(line) = line_of(text, pos.line)
+        && let Some(at) = line
+            .chars()
+            .take(column)
+            .enumerate()
+            .filter(|&(_, c)| c == '\t')
+            .map(|(i, _)| i)
+            .last()
+    {
+        return Pos {
+            line: pos.line,
+            column: u32::try_from(at + 1).unwrap_or(pos.column),
+        };
+    }
+    let start = usize::try_from(pos.line)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(1);
+    for (index, line) in text.lines().enumerate().skip(start) {
+        let from = if index == start { column } else { 0 };
+        if let Some(at) = line
+            .chars()
+            .enumerate()
+            .skip(from)
+            .find(|&(_, c)| c == '\t')
+        {
+            return Pos {
+                line: u32::try_from(index + 1).unwrap_or(pos.line),
+                column: u32::try_from(at.0 + 1).unwrap_or(pos.column),
+            };
+        }
+    }
+    pos
+}
+
+/// The position just after the last character of `text`.
+fn end_of(text: &str) -> Pos {
+    let line = text.lines().count().max(1);
+    let column = text.lines().last().map_or(0, |l| l.chars().count()) + 1;
+    Pos {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+    }
 }
 
 /// The parser's message without the "at line X, column Y" it appends:

@@ -91,7 +91,7 @@ pub struct CaseView {
 pub struct DateView {
     /// `2025-08-06`, `2025-08` or `2025`.
     pub iso: String,
-    /// `6 August 2025`.
+    /// `6 August 2025`, `April 2022`, `about 22 March 2022`.
     pub text: String,
     /// `on 6 August 2025`, `in April 2022`, `on or about 22 March 2022`.
     pub phrase: String,
@@ -103,7 +103,11 @@ impl From<&Date> for DateView {
     fn from(date: &Date) -> Self {
         DateView {
             iso: date.iso(),
-            text: date.text(),
+            text: if date.is_approximate() {
+                format!("about {}", date.text())
+            } else {
+                date.text()
+            },
             phrase: date.phrase(),
             approximate: date.is_approximate(),
         }
@@ -169,6 +173,9 @@ pub struct SourceView {
     pub kind_words: &'static str,
     /// Who published it.
     pub publisher: String,
+    /// What happened, as a clause: `The Guardian published a press report`,
+    /// `we received a complaint from a patient`.
+    pub event: String,
     /// Its title.
     pub title: Option<String>,
     /// When.
@@ -363,36 +370,17 @@ impl Numbering {
             case.actions.iter().map(|a| (&a.id.value, a.visibility)),
         );
 
-        // Sources are numbered in the order findings first cite them, public
-        // before internal, then any source no finding cites.
-        let mut footnotes = BTreeMap::new();
-        let visibility_of = |id: &Id| {
-            case.sources
-                .iter()
-                .find(|s| s.id.value == *id)
-                .map(|s| s.visibility)
-        };
-        for pass in [Visibility::Public, Visibility::Internal] {
-            let citing = case
-                .findings
-                .iter()
-                .filter(|f| pass == Visibility::Internal || f.visibility == Visibility::Public)
-                .flat_map(|f| f.sources.iter().map(|s| &s.value));
-            let cited_acknowledged = case
-                .acknowledgements
-                .iter()
-                .filter_map(|a| a.source.as_ref().map(|s| &s.value));
-            let all = case.sources.iter().map(|s| &s.id.value);
-            for id in citing.chain(cited_acknowledged).chain(all) {
-                let visible_in_pass = match visibility_of(id) {
-                    Some(v) => pass == Visibility::Internal || v == Visibility::Public,
-                    None => false,
-                };
-                if visible_in_pass && !footnotes.contains_key(id) {
-                    footnotes.insert(id.clone(), footnotes.len() + 1);
-                }
-            }
-        }
+        // Sources are numbered in date order, public before internal: the
+        // order in which documents first cite them, since every document
+        // opens by saying what prompted the review. A stable sort keeps
+        // sources of the same date in the order written.
+        let mut ordered: Vec<&Source> = case.sources.iter().collect();
+        ordered.sort_by_key(|s| (s.visibility != Visibility::Public, s.date.earliest()));
+        let footnotes = ordered
+            .iter()
+            .enumerate()
+            .map(|(index, s)| (s.id.value.clone(), index + 1))
+            .collect();
         Numbering {
             principles,
             findings,
@@ -480,6 +468,7 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
                 kind: kind_name(s.kind),
                 kind_words: s.kind.as_words(),
                 publisher: s.publisher.clone(),
+                event: source_event(s),
                 title: s.title.clone(),
                 date: DateView::from(&s.date),
                 url: s.url.clone(),
@@ -689,6 +678,21 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
         } else {
             Vec::new()
         },
+    }
+}
+
+/// How a source came about, as a clause that follows a date phrase.
+fn source_event(source: &Source) -> String {
+    use crate::model::SourceKind as K;
+    let who = &source.publisher;
+    match source.kind {
+        K::PressReport => format!("{who} published a press report"),
+        K::Complaint => format!("we received a complaint from {who}"),
+        K::Audit => format!("{who} completed an audit"),
+        K::RegulatorInquiry => format!("{who} opened an inquiry"),
+        K::InternalReport => format!("{who} raised an internal report"),
+        K::Research => format!("{who} published research"),
+        K::Other => format!("we heard from {who}"),
     }
 }
 

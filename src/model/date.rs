@@ -92,6 +92,9 @@ impl Date {
             .first()
             .and_then(|p| number(p, 4))
             .ok_or_else(invalid)?;
+        if year == 0 {
+            return Err(format!("`{rest}` is not a date: there is no year 0"));
+        }
         let month = match parts.get(1) {
             Some(part) => {
                 let month = number(part, 2).ok_or_else(invalid)?;
@@ -228,7 +231,9 @@ impl<'de> Deserialize<'de> for Date {
             }
         }
 
-        deserializer.deserialize_any(DateVisitor)
+        // As text, so a date is judged as written: `20250301` or `1e3` is
+        // reported as such, not as the number YAML would read it as.
+        deserializer.deserialize_str(DateVisitor)
     }
 }
 
@@ -259,6 +264,9 @@ mod tests {
         assert!(Date::parse("2025-1-01").is_err());
         assert!(Date::parse("6 August 2025").is_err());
         assert!(Date::parse("2025-08-06-01").is_err());
+        assert!(Date::parse("0000-01-01").is_err());
+        assert!(Date::parse("2025-02-").is_err());
+        assert!(Date::parse("~").is_err());
     }
 
     #[test]

@@ -4,7 +4,9 @@ use serde::de::{self, Deserialize, Deserializer};
 
 /// An item's id: a lowercase slug of ASCII letters and digits joined by
 /// single hyphens. Ids name output files, so the rule also keeps every id
-/// inside its folder: no dots, slashes or empty ids.
+/// inside its folder: no dots, slashes or empty ids, and none of the names
+/// Windows keeps for devices (`con`, `nul`, `com1`…), which no file there
+/// can have.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(transparent)]
 pub struct Id(String);
@@ -23,7 +25,12 @@ impl Id {
             && !text.starts_with('-')
             && !text.ends_with('-')
             && !text.contains("--");
-        if well_formed {
+        if well_formed && Self::names_a_device(text) {
+            Err(format!(
+                "`{text}` is not a valid id: Windows keeps the name for a device, \
+                 so no output file can have it; write, for example, `{text}-1`"
+            ))
+        } else if well_formed {
             Ok(Id(text.to_owned()))
         } else {
             Err(format!(
@@ -33,6 +40,15 @@ impl Id {
                 Id::suggest(text)
             ))
         }
+    }
+
+    /// Whether `slug` is a name Windows reserves for a device.
+    fn names_a_device(slug: &str) -> bool {
+        let numbered = |prefix: &str| {
+            slug.strip_prefix(prefix)
+                .is_some_and(|n| n.len() == 1 && n.bytes().all(|b| (b'1'..=b'9').contains(&b)))
+        };
+        matches!(slug, "con" | "prn" | "aux" | "nul") || numbered("com") || numbered("lpt")
     }
 
     /// A slug close to `text`, to suggest in an error.
@@ -48,8 +64,11 @@ impl Id {
         let slug = slug.trim_end_matches('-');
         if slug.is_empty() {
             "my-item".to_owned()
+        } else if Self::names_a_device(slug) {
+            format!("{slug}-1")
         } else {
-            slug.chars().take(Self::MAX_LEN).collect()
+            let cut: String = slug.chars().take(Self::MAX_LEN).collect();
+            cut.trim_end_matches('-').to_owned()
         }
     }
 
@@ -78,11 +97,20 @@ mod tests {
 
     #[test]
     fn accepts_slugs_and_rejects_everything_else() {
-        for good in ["a", "azure-storage-nl", "2025-review", "x1"] {
+        for good in [
+            "a",
+            "azure-storage-nl",
+            "2025-review",
+            "x1",
+            "con-1",
+            "com10",
+            "console",
+        ] {
             assert!(Id::parse(good).is_ok(), "{good}");
         }
         for bad in [
-            "", "../x", "A", "a_b", "a--b", "-a", "a-", "a/b", "a.b", "é",
+            "", "../x", "A", "a_b", "a--b", "-a", "a-", "a/b", "a.b", "é", "con", "nul", "com1",
+            "lpt9",
         ] {
             assert!(Id::parse(bad).is_err(), "{bad}");
         }
@@ -92,5 +120,7 @@ mod tests {
     fn suggests_a_slug() {
         let message = Id::parse("Azure Storage (NL)").unwrap_err();
         assert!(message.contains("`azure-storage-nl`"), "{message}");
+        let message = Id::parse("CON").unwrap_err();
+        assert!(message.contains("`con-1`"), "{message}");
     }
 }

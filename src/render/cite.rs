@@ -117,7 +117,7 @@ fn footnote_definition(source: &SourceView) -> String {
     let mut line = format!(
         "[^{}]: {}",
         source.footnote,
-        escape_markdown(&source.publisher)
+        escape_markdown(&upper_first(&source.publisher))
     );
     if let Some(title) = &source.title {
         line.push_str(&format!(", “{}”", escape_markdown(title)));
@@ -128,4 +128,13 @@ fn footnote_definition(source: &SourceView) -> String {
         line.push_str(&super::link(url));
     }
     line
+}
+
+/// `text` with its first letter in upper case.
+pub(super) fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }

@@ -78,11 +78,7 @@ impl Renderer {
         tera.register_function("cite", cite::cite);
         tera.register_function("footnotes", cite::footnotes);
         tera.register_filter("upper_first", |text: String, _: Kwargs, _: &State| {
-            let mut chars = text.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
-                None => String::new(),
-            }
+            cite::upper_first(&text)
         });
 
         let builtins = BUILTIN_TEMPLATES
