@@ -91,6 +91,10 @@ codes! {
     ActionWithoutPrinciple = "action-without-principle", Error;
     /// An action cites no finding that justifies it.
     ActionWithoutFinding = "action-without-finding", Error;
+    /// An action departs from a principle without saying why.
+    DepartureWithoutReason = "departure-without-reason", Error;
+    /// A declined demand without the reason it was refused.
+    DeclinedWithoutReason = "declined-without-reason", Error;
     /// A finding cites no source and states no evidence.
     FindingWithoutBasis = "finding-without-basis", Error;
     /// Something the review did not examine names no principle that excluded it.

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -304,22 +304,30 @@ impl Reader {
             path: file.to_path_buf(),
             source,
         };
+        let limit = self.limits.max_file_bytes;
+        let too_large = |size: String| {
+            Diagnostic::new(
+                Code::FileTooLarge,
+                format!("file is {size} bytes, more than the limit of {limit} bytes"),
+            )
+            .in_file(file)
+            .with_help("split the file, or raise the limit with --max-file-size")
+        };
         let size = fs::metadata(file).map_err(io_error)?.len();
-        if size > self.limits.max_file_bytes {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::FileTooLarge,
-                    format!(
-                        "file is {size} bytes, more than the limit of {} bytes",
-                        self.limits.max_file_bytes
-                    ),
-                )
-                .in_file(file)
-                .with_help("split the file, or raise the limit with --max-file-size"),
-            );
+        if size > limit {
+            self.diagnostics.push(too_large(size.to_string()));
             return Ok(None);
         }
-        let bytes = fs::read(file).map_err(io_error)?;
+        // Never more than the limit, even from a file that grows while it is
+        // read or a device that claims to be empty.
+        let mut bytes = Vec::new();
+        fs::File::open(file)
+            .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+            .map_err(io_error)?;
+        if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+            self.diagnostics.push(too_large("over".to_owned()));
+            return Ok(None);
+        }
         match String::from_utf8(bytes) {
             Ok(mut text) => {
                 if text.starts_with('\u{feff}') {
@@ -328,25 +336,8 @@ impl Reader {
                 Ok(Some(text))
             }
             Err(e) => {
-                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                let before = String::from_utf8_lossy(valid);
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::NotUtf8,
-                        format!(
-                            "file is not UTF-8 text: invalid byte 0x{:02x}",
-                            e.as_bytes().get(valid.len()).copied().unwrap_or_default()
-                        ),
-                    )
-                    .in_file(file)
-                    .at(Pos {
-                        line: u32::try_from(line).unwrap_or(u32::MAX),
-                        column: u32::try_from(column).unwrap_or(u32::MAX),
-                    })
-                    .with_help("save the file as UTF-8"),
-                );
+                self.diagnostics
+                    .push(not_utf8(e.as_bytes(), e.utf8_error().valid_up_to()).in_file(file));
                 Ok(None)
             }
         }
@@ -459,6 +450,39 @@ impl Reader {
         templates.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(templates)
     }
+}
+
+/// Says where a file stops being UTF-8, or that it is UTF-16 or UTF-32,
+/// which YAML allows but candor does not read.
+fn not_utf8(bytes: &[u8], valid_up_to: usize) -> Diagnostic {
+    let wide = if bytes.starts_with(&[0xff, 0xfe, 0, 0]) || bytes.starts_with(&[0, 0, 0xfe, 0xff]) {
+        Some("UTF-32")
+    } else if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        Some("UTF-16")
+    } else {
+        None
+    };
+    if let Some(encoding) = wide {
+        return Diagnostic::new(Code::NotUtf8, format!("file is {encoding} text, not UTF-8"))
+            .at(Pos { line: 1, column: 1 })
+            .with_help("save the file as UTF-8");
+    }
+    let valid = bytes.get(..valid_up_to).unwrap_or_default();
+    let before = String::from_utf8_lossy(valid);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Diagnostic::new(
+        Code::NotUtf8,
+        format!(
+            "file is not UTF-8 text: invalid byte 0x{:02x}",
+            bytes.get(valid_up_to).copied().unwrap_or_default()
+        ),
+    )
+    .at(Pos {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+    })
+    .with_help("save the file as UTF-8")
 }
 
 /// Whether a file holds no YAML content: only blank lines, comments,
@@ -622,12 +646,158 @@ fn escaped_control_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagno
                 "remove the escape; write `\\t` or `\\n` only if you mean a tab or a line break",
             );
             if let Some(pos) = error.location().and_then(pos_of) {
-                diagnostic = diagnostic.at(pos);
+                diagnostic = diagnostic.at(control_escape_in(text, pos).unwrap_or(pos));
             }
             diagnostic
         }
         _ => yaml_diagnostic(error, text),
     }
+}
+
+/// Where, in the double-quoted text starting at `start`, the first escape
+/// that produces a forbidden control character is written.
+fn control_escape_in(text: &str, start: Pos) -> Option<Pos> {
+    let skip_lines = usize::try_from(start.line).ok()?.checked_sub(1)?;
+    let skip_chars = usize::try_from(start.column).ok()?.checked_sub(1)?;
+    let mut lines = text.lines().skip(skip_lines);
+    let first = lines.next()?.chars().skip(skip_chars);
+    let mut pos = start;
+    let mut chars = first.chain(lines.flat_map(|line| std::iter::once('\n').chain(line.chars())));
+    if chars.next() != Some('"') {
+        return None;
+    }
+    pos.column = pos.column.saturating_add(1);
+    let advance = |pos: &mut Pos, c: char| {
+        if c == '\n' {
+            pos.line = pos.line.saturating_add(1);
+            pos.column = 1;
+        } else {
+            pos.column = pos.column.saturating_add(1);
+        }
+    };
+    while let Some(c) = chars.next() {
+        let at = pos;
+        advance(&mut pos, c);
+        match c {
+            '"' => return None,
+            '\\' => {
+                let kind = chars.next()?;
+                advance(&mut pos, kind);
+                let digits = match kind {
+                    'x' => 2,
+                    'u' => 4,
+                    'U' => 8,
+                    _ => 0,
+                };
+                let escaped = if digits == 0 {
+                    match kind {
+                        '0' => Some('\0'),
+                        'a' => Some('\u{7}'),
+                        'b' => Some('\u{8}'),
+                        'e' => Some('\u{1b}'),
+                        'f' => Some('\u{c}'),
+                        'v' => Some('\u{b}'),
+                        'N' => Some('\u{85}'),
+                        _ => None,
+                    }
+                } else {
+                    let mut hex = String::new();
+                    for _ in 0..digits {
+                        let digit = chars.next()?;
+                        advance(&mut pos, digit);
+                        hex.push(digit);
+                    }
+                    u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+                };
+                if escaped.is_some_and(is_forbidden_control) {
+                    return Some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The `---` line that starts the document holding `pos`.
+fn document_marker_before(text: &str, pos: Pos) -> Pos {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut number = pos.line;
+    while let Some(line) = number
+        .checked_sub(1)
+        .and_then(|i| lines.get(usize::try_from(i).ok()?))
+    {
+        if line.starts_with("---") {
+            return Pos {
+                line: number,
+                column: 1,
+            };
+        }
+        number -= 1;
+    }
+    pos
+}
+
+/// The flow collection (`[` or `{`) nearest before `pos` that opens a value
+/// and is still open at `pos`: the likely cause of a syntax error there.
+/// Brackets inside quoted text are counted too, so this is a hint.
+fn unclosed_flow_before(text: &str, pos: Pos) -> Option<(char, Pos)> {
+    const LOOK_BACK: usize = 20;
+    let lines: Vec<&str> = text.lines().collect();
+    let last = usize::try_from(pos.line).ok()?.checked_sub(1)?;
+    let column = usize::try_from(pos.column).ok()?;
+    let first = last.saturating_sub(LOOK_BACK);
+    for index in (first..=last).rev() {
+        let line = lines.get(index)?;
+        let Some(open) = value_opener(line) else {
+            continue;
+        };
+        let mut depth = 0_i32;
+        for (n, line) in lines.get(index..=last)?.iter().enumerate() {
+            let from = if n == 0 { open } else { 0 };
+            let to = if index + n == last {
+                column.saturating_sub(1)
+            } else {
+                usize::MAX
+            };
+            for c in line.chars().skip(from).take(to.saturating_sub(from)) {
+                match c {
+                    '[' | '{' => depth += 1,
+                    ']' | '}' => depth -= 1,
+                    _ => {}
+                }
+            }
+        }
+        let bracket = line.chars().nth(open)?;
+        let at = Pos {
+            line: u32::try_from(index + 1).ok()?,
+            column: u32::try_from(open + 1).ok()?,
+        };
+        return (depth > 0).then_some((bracket, at));
+    }
+    None
+}
+
+/// The character index of a `[` or `{` that opens a value on `line`: as
+/// the first thing after indentation and `- ` markers, or right after
+/// `key: `.
+fn value_opener(line: &str) -> Option<usize> {
+    let start = content_column(line) - 1;
+    let chars: Vec<char> = line.chars().collect();
+    if matches!(chars.get(start), Some('[' | '{')) {
+        return Some(start);
+    }
+    let mut quote = None;
+    for (i, pair) in chars.windows(3).enumerate().skip(start) {
+        match (quote, pair[0]) {
+            (None, '"' | '\'') if i == start => quote = Some(pair[0]),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') => return None,
+            (None, ':') if pair[1] == ' ' && matches!(pair[2], '[' | '{') => return Some(i + 2),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The error inside any alias wrappers: what actually went wrong.
@@ -772,15 +942,18 @@ fn yaml_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
             "file expands aliases beyond the parse budget".to_owned(),
             Some("write the values out instead of using aliases".to_owned()),
         ),
-        E::MultipleDocuments { .. } => (
-            Code::YamlSyntax,
-            "the file holds more than one YAML document".to_owned(),
-            Some(
-                "a file holds one item: remove the `---` line and what follows it, \
+        E::MultipleDocuments { .. } => {
+            pos = pos.map(|p| document_marker_before(text, p));
+            (
+                Code::YamlSyntax,
+                "the file holds more than one YAML document".to_owned(),
+                Some(
+                    "a file holds one item: remove the `---` line and what follows it, \
                  or move that to a file of its own"
-                    .to_owned(),
-            ),
-        ),
+                        .to_owned(),
+                ),
+            )
+        }
         E::UnknownAnchor { .. } => {
             let name = pos.and_then(|p| alias_name_at(text, p));
             (
@@ -819,6 +992,15 @@ fn yaml_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
                     message,
                     Some("indent with spaces: YAML does not allow tabs here".to_owned()),
                 )
+            } else if let Some((bracket, at)) = pos.and_then(|p| unclosed_flow_before(text, p)) {
+                let help = format!(
+                    "the `{bracket}` at line {}, column {} is not closed",
+                    at.line, at.column
+                );
+                (Code::YamlSyntax, message, Some(help))
+            } else if message.contains("mapping values are not allowed") {
+                let help = "text holding `: ` must be quoted; or is this line indented too far?";
+                (Code::YamlSyntax, message, Some(help.to_owned()))
             } else {
                 (Code::YamlSyntax, message, None)
             }

@@ -25,6 +25,8 @@ pub struct View {
     pub organisation: OrganisationView,
     /// The document being rendered.
     pub document: DocumentView,
+    /// For an update: the earlier communication and what changed since.
+    pub update: Option<UpdateView>,
     /// The case's own fields.
     pub case: CaseView,
     /// Who signs, if anyone.
@@ -37,8 +39,10 @@ pub struct View {
     pub review: Option<ReviewView>,
     /// The findings, by label.
     pub findings: Vec<FindingView>,
-    /// The actions, by label.
+    /// The actions, by label, declined demands included.
     pub actions: Vec<ActionView>,
+    /// The declined demands alone, by label: also in `actions`.
+    pub declined: Vec<ActionView>,
     /// Thanks.
     pub acknowledgements: Vec<AcknowledgementView>,
     /// What happens next.
@@ -69,6 +73,9 @@ pub struct DocumentView {
     pub kind: String,
     /// What the document is called.
     pub title: Option<String>,
+    /// The date it carries: the case's, unless the case gives this kind
+    /// its own.
+    pub date: DateView,
 }
 
 /// The case's own fields.
@@ -176,6 +183,8 @@ pub struct SourceView {
     /// What happened, as a clause: `The Guardian published a press report`,
     /// `we received a complaint from a patient`.
     pub event: String,
+    /// Whether the source comes from the earlier case this one updates.
+    pub earlier: bool,
     /// Its title.
     pub title: Option<String>,
     /// When.
@@ -236,6 +245,10 @@ pub struct FindingView {
     pub bearing: &'static str,
     /// What it rests on.
     pub evidence: Option<String>,
+    /// `false` when the statement names something not yet known.
+    pub known: bool,
+    /// The finding of the earlier case it revises, if visible here.
+    pub revises: Option<RevisionView>,
     /// The sources it bears on.
     pub sources: Vec<SourceRef>,
 }
@@ -258,14 +271,81 @@ pub struct ActionView {
     pub label: String,
     /// The action.
     pub statement: String,
-    /// `done`, `in-progress` or `planned`.
+    /// `done`, `in-progress`, `planned` or `declined`.
     pub state: &'static str,
+    /// Whether this is a demand that was refused.
+    pub declined: bool,
+    /// Why a declined demand was refused.
+    pub reason: Option<String>,
     /// When it takes effect.
     pub effective: Option<DateView>,
-    /// The principles that justify it.
+    /// The principles that justify it (or, when declined, the refusal).
     pub principles: Vec<PrincipleRef>,
     /// The findings that justify it.
     pub findings: Vec<FindingRef>,
+    /// The standing principles it is an exception to, and why.
+    pub departs_from: Vec<DepartureView>,
+    /// Principles that bound the decision without justifying it.
+    pub constrained_by: Vec<PrincipleRef>,
+    /// What it does not cover or change.
+    pub limits: Vec<String>,
+}
+
+/// An exception to a principle that still stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct DepartureView {
+    /// The principle.
+    pub principle: PrincipleRef,
+    /// Why the exception is made.
+    pub reason: String,
+}
+
+/// The earlier text of a revised finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionView {
+    /// The earlier finding's id.
+    pub id: String,
+    /// What the earlier communication said.
+    pub statement: String,
+    /// Whether that was stated as known.
+    pub known: bool,
+}
+
+/// What an update changes since the earlier communication.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateView {
+    /// The case this one updates.
+    pub earlier: EarlierView,
+    /// Each revised finding, old and new.
+    pub changes: Vec<ChangeView>,
+}
+
+/// The earlier case an update follows.
+#[derive(Debug, Clone, Serialize)]
+pub struct EarlierView {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// When it was published.
+    pub date: DateView,
+}
+
+/// One revised finding: what was said, and what is said now.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    /// The new finding's label.
+    pub label: String,
+    /// The new finding's id.
+    pub id: String,
+    /// The earlier text.
+    pub before: String,
+    /// Whether the earlier text was stated as known.
+    pub before_known: bool,
+    /// The text now.
+    pub now: String,
+    /// Whether it is now known.
+    pub now_known: bool,
 }
 
 /// Thanks.
@@ -374,7 +454,7 @@ impl Numbering {
         // order in which documents first cite them, since every document
         // opens by saying what prompted the review. A stable sort keeps
         // sources of the same date in the order written.
-        let mut ordered: Vec<&Source> = case.sources.iter().collect();
+        let mut ordered: Vec<&Source> = all_sources(checked).into_iter().map(|(s, _)| s).collect();
         ordered.sort_by_key(|s| (s.visibility != Visibility::Public, s.date.earliest()));
         let footnotes = ordered
             .iter()
@@ -414,11 +494,15 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
                 .unwrap_or_else(|| principle.statement.clone()),
         })
     };
-    let source_by_id: BTreeMap<&Id, &Source> = raw
-        .sources
+    let all_sources = all_sources(case);
+    let earlier_source: BTreeMap<&Id, bool> = all_sources
         .iter()
-        .filter(|s| visible(s.visibility))
-        .map(|s| (&s.id.value, s))
+        .map(|(s, earlier)| (&s.id.value, *earlier))
+        .collect();
+    let source_by_id: BTreeMap<&Id, &Source> = all_sources
+        .iter()
+        .filter(|(s, _)| visible(s.visibility))
+        .map(|(s, _)| (&s.id.value, *s))
         .collect();
     let source_ref = |id: &Id| -> Option<SourceRef> {
         let source = source_by_id.get(id)?;
@@ -469,6 +553,7 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
                 kind_words: s.kind.as_words(),
                 publisher: s.publisher.clone(),
                 event: source_event(s),
+                earlier: earlier_source.get(&s.id.value).copied().unwrap_or(false),
                 title: s.title.clone(),
                 date: DateView::from(&s.date),
                 url: s.url.clone(),
@@ -524,11 +609,45 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
                 statement: f.statement.clone(),
                 bearing: f.bearing.as_str(),
                 evidence: f.evidence.clone(),
+                known: f.known,
+                revises: f.revises.as_ref().and_then(|old| {
+                    let earlier = case.earlier?;
+                    let old = earlier
+                        .findings
+                        .iter()
+                        .find(|e| e.id.value == old.value && visible(e.visibility))?;
+                    Some(RevisionView {
+                        id: old.id.to_string(),
+                        statement: old.statement.clone(),
+                        known: old.known,
+                    })
+                }),
                 sources: cited,
             })
         })
         .collect();
     findings.sort_by(|a, b| by_label(&a.label, &b.label));
+    let update = case.earlier.map(|earlier| UpdateView {
+        earlier: EarlierView {
+            id: earlier.id.to_string(),
+            title: earlier.title.clone(),
+            date: DateView::from(&earlier.date),
+        },
+        changes: findings
+            .iter()
+            .filter_map(|f| {
+                let old = f.revises.as_ref()?;
+                Some(ChangeView {
+                    label: f.label.clone(),
+                    id: f.id.clone(),
+                    before: old.statement.clone(),
+                    before_known: old.known,
+                    now: f.statement.clone(),
+                    now_known: f.known,
+                })
+            })
+            .collect(),
+    });
 
     let mut actions: Vec<ActionView> = raw
         .actions
@@ -554,9 +673,27 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
                 label: numbering.actions.get(&a.id.value)?.clone(),
                 statement: a.statement.clone(),
                 state: a.state.as_str(),
+                declined: a.state == crate::model::ActionState::Declined,
+                reason: a.reason.clone(),
                 effective: a.effective.as_ref().map(DateView::from),
                 principles,
                 findings,
+                departs_from: a
+                    .departs_from
+                    .iter()
+                    .filter_map(|d| {
+                        Some(DepartureView {
+                            principle: principle_ref(&d.principle.value)?,
+                            reason: d.reason.clone().unwrap_or_default(),
+                        })
+                    })
+                    .collect(),
+                constrained_by: a
+                    .constrained_by
+                    .iter()
+                    .filter_map(|p| principle_ref(&p.value))
+                    .collect(),
+                limits: a.limits.clone(),
             })
         })
         .collect();
@@ -580,6 +717,7 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
     timeline.sort_by_key(|(date, _)| date.latest());
 
     let internal = audience == Audience::Internal;
+    let override_for_kind = raw.documents.iter().find(|d| d.kind.value == kind.id.value);
     let settings = &checked.repository.settings.value;
     let organisation_name = raw
         .organisation
@@ -599,7 +737,13 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
         document: DocumentView {
             kind: kind.id.to_string(),
             title: kind.title.clone(),
+            date: DateView::from(
+                override_for_kind
+                    .and_then(|o| o.date.as_ref())
+                    .unwrap_or(&raw.date),
+            ),
         },
+        update,
         case: CaseView {
             id: raw.id.to_string(),
             title: raw.title.clone(),
@@ -607,15 +751,16 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
             status: raw.status.as_str(),
             summary: raw.summary.clone(),
         },
-        spokesperson: raw
-            .spokesperson
-            .as_ref()
+        spokesperson: override_for_kind
+            .and_then(|o| o.sender.as_ref())
+            .or(raw.spokesperson.as_ref())
             .and_then(|id| checked.person(&id.value))
             .map(PersonView::from),
         principles,
         sources,
         review,
         findings,
+        declined: actions.iter().filter(|a| a.declined).cloned().collect(),
         actions,
         acknowledgements: raw
             .acknowledgements
@@ -679,6 +824,26 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
             Vec::new()
         },
     }
+}
+
+/// The sources a case may cite: its own, then those of the case it
+/// updates that its findings cite, each marked `true` when earlier.
+fn all_sources<'a>(checked: &CheckedCase<'a>) -> Vec<(&'a Source, bool)> {
+    let case = checked.case;
+    let mut sources: Vec<(&Source, bool)> = case.sources.iter().map(|s| (s, false)).collect();
+    if let Some(earlier) = checked.earlier {
+        for source in &earlier.sources {
+            let cited = case
+                .findings
+                .iter()
+                .any(|f| f.sources.iter().any(|id| id.value == source.id.value));
+            let shadowed = case.sources.iter().any(|s| s.id.value == source.id.value);
+            if cited && !shadowed {
+                sources.push((source, true));
+            }
+        }
+    }
+    sources
 }
 
 /// How a source came about, as a clause that follows a date phrase.

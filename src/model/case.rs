@@ -18,6 +18,13 @@ pub struct Case {
     /// Where the case is in its lifecycle.
     #[serde(default)]
     pub status: Status,
+    /// The id of an earlier case this one updates.
+    #[serde(default)]
+    pub updates: Option<Spanned<Id>>,
+    /// Per-document senders and dates, where a document kind is sent by
+    /// someone else or on another day than the case's `date`.
+    #[serde(default)]
+    pub documents: Vec<DocumentOverride>,
     /// The organisation speaking, from `organisations` in `candor.yaml`;
     /// the default organisation when absent.
     #[serde(default)]
@@ -93,6 +100,20 @@ impl Status {
             Status::Withdrawn => "withdrawn",
         }
     }
+}
+
+/// Who sends one kind of document of a case, and when.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentOverride {
+    /// The document kind.
+    pub kind: Spanned<Id>,
+    /// The person, from `candor.yaml`, who sends it.
+    #[serde(default)]
+    pub sender: Option<Spanned<Id>>,
+    /// The date it carries.
+    #[serde(default)]
+    pub date: Option<Date>,
 }
 
 /// A principle a case rests on: either the id of one in the principles
@@ -268,9 +289,21 @@ pub struct Finding {
     /// What the finding rests on.
     #[serde(default)]
     pub evidence: Option<String>,
+    /// `false` when the statement names a fact not yet known ("whether any
+    /// information was copied"): documents say so instead of asserting it.
+    #[serde(default = "yes")]
+    pub known: bool,
+    /// In an update, the id of the finding of the earlier case that this
+    /// one revises; documents show the old and the new text side by side.
+    #[serde(default)]
+    pub revises: Option<Spanned<Id>>,
     /// Who may see it.
     #[serde(default)]
     pub visibility: Visibility,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// How a finding bears on the claims of the sources it cites.
@@ -317,12 +350,35 @@ pub struct Action {
     /// When it takes or took effect.
     #[serde(default)]
     pub effective: Option<Date>,
-    /// Whether it is done.
+    /// Whether it is done, under way, planned, or a demand that was declined.
     #[serde(default)]
     pub state: ActionState,
+    /// Why a declined demand was refused. Required when `state: declined`.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Standing principles this action is an exception to, each with why.
+    #[serde(default)]
+    pub departs_from: Vec<Spanned<Departure>>,
+    /// Principles that bound the decision without justifying it.
+    #[serde(default)]
+    pub constrained_by: Vec<Spanned<Id>>,
+    /// What the action does not cover or change.
+    #[serde(default)]
+    pub limits: Vec<String>,
     /// Who may see it.
     #[serde(default)]
     pub visibility: Visibility,
+}
+
+/// An exception to a standing principle, which still stands.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Departure {
+    /// The principle departed from.
+    pub principle: Spanned<Id>,
+    /// Why the exception is made. Required.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// Whether an action is done.
@@ -336,6 +392,8 @@ pub enum ActionState {
     InProgress,
     /// Decided, not yet begun.
     Planned,
+    /// A demand considered and refused.
+    Declined,
 }
 
 impl ActionState {
@@ -345,6 +403,7 @@ impl ActionState {
             ActionState::Done => "done",
             ActionState::InProgress => "in-progress",
             ActionState::Planned => "planned",
+            ActionState::Declined => "declined",
         }
     }
 }

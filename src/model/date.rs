@@ -76,10 +76,16 @@ impl Date {
             None => (false, trimmed),
         };
         let invalid = || {
+            // No date is longer than `about 2025-08-06`: show a long text cut short.
+            let shown = if text.chars().count() > 40 {
+                let start: String = text.chars().take(20).collect();
+                format!("{}…", start.escape_debug())
+            } else {
+                text.escape_debug().to_string()
+            };
             format!(
-                "`{}` is not a date: write YYYY-MM-DD, YYYY-MM or YYYY, \
-                 with `~` in front if it is approximate",
-                text.escape_debug()
+                "`{shown}` is not a date: write YYYY-MM-DD, YYYY-MM or YYYY, \
+                 with `~` in front if it is approximate"
             )
         };
         let parts: Vec<&str> = rest.split('-').collect();

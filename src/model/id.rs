@@ -17,28 +17,45 @@ impl Id {
 
     /// Checks `text` against the slug rule.
     pub fn parse(text: &str) -> Result<Id, String> {
-        let well_formed = !text.is_empty()
-            && text.len() <= Self::MAX_LEN
+        let slug_shaped = !text.is_empty()
             && text
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !text.starts_with('-')
             && !text.ends_with('-')
             && !text.contains("--");
-        if well_formed && Self::names_a_device(text) {
+        if !slug_shaped {
+            Err(format!(
+                "`{}` is not a valid id: use lowercase letters, digits and single hyphens, \
+                 such as `{}`",
+                Id::shown(text),
+                Id::suggest(text)
+            ))
+        } else if text.len() > Self::MAX_LEN {
+            Err(format!(
+                "`{}` is not a valid id: it is {} characters long, and an id has at most {}",
+                Id::shown(text),
+                text.len(),
+                Self::MAX_LEN
+            ))
+        } else if Self::names_a_device(text) {
             Err(format!(
                 "`{text}` is not a valid id: Windows keeps the name for a device, \
                  so no output file can have it; write, for example, `{text}-1`"
             ))
-        } else if well_formed {
-            Ok(Id(text.to_owned()))
         } else {
-            Err(format!(
-                "`{}` is not a valid id: use lowercase letters, digits and single hyphens, \
-                 such as `{}`",
-                text.escape_debug(),
-                Id::suggest(text)
-            ))
+            Ok(Id(text.to_owned()))
+        }
+    }
+
+    /// `text` as an error message shows it: escaped, and cut short if long.
+    fn shown(text: &str) -> String {
+        const SHOWN: usize = 40;
+        if text.chars().count() > Self::MAX_LEN {
+            let start: String = text.chars().take(SHOWN).collect();
+            format!("{}…", start.escape_debug())
+        } else {
+            text.escape_debug().to_string()
         }
     }
 
@@ -120,6 +137,8 @@ mod tests {
     fn suggests_a_slug() {
         let message = Id::parse("Azure Storage (NL)").unwrap_err();
         assert!(message.contains("`azure-storage-nl`"), "{message}");
+        let message = Id::parse(&"ab-".repeat(30)[..89]).unwrap_err();
+        assert!(message.contains("89 characters long"), "{message}");
         let message = Id::parse("CON").unwrap_err();
         assert!(message.contains("`con-1`"), "{message}");
     }

@@ -12,9 +12,9 @@ mod principle;
 mod settings;
 
 pub use case::{
-    Acknowledgement, Action, ActionState, Bearing, Case, Contact, Exclusion, FaqEntry, Finding,
-    NextStep, PrincipleEntry, Quote, Review, ReviewState, ScopeItem, Source, SourceKind, Status,
-    TalkingPoint, TimelineEvent,
+    Acknowledgement, Action, ActionState, Bearing, Case, Contact, Departure, DocumentOverride,
+    Exclusion, FaqEntry, Finding, NextStep, PrincipleEntry, Quote, Review, ReviewState, ScopeItem,
+    Source, SourceKind, Status, TalkingPoint, TimelineEvent,
 };
 pub use date::{Date, Precision};
 pub use id::Id;

@@ -28,6 +28,11 @@ pub const BUILTIN_PREFIX: &str = "builtin/";
 /// The built-in templates: name and text.
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     (
+        "_action-notes.md",
+        include_str!("../../templates/_action-notes.md"),
+    ),
+    ("_update.md", include_str!("../../templates/_update.md")),
+    (
         "employee-memo.md",
         include_str!("../../templates/employee-memo.md"),
     ),

@@ -110,9 +110,25 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
             }
         }
     }
+    if let (Some(earlier), Some(updates)) = (checked.earlier, &case.updates)
+        && !earlier.date.certainly_before(published)
+    {
+        report(
+            format!(
+                "this case updates `{}`, published {}, but is not published after it ({})",
+                earlier.id.value,
+                earlier.date.text(),
+                published.text()
+            ),
+            "updates".to_owned(),
+            updates.pos,
+            Some(earlier.id.as_str()),
+            "an update is published after the case it updates: check both dates",
+        );
+    }
     for (index, action) in case.actions.iter().enumerate() {
         if let Some(effective) = &action.effective
-            && action.state != ActionState::Planned
+            && !matches!(action.state, ActionState::Planned | ActionState::Declined)
             && after_publication(effective)
         {
             report(

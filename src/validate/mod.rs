@@ -59,6 +59,16 @@ pub struct CheckedCase<'r> {
     /// The principles the case lists, in its order, library entries replaced
     /// by the library's own wording. Unresolved entries are left out.
     pub principles: Vec<&'r Principle>,
+    /// The earlier case this one updates, when it names one that exists.
+    pub earlier: Option<&'r Case>,
+}
+
+/// What a case's references may name outside the case itself.
+pub(crate) struct Known<'a> {
+    pub(crate) people: &'a IdIndex<'a>,
+    pub(crate) organisations: &'a IdIndex<'a>,
+    pub(crate) kinds: &'a [&'a Id],
+    pub(crate) cases: &'a BTreeMap<&'a Id, &'a Case>,
 }
 
 /// Runs every rule over `repository`.
@@ -122,6 +132,12 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         expect_file_named(&loaded.file, &principle.id, "principle", &mut diagnostics);
     }
 
+    let by_id: BTreeMap<&Id, &Case> = repository
+        .cases
+        .iter()
+        .map(|loaded| (&loaded.value.id.value, &loaded.value))
+        .collect();
+    let kind_ids: Vec<&Id> = documents.iter().map(|k| &k.id.value).collect();
     let mut case_index = IdIndex::new("case");
     let mut cases = Vec::new();
     for loaded in &repository.cases {
@@ -130,12 +146,24 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         case_index.insert(&case.id, file, "id".to_owned(), &mut diagnostics);
         expect_file_named(file, &case.id, "case", &mut diagnostics);
         let principles = resolve_principles(case, file, &library, &mut diagnostics);
+        let earlier = case
+            .updates
+            .as_ref()
+            .filter(|id| id.value != case.id.value)
+            .and_then(|id| by_id.get(&id.value).copied());
         let checked = CheckedCase {
             file,
             case,
             principles,
+            earlier,
         };
-        references::check(&checked, &people, &organisations, &mut diagnostics);
+        let known = Known {
+            people: &people,
+            organisations: &organisations,
+            kinds: &kind_ids,
+            cases: &by_id,
+        };
+        references::check(&checked, &known, &mut diagnostics);
         traceability::check(&checked, &mut diagnostics);
         visibility::check(&checked, &mut diagnostics);
         dates::check(&checked, &mut diagnostics);

@@ -5,16 +5,17 @@ use std::collections::BTreeMap;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Id, Spanned};
 
-use super::{CheckedCase, IdIndex, unresolved};
+use super::{CheckedCase, IdIndex, Known, unresolved};
 
 pub(super) fn check(
     checked: &CheckedCase<'_>,
-    people: &IdIndex<'_>,
-    organisations: &IdIndex<'_>,
+    known: &Known<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let case = checked.case;
     let file = checked.file;
+    let people = known.people;
+    let organisations = known.organisations;
 
     let mut principles = IdIndex::new("principle");
     for (index, principle) in checked.principles.iter().enumerate() {
@@ -24,6 +25,17 @@ pub(super) fn check(
             format!("principles[{index}]"),
             diagnostics,
         );
+    }
+    let mut earlier_sources = IdIndex::new("source");
+    let mut earlier_findings = IdIndex::new("finding");
+    if let Some(earlier) = checked.earlier {
+        let mut ignored = Vec::new();
+        for source in &earlier.sources {
+            earlier_sources.insert(&source.id, file, String::new(), &mut ignored);
+        }
+        for finding in &earlier.findings {
+            earlier_findings.insert(&finding.id, file, String::new(), &mut ignored);
+        }
     }
     let mut sources = IdIndex::new("source");
     for (index, source) in case.sources.iter().enumerate() {
@@ -58,10 +70,11 @@ pub(super) fn check(
     }
     unique_across_kinds(checked, diagnostics);
 
+    let mut pending = Vec::new();
     let mut resolve =
         |index: &IdIndex<'_>, reference: &Spanned<Id>, path: String, otherwise: &str| {
             if !index.contains(&reference.value) {
-                diagnostics.push(unresolved(
+                pending.push(unresolved(
                     index.kind,
                     &reference.value,
                     reference.pos,
@@ -87,12 +100,75 @@ pub(super) fn check(
     }
     for (i, finding) in case.findings.iter().enumerate() {
         for (j, source) in finding.sources.iter().enumerate() {
-            resolve(
-                &sources,
-                source,
-                format!("findings[{i}].sources[{j}]"),
-                "add it under `sources`",
-            );
+            // An update may cite the sources of the case it updates.
+            if !earlier_sources.contains(&source.value) {
+                resolve(
+                    &sources,
+                    source,
+                    format!("findings[{i}].sources[{j}]"),
+                    "add it under `sources`",
+                );
+            }
+        }
+        if let Some(revised) = &finding.revises {
+            if case.updates.is_none() {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnresolvedReference,
+                        format!(
+                            "finding `{}` revises `{}`, but the case updates no earlier case",
+                            finding.id.value, revised.value
+                        ),
+                    )
+                    .in_file(file)
+                    .at(revised.pos)
+                    .with_path(format!("findings[{i}].revises"))
+                    .with_id(revised.as_str())
+                    .with_help("name the earlier case with `updates:` at the top of the case"),
+                );
+            } else if checked.earlier.is_some() {
+                resolve(
+                    &earlier_findings,
+                    revised,
+                    format!("findings[{i}].revises"),
+                    "name a finding of the earlier case",
+                );
+            }
+        }
+    }
+    if let Some(updated) = &case.updates {
+        let exists = known.cases.contains_key(&updated.value) && updated.value != case.id.value;
+        if !exists {
+            let others = known
+                .cases
+                .keys()
+                .map(|id| id.as_str())
+                .filter(|id| *id != case.id.as_str());
+            diagnostics.push(unresolved(
+                "other case",
+                &updated.value,
+                updated.pos,
+                file,
+                "updates".to_owned(),
+                others,
+                "name the id of the earlier case this one updates",
+            ));
+        }
+    }
+    for (i, document) in case.documents.iter().enumerate() {
+        if !known.kinds.contains(&&document.kind.value) {
+            diagnostics.push(unresolved(
+                "document kind",
+                &document.kind.value,
+                document.kind.pos,
+                file,
+                format!("documents[{i}].kind"),
+                known.kinds.iter().map(|k| k.as_str()),
+                "name a built-in document kind or one from candor.yaml",
+            ));
+        }
+        if let Some(sender) = &document.sender {
+            resolve(people, sender, format!("documents[{i}].sender"), ADD_PERSON);
         }
     }
     for (i, action) in case.actions.iter().enumerate() {
@@ -110,6 +186,22 @@ pub(super) fn check(
                 finding,
                 format!("actions[{i}].findings[{j}]"),
                 "add it under `findings`",
+            );
+        }
+        for (j, departure) in action.departs_from.iter().enumerate() {
+            resolve(
+                &principles,
+                &departure.principle,
+                format!("actions[{i}].departs_from[{j}].principle"),
+                "list the principle under the case's `principles`",
+            );
+        }
+        for (j, principle) in action.constrained_by.iter().enumerate() {
+            resolve(
+                &principles,
+                principle,
+                format!("actions[{i}].constrained_by[{j}]"),
+                "list the principle under the case's `principles`",
             );
         }
     }
@@ -140,6 +232,7 @@ pub(super) fn check(
             resolve(people, by, format!("quotes[{i}].by"), ADD_PERSON);
         }
     }
+    diagnostics.extend(pending);
 }
 
 /// An id names one item in a case, whatever its kind, so `cite(id=…)` in a

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Bearing, Id, Pos};
+use crate::model::{ActionState, Bearing, Id, Pos};
 
 use super::CheckedCase;
 
@@ -34,7 +34,8 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
                 "add the principles that justify it under `principles`",
             ));
         }
-        if action.findings.is_empty() {
+        // A refusal rests on principles; it needs no finding.
+        if action.findings.is_empty() && action.state != ActionState::Declined {
             diagnostics.push(at(
                 Code::ActionWithoutFinding,
                 format!("action `{}` cites no finding", action.id.value),
@@ -43,6 +44,38 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
                 Some(&action.id),
                 "add the findings that justify it under `findings`",
             ));
+        }
+    }
+
+    for (index, action) in case.actions.iter().enumerate() {
+        let stated = |text: &Option<String>| text.as_ref().is_some_and(|t| !t.trim().is_empty());
+        if action.state == ActionState::Declined && !stated(&action.reason) {
+            diagnostics.push(at(
+                Code::DeclinedWithoutReason,
+                format!(
+                    "declined action `{}` does not say why it was refused",
+                    action.id.value
+                ),
+                action.id.pos,
+                format!("actions[{index}]"),
+                Some(&action.id),
+                "add `reason:` saying why the demand was refused",
+            ));
+        }
+        for (j, departure) in action.departs_from.iter().enumerate() {
+            if !stated(&departure.reason) {
+                diagnostics.push(at(
+                    Code::DepartureWithoutReason,
+                    format!(
+                        "action `{}` departs from principle `{}` without saying why",
+                        action.id.value, departure.principle.value
+                    ),
+                    departure.pos,
+                    format!("actions[{index}].departs_from[{j}]"),
+                    Some(&action.id),
+                    "add `reason:` saying why this case is an exception to the principle",
+                ));
+            }
         }
     }
 
@@ -98,7 +131,13 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
     let mut cited_principles: BTreeSet<&Id> = case
         .actions
         .iter()
-        .flat_map(|a| a.principles.iter().map(|p| &p.value))
+        .flat_map(|a| {
+            a.principles
+                .iter()
+                .chain(a.constrained_by.iter())
+                .chain(a.departs_from.iter().map(|d| &d.principle))
+                .map(|p| &p.value)
+        })
         .collect();
     if let Some(review) = &case.review {
         cited_principles.extend(

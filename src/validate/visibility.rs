@@ -44,6 +44,25 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
         {
             missing.push("principles");
         }
+        for departure in &action.departs_from {
+            if !public_principles.contains(&departure.principle.value) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnjustifiedInPublic,
+                        format!(
+                            "public action `{}` departs from internal principle `{}`: \
+                             public documents could not say it is an exception",
+                            action.id.value, departure.principle.value
+                        ),
+                    )
+                    .in_file(checked.file)
+                    .at(departure.pos)
+                    .with_path(format!("actions[{index}].departs_from"))
+                    .with_id(action.id.as_str())
+                    .with_help("make the principle public, or the action internal"),
+                );
+            }
+        }
         if !missing.is_empty() {
             let what = missing.join(" and ");
             diagnostics.push(
