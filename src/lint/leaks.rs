@@ -165,13 +165,19 @@ fn texts<'a>(case: &'a CheckedCase<'a>) -> (Vec<Secret<'a>>, Vec<String>) {
     }
     for a in &raw.actions {
         let what = format!("action `{}`", a.id.value);
-        add(
-            a.visibility,
-            &a.statement,
-            what,
-            a.id.pos,
-            Some(a.id.as_str()),
-        );
+        let id = Some(a.id.as_str());
+        add(a.visibility, &a.statement, what.clone(), a.id.pos, id);
+        if let Some(reason) = &a.reason {
+            add(a.visibility, reason, what.clone(), a.id.pos, id);
+        }
+        for limit in &a.limits {
+            add(a.visibility, limit, what.clone(), a.id.pos, id);
+        }
+        for departure in &a.departs_from {
+            if let Some(reason) = &departure.reason {
+                add(a.visibility, reason, what.clone(), departure.pos, id);
+            }
+        }
     }
     for (i, a) in raw.acknowledgements.iter().enumerate() {
         add(
