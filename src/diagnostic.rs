@@ -119,6 +119,12 @@ codes! {
     TemplateSyntax = "template-syntax", Error;
     /// A template that failed while rendering a case.
     TemplateRender = "template-render", Error;
+    /// A regulatory notice lacks an element the law requires.
+    RegulatoryElementMissing = "regulatory-element-missing", Error;
+    /// A regulatory notice dated after its deadline, with no reason for the delay.
+    LateNotification = "late-notification", Error;
+    /// A document longer than its kind allows.
+    TooLong = "too-long", Error;
     /// A document leaves out an item its kind must cover.
     Coverage = "coverage", Error;
     /// Internal text found in a public document.

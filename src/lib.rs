@@ -13,6 +13,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod calendar;
 pub mod diagnostic;
 pub mod lint;
 pub mod load;
@@ -250,11 +251,22 @@ fn run(
         }
         let first_document = documents.len();
         for kind in &checked.documents {
-            let wanted = only.is_none_or(|(_, kind_wanted)| {
-                kind_wanted.is_none_or(|wanted| wanted == kind.id.as_str())
-            });
+            // A kind named explicitly is rendered even for a case that does
+            // not produce it by default.
+            let wanted = match only.and_then(|(_, kind_wanted)| kind_wanted) {
+                Some(wanted) => wanted == kind.id.as_str(),
+                None => kind.produced_for(case.case),
+            };
             if !wanted || !renderer.has_template(&kind.template) {
                 continue;
+            }
+            if !kind.produced_for(case.case) {
+                let refused = validate::regulatory_diagnostics(case, kind);
+                let stop = refused.iter().any(Diagnostic::is_error);
+                diagnostics.extend(refused);
+                if stop {
+                    continue;
+                }
             }
             let view = project::project(&checked, case, kind);
             match renderer.render(kind, &view) {
@@ -264,7 +276,7 @@ fn run(
                         case_file: case.file.to_path_buf(),
                         kind: kind.id.to_string(),
                         audience: kind.audience,
-                        path: PathBuf::from(case_id).join(format!("{}.md", kind.id.value)),
+                        path: PathBuf::from(case_id).join(kind.output_file_name()),
                         text: rendered.text,
                         cited: rendered.cited,
                     };

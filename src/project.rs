@@ -51,6 +51,15 @@ pub struct View {
     pub timeline: Vec<TimelineView>,
     /// Approved quotes.
     pub quotes: Vec<QuoteView>,
+    /// The incident, if the case has one this audience may see.
+    pub incident: Option<IncidentView>,
+    /// What customers need to know, if this audience may see it.
+    pub customers: Option<CustomerView>,
+    /// Internal only: likely press questions and lines not to cross.
+    pub press: Option<PressView>,
+    /// Internal only: the texts of internal findings, actions and sources,
+    /// which spokespeople must not disclose.
+    pub not_for_disclosure: Vec<String>,
     /// Internal only: what employees may say.
     pub talking_points: Vec<String>,
     /// Internal only: whom to ask.
@@ -91,6 +100,10 @@ pub struct CaseView {
     pub status: &'static str,
     /// The decision in brief.
     pub summary: String,
+    /// Where the public statement is published.
+    pub url: Option<String>,
+    /// The social media post's text.
+    pub social_post: Option<String>,
 }
 
 /// A date, ready to write.
@@ -289,6 +302,90 @@ pub struct ActionView {
     pub constrained_by: Vec<PrincipleRef>,
     /// What it does not cover or change.
     pub limits: Vec<String>,
+}
+
+/// An incident, ready to write, with the deadlines it sets.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentView {
+    /// What happened.
+    pub nature: Option<String>,
+    /// When it began.
+    pub began: Option<DateView>,
+    /// When it was detected.
+    pub detected: Option<DateView>,
+    /// When the organisation became aware of it.
+    pub aware: Option<DateView>,
+    /// When it was contained.
+    pub contained: Option<DateView>,
+    /// What it reached.
+    pub scope: Option<String>,
+    /// When it was determined material.
+    pub material: Option<DateView>,
+    /// Categories of personal data.
+    pub data: Vec<String>,
+    /// The people concerned.
+    pub subjects: Option<CountView>,
+    /// The records concerned.
+    pub records: Option<CountView>,
+    /// Likely consequences.
+    pub consequences: Vec<String>,
+    /// The contact point.
+    pub contact: Option<ContactPointView>,
+    /// The material impact.
+    pub impact: Option<String>,
+    /// Why a notification is late.
+    pub delay_reason: Option<String>,
+    /// What is not yet known.
+    pub unknowns: Vec<String>,
+    /// GDPR Art. 33: 72 hours from awareness, as a day.
+    pub gdpr_art33_due: Option<DateView>,
+    /// SEC 8-K Item 1.05: four business days from the materiality
+    /// determination.
+    pub sec_8k_due: Option<DateView>,
+}
+
+/// A count: what, and about how many.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountView {
+    /// What is counted.
+    pub what: String,
+    /// How many, when known: "about 18,240", or null.
+    pub number: Option<String>,
+}
+
+/// A contact point.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactPointView {
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Telephone.
+    pub phone: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+}
+
+/// What customers need to know.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerView {
+    /// What it means for them.
+    pub meaning: String,
+    /// What they can do.
+    pub steps: Vec<String>,
+    /// Whom to contact.
+    pub contact: Option<String>,
+}
+
+/// The press briefing.
+#[derive(Debug, Clone, Serialize)]
+pub struct PressView {
+    /// Likely questions with approved answers.
+    pub questions: Vec<FaqView>,
+    /// What not to say.
+    pub red_lines: Vec<String>,
 }
 
 /// An exception to a principle that still stands.
@@ -750,6 +847,8 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
             date: DateView::from(&raw.date),
             status: raw.status.as_str(),
             summary: raw.summary.clone(),
+            url: raw.url.clone(),
+            social_post: raw.social_post.clone(),
         },
         spokesperson: override_for_kind
             .and_then(|o| o.sender.as_ref())
@@ -795,6 +894,36 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
                 }
             })
             .collect(),
+        incident: raw
+            .incident
+            .as_ref()
+            .filter(|i| visible(i.visibility))
+            .map(|i| incident_view(&i.value)),
+        customers: raw
+            .customers
+            .as_ref()
+            .filter(|c| visible(c.visibility))
+            .map(|c| CustomerView {
+                meaning: c.meaning.clone(),
+                steps: c.steps.clone(),
+                contact: c.contact.clone(),
+            }),
+        press: raw.press.as_ref().filter(|_| internal).map(|p| PressView {
+            questions: p
+                .questions
+                .iter()
+                .map(|q| FaqView {
+                    question: q.question.clone(),
+                    answer: q.answer.clone(),
+                })
+                .collect(),
+            red_lines: p.red_lines.clone(),
+        }),
+        not_for_disclosure: if internal {
+            not_for_disclosure(case)
+        } else {
+            Vec::new()
+        },
         talking_points: if internal {
             raw.talking_points.iter().map(|t| t.text.clone()).collect()
         } else {
@@ -844,6 +973,94 @@ fn all_sources<'a>(checked: &CheckedCase<'a>) -> Vec<(&'a Source, bool)> {
         }
     }
     sources
+}
+
+/// The incident as `audience` may see it.
+fn incident_view(incident: &crate::model::Incident) -> IncidentView {
+    use crate::calendar::Day;
+    let count = |c: &crate::model::Count| CountView {
+        what: c.what.clone(),
+        number: c.number.map(|n| {
+            let digits = group_thousands(n);
+            if c.approximate {
+                format!("about {digits}")
+            } else {
+                digits
+            }
+        }),
+    };
+    IncidentView {
+        nature: incident.nature.clone(),
+        began: incident.began.as_ref().map(DateView::from),
+        detected: incident.detected.as_ref().map(DateView::from),
+        aware: incident.aware.as_ref().map(|d| DateView::from(&d.value)),
+        contained: incident.contained.as_ref().map(DateView::from),
+        scope: incident.scope.clone(),
+        material: incident.material.as_ref().map(|d| DateView::from(&d.value)),
+        data: incident.data.clone(),
+        subjects: incident.subjects.as_ref().map(count),
+        records: incident.records.as_ref().map(count),
+        consequences: incident.consequences.clone(),
+        contact: incident.contact.as_ref().map(|c| ContactPointView {
+            name: c.name.clone(),
+            role: c.role.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+            address: c.address.clone(),
+        }),
+        impact: incident.impact.clone(),
+        delay_reason: incident.delay_reason.clone(),
+        unknowns: incident.unknowns.clone(),
+        gdpr_art33_due: incident
+            .aware
+            .as_ref()
+            .and_then(|d| crate::calendar::gdpr_art33_due(&d.value))
+            .as_ref()
+            .map(DateView::from),
+        sec_8k_due: incident
+            .material
+            .as_ref()
+            .and_then(|d| Day::latest_of(&d.value).plus_us_business_days(4).to_date())
+            .as_ref()
+            .map(DateView::from),
+    }
+}
+
+/// What spokespeople must not disclose: the statements of internal
+/// findings and actions, and the claims of internal sources.
+fn not_for_disclosure(case: &CheckedCase<'_>) -> Vec<String> {
+    let raw = case.case;
+    let internal = |v: Visibility| v == Visibility::Internal;
+    raw.findings
+        .iter()
+        .filter(|f| internal(f.visibility))
+        .map(|f| f.statement.clone())
+        .chain(
+            raw.actions
+                .iter()
+                .filter(|a| internal(a.visibility))
+                .map(|a| a.statement.clone()),
+        )
+        .chain(
+            raw.sources
+                .iter()
+                .filter(|s| internal(s.visibility))
+                .map(|s| format!("{}: {}", s.publisher, s.claim)),
+        )
+        .collect()
+}
+
+/// `18240` as `18,240`.
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
 }
 
 /// How a source came about, as a clause that follows a date phrase.

@@ -13,7 +13,7 @@ mod quotes;
 use pulldown_cmark::Options;
 
 use crate::Document;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::DocumentKind;
 use crate::project::View;
 use crate::validate::CheckedCase;
@@ -30,7 +30,31 @@ pub fn lint(
     case: &CheckedCase<'_>,
     view: &View,
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = markdown::check(document);
+    let mut diagnostics = if document.path.extension().is_some_and(|e| e == "md") {
+        markdown::check(document)
+    } else {
+        Vec::new()
+    };
+    if let Some(limit) = kind.max_length {
+        let length = document.text.trim_end().chars().count();
+        if length > limit {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::TooLong,
+                    format!(
+                        "{} is {length} characters long, more than the {limit} allowed",
+                        document.path.display()
+                    ),
+                )
+                .in_file(&document.case_file)
+                .with_id(&document.case_id)
+                .with_help(format!(
+                    "shorten the case text the {} template prints, or raise `max_length` for the kind",
+                    kind.id.value
+                )),
+            );
+        }
+    }
     diagnostics.extend(coverage::check(document, kind, case, view));
     diagnostics.extend(quotes::check(document, view));
     diagnostics.extend(leaks::check(document, case));

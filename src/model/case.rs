@@ -43,6 +43,10 @@ pub struct Case {
     /// How the review was carried out.
     #[serde(default)]
     pub review: Option<Spanned<Review>>,
+    /// The incident, when the case is about one: what regulatory notices
+    /// are built from.
+    #[serde(default)]
+    pub incident: Option<Spanned<Incident>>,
     /// What the review found.
     #[serde(default)]
     pub findings: Vec<Finding>,
@@ -64,6 +68,21 @@ pub struct Case {
     /// What employees may say when asked. Always internal.
     #[serde(default)]
     pub talking_points: Vec<TalkingPoint>,
+    /// What customers need to know: for the customer notice.
+    #[serde(default)]
+    pub customers: Option<Spanned<CustomerAdvice>>,
+    /// Questions the press is likely to ask, and lines not to cross. Always
+    /// internal.
+    #[serde(default)]
+    pub press: Option<PressBriefing>,
+    /// Where the public statement is published, for documents that link
+    /// to it.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The text of the social media post, written for the public; the
+    /// link to the statement is added after it.
+    #[serde(default)]
+    pub social_post: Option<String>,
     /// Whom employees should send questions to. Always internal.
     #[serde(default)]
     pub contacts: Vec<Contact>,
@@ -494,4 +513,125 @@ pub struct FaqEntry {
     pub question: String,
     /// The answer.
     pub answer: String,
+}
+
+/// A security or personal-data incident.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    /// What happened, in plain words.
+    #[serde(default)]
+    pub nature: Option<String>,
+    /// When it began.
+    #[serde(default)]
+    pub began: Option<Date>,
+    /// When it was detected.
+    #[serde(default)]
+    pub detected: Option<Date>,
+    /// When the organisation became aware of a personal-data breach: the
+    /// start of GDPR's 72 hours.
+    #[serde(default)]
+    pub aware: Option<Spanned<Date>>,
+    /// When it was contained.
+    #[serde(default)]
+    pub contained: Option<Date>,
+    /// What it reached: systems, services, operations.
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// When the organisation determined the incident material: the start of
+    /// the SEC's four business days.
+    #[serde(default)]
+    pub material: Option<Spanned<Date>>,
+    /// The categories of personal data concerned.
+    #[serde(default)]
+    pub data: Vec<String>,
+    /// The people concerned: who, and about how many.
+    #[serde(default)]
+    pub subjects: Option<Count>,
+    /// The records concerned: what, and about how many.
+    #[serde(default)]
+    pub records: Option<Count>,
+    /// The likely consequences for the people concerned.
+    #[serde(default)]
+    pub consequences: Vec<String>,
+    /// The data protection officer or other contact point.
+    #[serde(default)]
+    pub contact: Option<ContactPoint>,
+    /// The material impact, or reasonably likely material impact, including
+    /// on financial condition and results of operations.
+    #[serde(default)]
+    pub impact: Option<String>,
+    /// Why a notification comes later than the law asks, if it does.
+    #[serde(default)]
+    pub delay_reason: Option<String>,
+    /// What is not yet known, to be given later.
+    #[serde(default)]
+    pub unknowns: Vec<String>,
+    /// Who may see it. Notices to regulators and the public are rendered
+    /// from public items, so an incident they describe must be public.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// How many of something, and what they are.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Count {
+    /// What is counted: "patients of Northwind Health".
+    pub what: String,
+    /// About how many, when known.
+    #[serde(default)]
+    pub number: Option<u64>,
+    /// Whether the number is an estimate.
+    #[serde(default)]
+    pub approximate: bool,
+}
+
+/// A contact point for regulators and the people affected.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPoint {
+    /// Name, or the office's name.
+    pub name: String,
+    /// Role, such as "Data Protection Officer".
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Email address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Telephone number.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Postal address.
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+/// What customers need to know.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerAdvice {
+    /// What the decision or incident means for them.
+    pub meaning: String,
+    /// What they can do.
+    #[serde(default)]
+    pub steps: Vec<String>,
+    /// Whom they can contact, and how.
+    #[serde(default)]
+    pub contact: Option<String>,
+    /// Who may see it.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// The press briefing: internal.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PressBriefing {
+    /// Likely questions with approved answers.
+    #[serde(default)]
+    pub questions: Vec<FaqEntry>,
+    /// What spokespeople must not say or speculate on.
+    #[serde(default)]
+    pub red_lines: Vec<String>,
 }

@@ -12,15 +12,16 @@ mod principle;
 mod settings;
 
 pub use case::{
-    Acknowledgement, Action, ActionState, Bearing, Case, Contact, Departure, DocumentOverride,
-    Exclusion, FaqEntry, Finding, NextStep, PrincipleEntry, Quote, Review, ReviewState, ScopeItem,
-    Source, SourceKind, Status, TalkingPoint, TimelineEvent,
+    Acknowledgement, Action, ActionState, Bearing, Case, Contact, ContactPoint, Count,
+    CustomerAdvice, Departure, DocumentOverride, Exclusion, FaqEntry, Finding, Incident, NextStep,
+    PressBriefing, PrincipleEntry, Quote, Review, ReviewState, ScopeItem, Source, SourceKind,
+    Status, TalkingPoint, TimelineEvent,
 };
 pub use date::{Date, Precision};
 pub use id::Id;
 pub use principle::Principle;
 pub use settings::{
-    Audience, Coverage, DocumentKind, NamedOrganisation, Organisation, Person, Settings,
+    Audience, Coverage, DocumentKind, NamedOrganisation, Organisation, Person, Regulation, Settings,
 };
 
 use serde::Deserialize;

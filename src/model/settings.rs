@@ -97,6 +97,28 @@ pub struct DocumentKind {
     /// built-in one keeps the built-in's list unless it gives its own.
     #[serde(default)]
     pub covers: Option<Vec<Coverage>>,
+    /// Whether every case produces it; otherwise only the cases that name
+    /// it under `documents`.
+    #[serde(default)]
+    pub every_case: Option<bool>,
+    /// The regulation whose required contents and deadline apply.
+    #[serde(default)]
+    pub regulation: Option<Regulation>,
+    /// The longest the rendered document may be, in characters.
+    #[serde(default)]
+    pub max_length: Option<usize>,
+}
+
+/// A notice whose contents and timing the law prescribes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Regulation {
+    /// GDPR Article 33: notification to the supervisory authority.
+    GdprArt33,
+    /// GDPR Article 34: communication to the people affected.
+    GdprArt34,
+    /// SEC Form 8-K Item 1.05: material cybersecurity incidents.
+    Sec8kItem105,
 }
 
 /// A family of items a document must cite, each one it may see.
@@ -118,30 +140,110 @@ pub enum Coverage {
 impl DocumentKind {
     /// The kinds every repository has unless `candor.yaml` replaces them.
     pub fn built_in() -> Vec<DocumentKind> {
-        let kind = |id: &str, audience, title: &str, covers: &[Coverage]| DocumentKind {
-            id: Spanned::unplaced(Id::parse(id).unwrap_or_else(|e| unreachable!("{e}"))),
-            template: format!("{id}.md"),
-            audience,
-            title: Some(title.to_owned()),
-            covers: Some(covers.to_vec()),
+        use Coverage::{Actions, Findings, Justifications};
+        let kind =
+            |id: &str, audience, title: &str, covers: &[Coverage], every_case| DocumentKind {
+                id: Spanned::unplaced(Id::parse(id).unwrap_or_else(|e| unreachable!("{e}"))),
+                template: format!("{id}.md"),
+                audience,
+                title: Some(title.to_owned()),
+                covers: Some(covers.to_vec()),
+                every_case: Some(every_case),
+                regulation: None,
+                max_length: None,
+            };
+        let regulated = |regulation, kind: DocumentKind| DocumentKind {
+            regulation: Some(regulation),
+            ..kind
         };
         vec![
             kind(
                 "employee-memo",
                 Audience::Internal,
                 "Memo to employees",
-                &[
-                    Coverage::Actions,
-                    Coverage::Justifications,
-                    Coverage::Findings,
-                ],
+                &[Actions, Justifications, Findings],
+                true,
             ),
             kind(
                 "public-statement",
                 Audience::Public,
                 "Public statement",
-                &[Coverage::Actions, Coverage::Justifications],
+                &[Actions, Justifications],
+                true,
+            ),
+            kind(
+                "press-qa",
+                Audience::Internal,
+                "Press questions and answers",
+                &[Actions, Findings],
+                true,
+            ),
+            kind(
+                "customer-notice",
+                Audience::Public,
+                "Notice to customers",
+                &[Actions],
+                false,
+            ),
+            DocumentKind {
+                template: "social-post.txt".to_owned(),
+                max_length: Some(280),
+                ..kind(
+                    "social-post",
+                    Audience::Public,
+                    "Social media post",
+                    &[],
+                    false,
+                )
+            },
+            regulated(
+                Regulation::GdprArt33,
+                kind(
+                    "gdpr-art33-notice",
+                    Audience::Public,
+                    "Notification to the supervisory authority (GDPR Article 33)",
+                    &[Actions],
+                    false,
+                ),
+            ),
+            regulated(
+                Regulation::GdprArt34,
+                kind(
+                    "gdpr-art34-notice",
+                    Audience::Public,
+                    "Communication to the people affected (GDPR Article 34)",
+                    &[Actions],
+                    false,
+                ),
+            ),
+            regulated(
+                Regulation::Sec8kItem105,
+                kind(
+                    "sec-8k-item-1-05",
+                    Audience::Public,
+                    "Form 8-K, Item 1.05: Material Cybersecurity Incidents",
+                    &[],
+                    false,
+                ),
             ),
         ]
+    }
+
+    /// The file a document of this kind is written to: the kind's id, with
+    /// the template's extension (`.md`, or `.txt` for plain text).
+    pub fn output_file_name(&self) -> String {
+        let extension = match self.template.rsplit_once('.') {
+            Some((_, ext)) if !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                ext
+            }
+            _ => "md",
+        };
+        format!("{}.{extension}", self.id.value)
+    }
+
+    /// Whether `case` produces a document of this kind.
+    pub fn produced_for(&self, case: &crate::model::Case) -> bool {
+        self.every_case.unwrap_or(true)
+            || case.documents.iter().any(|d| d.kind.value == self.id.value)
     }
 }

@@ -33,6 +33,31 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("_update.md", include_str!("../../templates/_update.md")),
     (
+        "_incident-facts.md",
+        include_str!("../../templates/_incident-facts.md"),
+    ),
+    ("press-qa.md", include_str!("../../templates/press-qa.md")),
+    (
+        "customer-notice.md",
+        include_str!("../../templates/customer-notice.md"),
+    ),
+    (
+        "social-post.txt",
+        include_str!("../../templates/social-post.txt"),
+    ),
+    (
+        "gdpr-art33-notice.md",
+        include_str!("../../templates/gdpr-art33-notice.md"),
+    ),
+    (
+        "gdpr-art34-notice.md",
+        include_str!("../../templates/gdpr-art34-notice.md"),
+    ),
+    (
+        "sec-8k-item-1-05.md",
+        include_str!("../../templates/sec-8k-item-1-05.md"),
+    ),
+    (
         "employee-memo.md",
         include_str!("../../templates/employee-memo.md"),
     ),

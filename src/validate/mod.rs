@@ -6,6 +6,7 @@
 
 mod dates;
 mod references;
+mod regulatory;
 mod traceability;
 mod visibility;
 
@@ -108,11 +109,13 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         );
         match documents.iter_mut().find(|k| k.id.value == kind.id.value) {
             Some(existing) => {
-                let built_in_covers = existing.covers.take();
+                // A kind redefined in candor.yaml keeps what it does not restate.
+                let built_in = existing.clone();
                 *existing = kind.clone();
-                if existing.covers.is_none() {
-                    existing.covers = built_in_covers;
-                }
+                existing.covers = existing.covers.take().or(built_in.covers);
+                existing.every_case = existing.every_case.or(built_in.every_case);
+                existing.regulation = existing.regulation.or(built_in.regulation);
+                existing.max_length = existing.max_length.or(built_in.max_length);
             }
             None => documents.push(kind.clone()),
         }
@@ -167,6 +170,11 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         traceability::check(&checked, &mut diagnostics);
         visibility::check(&checked, &mut diagnostics);
         dates::check(&checked, &mut diagnostics);
+        regulatory::check(
+            &checked,
+            documents.iter().filter(|k| k.produced_for(case)),
+            &mut diagnostics,
+        );
         cases.push(checked);
     }
 
@@ -178,6 +186,14 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         documents,
         diagnostics,
     }
+}
+
+/// The rules of `kind`'s regulation applied to `case`, for a document of
+/// that kind requested explicitly from a case that does not produce it.
+pub fn regulatory_diagnostics(case: &CheckedCase<'_>, kind: &DocumentKind) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    regulatory::check(case, [kind], &mut diagnostics);
+    diagnostics
 }
 
 /// Replaces library references by the library's principles; reports those
