@@ -90,6 +90,8 @@ pub struct Document {
 pub struct Options {
     /// Limits on what candor reads.
     pub limits: Limits,
+    /// Also produce a standalone HTML page beside every markdown document.
+    pub html: bool,
 }
 
 /// The outcome of running the pipeline: documents and everything found.
@@ -122,7 +124,27 @@ pub fn check(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
 /// documents.
 pub fn build(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
     let repository = load::open(paths, options.limits)?;
-    Ok(run(&repository, None).0)
+    let mut outcome = run(&repository, None).0;
+    if options.html {
+        outcome.documents = with_html_pages(outcome.documents);
+    }
+    Ok(outcome)
+}
+
+/// Each markdown document followed by its HTML page.
+fn with_html_pages(documents: Vec<Document>) -> Vec<Document> {
+    let mut all = Vec::with_capacity(documents.len() * 2);
+    for document in documents {
+        let is_markdown = document.path.extension().is_some_and(|e| e == "md");
+        let page = is_markdown.then(|| Document {
+            path: document.path.with_extension("html"),
+            text: render::html::page(&document.text),
+            ..document.clone()
+        });
+        all.push(document);
+        all.extend(page);
+    }
+    all
 }
 
 /// Renders one document of one case. `case` is a case id, or the path of a
@@ -151,6 +173,115 @@ pub fn trace(
 ) -> Result<(Outcome, Option<trace::Trace>), Error> {
     let (repository, case_id) = open_case(root, case, options)?;
     Ok(run(&repository, Some((&case_id, None))))
+}
+
+/// Exactly what `kind`'s template receives for `case`: the projected view,
+/// as JSON. Absent when the case has errors; the outcome says why.
+pub fn context(
+    root: &Path,
+    case: &str,
+    kind: &str,
+    options: Options,
+) -> Result<(Outcome, Option<serde_json::Value>), Error> {
+    let (repository, case_id) = open_case(root, case, options)?;
+    let checked = validate::validate(&repository);
+    let Some(document_kind) = checked.documents.iter().find(|k| k.id.as_str() == kind) else {
+        let known: Vec<&str> = checked.documents.iter().map(|k| k.id.as_str()).collect();
+        return Err(Error::Usage(format!(
+            "no document kind `{kind}`; the document kinds are: {}",
+            known.join(", ")
+        )));
+    };
+    let mut outcome = Outcome {
+        root: repository.root.clone(),
+        documents: Vec::new(),
+        diagnostics: checked.diagnostics.clone(),
+    };
+    let case = checked
+        .cases
+        .iter()
+        .find(|c| c.case.id.as_str() == case_id)
+        .filter(|c| {
+            !outcome
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.file.as_deref() == Some(c.file))
+        });
+    let view = case.map(|case| project::project(&checked, case, document_kind));
+    let json = match view {
+        Some(view) => Some(serde_json::to_value(&view).map_err(|e| Error::Usage(e.to_string()))?),
+        None => None,
+    };
+    if json.is_none() && !outcome.has_errors() {
+        outcome.diagnostics.clear();
+    }
+    Ok((outcome, json))
+}
+
+/// Where a template comes from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TemplateSource {
+    /// The name documents refer to it by.
+    pub name: String,
+    /// The user's file, when the user has one of this name.
+    pub user_file: Option<PathBuf>,
+    /// Whether candor has a built-in template of this name.
+    pub built_in: bool,
+}
+
+/// Every template a repository can use: built-in, the user's, and which
+/// user templates replace a built-in.
+pub fn templates(root: &Path, options: Options) -> Result<Vec<TemplateSource>, Error> {
+    let repository = load::open(&[root.to_path_buf()], options.limits)?;
+    let mut sources: Vec<TemplateSource> = render::BUILTIN_TEMPLATES
+        .iter()
+        .map(|(name, _)| TemplateSource {
+            name: (*name).to_owned(),
+            user_file: None,
+            built_in: true,
+        })
+        .collect();
+    for template in &repository.templates {
+        match sources.iter_mut().find(|s| s.name == template.name) {
+            Some(source) => source.user_file = Some(template.file.clone()),
+            None => sources.push(TemplateSource {
+                name: template.name.clone(),
+                user_file: Some(template.file.clone()),
+                built_in: false,
+            }),
+        }
+    }
+    sources.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(sources)
+}
+
+/// Copies the built-in template `name` into the repository's `templates/`
+/// folder, to be customised there. Refuses to overwrite a file.
+pub fn eject_template(root: &Path, name: &str) -> Result<PathBuf, Error> {
+    let Some((_, text)) = render::BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == name) else {
+        let known: Vec<&str> = render::BUILTIN_TEMPLATES.iter().map(|(n, _)| *n).collect();
+        return Err(Error::Usage(format!(
+            "no built-in template `{name}`; the built-in templates are: {}",
+            known.join(", ")
+        )));
+    };
+    let folder = root.join("templates");
+    let target = folder.join(name);
+    if target.exists() {
+        return Err(Error::Usage(format!(
+            "{} already exists; remove it first to eject the built-in again",
+            target.display()
+        )));
+    }
+    std::fs::create_dir_all(&folder).map_err(|source| Error::Io {
+        path: folder.clone(),
+        source,
+    })?;
+    std::fs::write(&target, text).map_err(|source| Error::Io {
+        path: target.clone(),
+        source,
+    })?;
+    Ok(target)
 }
 
 /// The ids of the document kinds a repository renders.

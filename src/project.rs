@@ -296,6 +296,8 @@ pub struct ActionView {
     pub principles: Vec<PrincipleRef>,
     /// The findings that justify it.
     pub findings: Vec<FindingRef>,
+    /// The sources it answers.
+    pub sources: Vec<SourceRef>,
     /// The standing principles it is an exception to, and why.
     pub departs_from: Vec<DepartureView>,
     /// Principles that bound the decision without justifying it.
@@ -775,6 +777,11 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
                 effective: a.effective.as_ref().map(DateView::from),
                 principles,
                 findings,
+                sources: a
+                    .sources
+                    .iter()
+                    .filter_map(|s| source_ref(&s.value))
+                    .collect(),
                 departs_from: a
                     .departs_from
                     .iter()
@@ -1074,7 +1081,7 @@ fn source_event(source: &Source) -> String {
         K::RegulatorInquiry => format!("{who} opened an inquiry"),
         K::InternalReport => format!("{who} raised an internal report"),
         K::Research => format!("{who} published research"),
-        K::Other => format!("we heard from {who}"),
+        K::Other => format!("{who} sent us a report"),
     }
 }
 

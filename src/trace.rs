@@ -39,6 +39,10 @@ pub struct TracedAction {
     pub principles: Vec<String>,
     /// The findings justifying it, as `F1 id`.
     pub findings: Vec<String>,
+    /// The principles it is an exception to, as `P1 id`.
+    pub exception_to: Vec<String>,
+    /// The principles that bound it, as `P2 id`.
+    pub bound_by: Vec<String>,
     /// The documents citing it.
     pub cited_in: Vec<String>,
 }
@@ -79,6 +83,7 @@ pub fn trace(checked: &Checked<'_>, case: &CheckedCase<'_>, documents: &[Documen
         Visibility::Internal => "internal",
     };
     let visibility_of = |id: &str| -> &'static str {
+        let earlier_sources = case.earlier.map_or(&[][..], |e| &e.sources[..]);
         let found = case
             .principles
             .iter()
@@ -99,6 +104,7 @@ pub fn trace(checked: &Checked<'_>, case: &CheckedCase<'_>, documents: &[Documen
             .or_else(|| {
                 raw.sources
                     .iter()
+                    .chain(earlier_sources)
                     .find(|s| s.id.as_str() == id)
                     .map(|s| s.visibility)
             });
@@ -122,6 +128,16 @@ pub fn trace(checked: &Checked<'_>, case: &CheckedCase<'_>, documents: &[Documen
                 .findings
                 .iter()
                 .map(|f| format!("{} {}", f.label, f.id))
+                .collect(),
+            exception_to: a
+                .departs_from
+                .iter()
+                .map(|d| format!("{} {}", d.principle.label, d.principle.id))
+                .collect(),
+            bound_by: a
+                .constrained_by
+                .iter()
+                .map(|p| format!("{} {}", p.label, p.id))
                 .collect(),
             cited_in: cited_in(&a.id),
         })
@@ -157,7 +173,7 @@ pub fn trace(checked: &Checked<'_>, case: &CheckedCase<'_>, documents: &[Documen
     Trace {
         case: raw.id.to_string(),
         title: raw.title.clone(),
-        documents: checked.documents.iter().map(|k| k.id.to_string()).collect(),
+        documents: documents.iter().map(|d| d.kind.clone()).collect(),
         actions,
         items,
     }

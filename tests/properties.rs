@@ -174,12 +174,9 @@ fn repository(case: &str, hostile_template: bool) -> tempfile::TempDir {
     dir
 }
 
-/// A public template that dumps its whole context raw, walks every list,
+/// A public template that walks every list raw,
 /// includes the internal memo's template, and cites everything it sees.
 const HOSTILE_PUBLIC_TEMPLATE: &str = r#"# {{ case.title }}
-{{ __tera_context | safe }}
-{% for key, value in __tera_context %}{{ key }}={{ value | safe }}
-{% endfor %}
 {% for p in principles %}{{ cite(id=p.id) }} {{ p | safe }}{% endfor %}
 {% for f in findings %}{{ cite(id=f.id) }} {{ f | safe }}{% endfor %}
 {% for a in actions %}{{ cite(id=a.id) }} {{ a | safe }}{% endfor %}

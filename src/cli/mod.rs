@@ -45,6 +45,9 @@ enum Command {
         /// Where to write the documents (default: `out/` in the repository).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Also write a standalone, print-friendly HTML page per document.
+        #[arg(long)]
+        html: bool,
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -74,6 +77,39 @@ enum Command {
         /// How to print the trace.
         #[arg(long, value_enum, default_value_t = TraceFormat::Table)]
         format: TraceFormat,
+    },
+    /// Print, as JSON, exactly the data a document kind's template receives.
+    Context {
+        /// A case id, or the path of a case file.
+        case: String,
+        /// The document kind.
+        #[arg(long, value_name = "KIND")]
+        doc: String,
+        /// The repository (default: the current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        repo: PathBuf,
+    },
+    /// List the templates, or copy a built-in one to customise.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+}
+
+/// What `candor templates` does.
+#[derive(Debug, Subcommand)]
+enum TemplatesCommand {
+    /// List every template: built-in, yours, and which of yours replace a built-in.
+    List {
+        /// The repository (default: the current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        repo: PathBuf,
+    },
+    /// Copy a built-in template into templates/ to customise it.
+    Eject {
+        /// The template's name, such as `public-statement.md`.
+        name: String,
+        /// The repository (default: the current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        repo: PathBuf,
     },
 }
 
@@ -107,12 +143,25 @@ pub(crate) fn run() -> ExitCode {
             max_file_bytes: cli.max_file_size,
             ..Limits::default()
         },
+        html: false,
     };
     let result = match &cli.command {
         Command::Check { paths, format } => check(paths, *format, options, cli.deny_warnings),
         Command::Build {
-            paths, out, format, ..
-        } => build(paths, out.as_deref(), *format, options, cli.deny_warnings),
+            paths,
+            out,
+            format,
+            html,
+        } => build(
+            paths,
+            out.as_deref(),
+            *format,
+            Options {
+                html: *html,
+                ..options
+            },
+            cli.deny_warnings,
+        ),
         Command::Render {
             case,
             doc,
@@ -121,6 +170,14 @@ pub(crate) fn run() -> ExitCode {
         } => render(repo, case, doc, *format, options, cli.deny_warnings),
         Command::Trace { case, repo, format } => {
             trace(repo, case, *format, options, cli.deny_warnings)
+        }
+        Command::Context { case, doc, repo } => context(repo, case, doc, options),
+        Command::Templates(TemplatesCommand::List { repo }) => list_templates(repo, options),
+        Command::Templates(TemplatesCommand::Eject { name, repo }) => {
+            candor::eject_template(repo, name).map(|target| {
+                eprintln!("copied the built-in {name} to {}", target.display());
+                ExitCode::SUCCESS
+            })
         }
     };
     match result {
@@ -237,6 +294,44 @@ fn trace(
             .unwrap_or_default(),
     };
     if io::stdout().lock().write_all(text.as_bytes()).is_err() {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn context(
+    repo: &std::path::Path,
+    case: &str,
+    doc: &str,
+    options: Options,
+) -> Result<ExitCode, candor::Error> {
+    let (outcome, json) = candor::context(repo, case, doc, options)?;
+    if let Some(code) = report(&outcome, Format::Human, false, false) {
+        return Ok(code);
+    }
+    let Some(json) = json else {
+        return Ok(ExitCode::from(1));
+    };
+    let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    text.push('\n');
+    if io::stdout().lock().write_all(text.as_bytes()).is_err() {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_templates(repo: &std::path::Path, options: Options) -> Result<ExitCode, candor::Error> {
+    let templates = candor::templates(repo, options)?;
+    let mut out = String::new();
+    for template in templates {
+        let origin = match (&template.user_file, template.built_in) {
+            (Some(file), true) => format!("{} (replaces the built-in)", file.display()),
+            (Some(file), false) => file.display().to_string(),
+            (None, _) => "built-in".to_owned(),
+        };
+        out.push_str(&format!("{:<24} {origin}\n", template.name));
+    }
+    if io::stdout().lock().write_all(out.as_bytes()).is_err() {
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)

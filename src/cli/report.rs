@@ -164,6 +164,8 @@ pub(super) fn trace_table(trace: &candor::trace::Trace, markdown: bool) -> Strin
         "State".to_owned(),
         "Principles".to_owned(),
         "Findings".to_owned(),
+        "Exception to".to_owned(),
+        "Bound by".to_owned(),
         "Cited in".to_owned(),
     ]];
     for action in &trace.actions {
@@ -173,6 +175,8 @@ pub(super) fn trace_table(trace: &candor::trace::Trace, markdown: bool) -> Strin
             action.state.to_owned(),
             none_if_empty(action.principles.join(", ")),
             none_if_empty(action.findings.join(", ")),
+            none_if_empty(action.exception_to.join(", ")),
+            none_if_empty(action.bound_by.join(", ")),
             none_if_empty(action.cited_in.join(", ")),
         ]);
     }

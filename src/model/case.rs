@@ -226,7 +226,7 @@ impl SourceKind {
             SourceKind::RegulatorInquiry => "regulator inquiry",
             SourceKind::InternalReport => "internal report",
             SourceKind::Research => "research",
-            SourceKind::Other => "source",
+            SourceKind::Other => "report",
         }
     }
 }
@@ -366,6 +366,9 @@ pub struct Action {
     /// The findings that justify it.
     #[serde(default)]
     pub findings: Vec<Spanned<Id>>,
+    /// Sources the action answers, such as who made a declined demand.
+    #[serde(default)]
+    pub sources: Vec<Spanned<Id>>,
     /// When it takes or took effect.
     #[serde(default)]
     pub effective: Option<Date>,

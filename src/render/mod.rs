@@ -9,6 +9,7 @@
 
 mod cite;
 mod escape;
+pub mod html;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -118,6 +119,47 @@ impl Renderer {
             unreachable!("built-in templates are tested to compile: {e}");
         }
 
+        // `__tera_context` prints the data in hash-map order, different on
+        // every render; a document using it could never be reproduced.
+        let (user_templates, refused): (Vec<&TemplateFile>, Vec<&TemplateFile>) = user_templates
+            .iter()
+            .partition(|t| !t.text.contains("__tera_context"));
+        for template in refused {
+            let line = template
+                .text
+                .lines()
+                .position(|l| l.contains("__tera_context"))
+                .unwrap_or(0);
+            let column = template
+                .text
+                .lines()
+                .nth(line)
+                .and_then(|l| l.find("__tera_context"))
+                .map_or(1, |byte| {
+                    template
+                        .text
+                        .lines()
+                        .nth(line)
+                        .map_or(0, |l| l[..byte].chars().count())
+                        + 1
+                });
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::TemplateSyntax,
+                    "`__tera_context` prints the data in a different order on every render, \
+                     so the document would not be the same twice",
+                )
+                .in_file(&template.file)
+                .at(Pos {
+                    line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+                    column: u32::try_from(column).unwrap_or(u32::MAX),
+                })
+                .with_help(
+                    "print the fields you need; `candor context CASE --doc KIND` shows \
+                     everything a template receives",
+                ),
+            );
+        }
         let mut user_files = Vec::new();
         let batch: Vec<(&str, &str)> = user_templates
             .iter()
@@ -125,7 +167,7 @@ impl Renderer {
             .collect();
         if tera.add_raw_templates(batch).is_err() {
             // Add them one by one to report each failure and keep the rest.
-            for template in user_templates {
+            for template in &user_templates {
                 match tera.add_raw_template(&template.name, &template.text) {
                     Ok(()) => user_files.push((template.name.clone(), template.file.clone())),
                     Err(error) => diagnostics.push(template_diagnostic(
@@ -239,6 +281,29 @@ fn link(url: &str) -> String {
     }
 }
 
+/// The first message and `--> name:line:column` position of a rendered
+/// Tera report.
+fn parse_report(text: &str) -> (String, Pos, Option<String>) {
+    let message = text
+        .lines()
+        .next()
+        .unwrap_or(text)
+        .trim_start_matches("error: ")
+        .to_owned();
+    let located = text.lines().find_map(|line| {
+        let place = line.trim_start().strip_prefix("--> ")?;
+        let mut parts = place.rsplitn(3, ':');
+        let column: u32 = parts.next()?.trim().parse().ok()?;
+        let line: u32 = parts.next()?.trim().parse().ok()?;
+        let name = parts.next()?.to_owned();
+        Some((Pos { line, column }, name))
+    });
+    match located {
+        Some((pos, name)) => (message, pos, Some(name)),
+        None => (message, Pos::default(), None),
+    }
+}
+
 /// A Tera error as a diagnostic, located in the user's template when it is
 /// one.
 fn template_diagnostic(code: Code, error: &tera::Error, file: Option<&Path>) -> Diagnostic {
@@ -253,6 +318,12 @@ fn template_diagnostic(code: Code, error: &tera::Error, file: Option<&Path>) -> 
                 },
                 Some(report.filename().to_owned()),
             )
+        }
+        // Load-time checks (unknown filters, functions, tests) arrive as
+        // rendered reports; take the message and position back out.
+        tera::ErrorKind::Msg(text) => {
+            let (message, pos, template) = parse_report(text);
+            (message, pos, template)
         }
         other => (other.to_string(), Pos::default(), None),
     };

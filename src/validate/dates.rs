@@ -73,9 +73,13 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
                 LATER,
             );
         }
-        let all_sources_later = !case.sources.is_empty()
-            && case
-                .sources
+        // An update's review may have been prompted by the earlier case's
+        // sources, which its findings cite.
+        let earlier_sources = checked.earlier.map_or(&[][..], |e| &e.sources[..]);
+        let sources: Vec<&crate::model::Source> =
+            case.sources.iter().chain(earlier_sources).collect();
+        let all_sources_later = !sources.is_empty()
+            && sources
                 .iter()
                 .all(|s| review.opened.certainly_before(&s.date));
         if all_sources_later {

@@ -188,6 +188,16 @@ pub(super) fn check(
                 "add it under `findings`",
             );
         }
+        for (j, source) in action.sources.iter().enumerate() {
+            if !earlier_sources.contains(&source.value) {
+                resolve(
+                    &sources,
+                    source,
+                    format!("actions[{i}].sources[{j}]"),
+                    "add it under `sources`",
+                );
+            }
+        }
         for (j, departure) in action.departs_from.iter().enumerate() {
             resolve(
                 &principles,

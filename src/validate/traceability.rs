@@ -161,6 +161,11 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
                 .iter()
                 .filter_map(|a| a.source.as_ref().map(|s| &s.value)),
         )
+        .chain(
+            case.actions
+                .iter()
+                .flat_map(|a| a.sources.iter().map(|s| &s.value)),
+        )
         .collect();
 
     for (index, principle) in checked.principles.iter().enumerate() {

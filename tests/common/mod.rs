@@ -1,0 +1,158 @@
+//! Helpers shared by the integration tests: where the bundled repository and
+//! the fixtures are, throwaway copies of them, and the `candor` binary.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// The two document kinds every repository has.
+pub(crate) const KINDS: [&str; 2] = ["employee-memo", "public-statement"];
+
+/// The project's own repository: `candor.yaml`, `cases/`, `principles/`.
+pub(crate) fn bundled_repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The case files of the bundled repository, by name, read from disk now so
+/// that a case added later is covered without touching the tests.
+pub(crate) fn bundled_case_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(bundled_repo().join("cases"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.is_file()
+                && path
+                    .extension()
+                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        })
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "the bundled repository has no cases");
+    files
+}
+
+/// The ids of the bundled cases: their file names, which candor requires to
+/// match the id.
+pub(crate) fn bundled_case_ids() -> Vec<String> {
+    bundled_case_files()
+        .iter()
+        .map(|file| file.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// A fixture repository under `tests/fixtures/`.
+pub(crate) fn fixture(name: &str) -> PathBuf {
+    bundled_repo().join("tests/fixtures").join(name)
+}
+
+/// A temporary copy of the fixture `name`: the copy is the folder's root.
+pub(crate) fn copy_of_fixture(name: &str) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+/// A temporary repository holding exactly `files`, given as
+/// (path under the root, text).
+pub(crate) fn repo_with(files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    for (path, text) in files {
+        write_file(dir.path(), path, text);
+    }
+    dir
+}
+
+/// Writes `text` to `root/path`, creating folders as needed.
+pub(crate) fn write_file(root: &Path, path: &str, text: &str) {
+    let target = root.join(path);
+    fs::create_dir_all(target.parent().unwrap()).unwrap();
+    fs::write(target, text).unwrap();
+}
+
+/// Copies the folder `from` into `to`, recursively.
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The `candor` binary, run in `dir`, never in colour.
+pub(crate) fn candor(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("candor").unwrap();
+    command.current_dir(dir).env("NO_COLOR", "1");
+    command
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes and
+/// modification time. Empty when `dir` does not exist.
+pub(crate) fn snapshot_tree(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let metadata = fs::metadata(&path).unwrap();
+                files.insert(
+                    path.strip_prefix(dir).unwrap().to_path_buf(),
+                    (fs::read(&path).unwrap(), metadata.modified().unwrap()),
+                );
+            }
+        }
+    }
+    files
+}
+
+/// The documents candor renders for the repository at `repo`, as the
+/// library reports them, by relative path: what `candor build` must write.
+/// Taken from the library so the tests follow the set of document kinds.
+pub(crate) fn library_outputs(repo: &Path) -> Vec<PathBuf> {
+    let outcome = candor::build(&[repo.to_path_buf()], candor::Options::default()).unwrap();
+    assert!(!outcome.has_errors(), "{:#?}", outcome.diagnostics);
+    let mut paths: Vec<PathBuf> = outcome.documents.into_iter().map(|d| d.path).collect();
+    paths.sort();
+    paths
+}
+
+/// Asserts that every case in `case_ids` has at least the kinds in [`KINDS`]
+/// among `paths`.
+pub(crate) fn assert_every_case_has_memo_and_statement(paths: &[PathBuf], case_ids: &[String]) {
+    for id in case_ids {
+        for kind in KINDS {
+            let path = Path::new(id).join(format!("{kind}.md"));
+            assert!(paths.contains(&path), "no {} in {paths:?}", path.display());
+        }
+    }
+}
+
+/// What a process wrote, as text.
+pub(crate) fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// "1 case", "2 cases".
+pub(crate) fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
