@@ -19,6 +19,9 @@ use crate::model::{Case, Pos, Principle, Settings, Spanned};
 /// The name of the organisation settings file at a repository's root.
 pub const SETTINGS_FILE: &str = "candor.yaml";
 
+/// The longest source line, in bytes, that diagnostics quote.
+const MAX_QUOTED_LINE: usize = 4096;
+
 /// Limits that keep hostile or mistaken input from costing more than it
 /// should. A real case file is a few kilobytes and a few hundred YAML nodes;
 /// the defaults leave a wide margin above that and answer any file within
@@ -91,18 +94,23 @@ impl Repository {
     /// The text of line `line` (1-based) of `file`, if candor read it.
     pub fn source_line(&self, file: &Path, line: u32) -> Option<&str> {
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
-        self.sources.get(file)?.lines().nth(index)
+        lines(self.sources.get(file)?).nth(index)
     }
 
     /// Fills in the source line of every diagnostic that points into a file
-    /// candor read.
+    /// candor read. Control characters are shown as symbols, so quoting a
+    /// line never sends them to a terminal; a line too long to be worth
+    /// quoting is left out.
     pub fn attach_source_lines(&self, diagnostics: &mut [Diagnostic]) {
         for diagnostic in diagnostics {
             if diagnostic.source_line.is_some() {
                 continue;
             }
             if let (Some(file), Some(line)) = (&diagnostic.file, diagnostic.line) {
-                diagnostic.source_line = self.source_line(file, line).map(str::to_owned);
+                diagnostic.source_line = self
+                    .source_line(file, line)
+                    .filter(|text| text.len() <= MAX_QUOTED_LINE)
+                    .map(printable_line);
             }
         }
     }
@@ -305,27 +313,35 @@ impl Reader {
             source,
         };
         let limit = self.limits.max_file_bytes;
-        let too_large = |size: String| {
+        let too_large = |size: Option<u64>| {
+            let size = size.map_or_else(String::new, |size| format!(" is {size} bytes,"));
             Diagnostic::new(
                 Code::FileTooLarge,
-                format!("file is {size} bytes, more than the limit of {limit} bytes"),
+                format!("file{size} more than the limit of {limit} bytes"),
             )
             .in_file(file)
             .with_help("split the file, or raise the limit with --max-file-size")
         };
-        let size = fs::metadata(file).map_err(io_error)?.len();
-        if size > limit {
-            self.diagnostics.push(too_large(size.to_string()));
+        let metadata = fs::metadata(file).map_err(io_error)?;
+        if !metadata.is_file() {
+            // A pipe or a device: reading it could block, or never end.
+            return Err(io_error(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file",
+            )));
+        }
+        if metadata.len() > limit {
+            self.diagnostics.push(too_large(Some(metadata.len())));
             return Ok(None);
         }
-        // Never more than the limit, even from a file that grows while it is
-        // read or a device that claims to be empty.
+        // Never more than the limit, even from a file that grows while it
+        // is read.
         let mut bytes = Vec::new();
         fs::File::open(file)
             .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
             .map_err(io_error)?;
         if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
-            self.diagnostics.push(too_large("over".to_owned()));
+            self.diagnostics.push(too_large(None));
             return Ok(None);
         }
         match String::from_utf8(bytes) {
@@ -485,10 +501,16 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize) -> Diagnostic {
     .with_help("save the file as UTF-8")
 }
 
+/// The lines of `text` as YAML counts them: broken by `\n`, `\r\n` or a
+/// lone `\r`.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().flat_map(|line| line.split('\r'))
+}
+
 /// Whether a file holds no YAML content: only blank lines, comments,
 /// directives and document markers.
 fn holds_nothing(text: &str) -> bool {
-    text.lines().all(|line| {
+    lines(text).all(|line| {
         let line = line.trim_end();
         let after_marker = line
             .strip_prefix("---")
@@ -512,10 +534,14 @@ fn is_forbidden_control(c: char) -> bool {
 /// start of the value holding one rather than at the character itself.
 fn raw_control_character(text: &str) -> Option<Diagnostic> {
     let mut pos = Pos { line: 1, column: 1 };
+    let mut after_cr = false;
     for c in text.chars() {
-        if c == '\n' {
+        if c == '\r' || (c == '\n' && !after_cr) {
             pos.line = pos.line.saturating_add(1);
             pos.column = 1;
+        }
+        after_cr = c == '\r';
+        if matches!(c, '\r' | '\n') {
             continue;
         }
         if is_forbidden_control(c) {
@@ -553,6 +579,34 @@ fn char_name(c: char) -> String {
         _ => "",
     };
     format!("U+{:04X}{name}", u32::from(c))
+}
+
+/// `text` with each control character other than a tab written as an
+/// escape, such as `\u{1b}`.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if is_forbidden_control(c) || matches!(c, '\n' | '\r') {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A source line as diagnostics quote it: each control character but the
+/// tab replaced by one symbol (its Unicode control picture, such as `␛`),
+/// so columns still line up.
+fn printable_line(line: &str) -> String {
+    line.chars()
+        .map(|c| match u32::from(c) {
+            code @ 0..=0x1f if c != '\t' => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
+            0x7f => '\u{2421}',
+            _ if is_forbidden_control(c) => '\u{fffd}',
+            _ => c,
+        })
+        .collect()
 }
 
 /// Any YAML value, read only to find control characters that escapes in
@@ -659,7 +713,7 @@ fn escaped_control_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagno
 fn control_escape_in(text: &str, start: Pos) -> Option<Pos> {
     let skip_lines = usize::try_from(start.line).ok()?.checked_sub(1)?;
     let skip_chars = usize::try_from(start.column).ok()?.checked_sub(1)?;
-    let mut lines = text.lines().skip(skip_lines);
+    let mut lines = lines(text).skip(skip_lines);
     let first = lines.next()?.chars().skip(skip_chars);
     let mut pos = start;
     let mut chars = first.chain(lines.flat_map(|line| std::iter::once('\n').chain(line.chars())));
@@ -721,7 +775,7 @@ fn control_escape_in(text: &str, start: Pos) -> Option<Pos> {
 
 /// The `---` line that starts the document holding `pos`.
 fn document_marker_before(text: &str, pos: Pos) -> Pos {
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = lines(text).collect();
     let mut number = pos.line;
     while let Some(line) = number
         .checked_sub(1)
@@ -743,7 +797,7 @@ fn document_marker_before(text: &str, pos: Pos) -> Pos {
 /// Brackets inside quoted text are counted too, so this is a hint.
 fn unclosed_flow_before(text: &str, pos: Pos) -> Option<(char, Pos)> {
     const LOOK_BACK: usize = 20;
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = lines(text).collect();
     let last = usize::try_from(pos.line).ok()?.checked_sub(1)?;
     let column = usize::try_from(pos.column).ok()?;
     let first = last.saturating_sub(LOOK_BACK);
@@ -985,7 +1039,16 @@ fn yaml_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
         E::Message { msg, .. } => (Code::InvalidValue, msg.clone(), None),
         other => {
             let message = strip_location(&other.to_string());
-            if message.contains("tab") {
+            if message.contains("recursion limit") {
+                (
+                    Code::ParseBudget,
+                    "file exceeds the parse budget: collections nested too deep".to_owned(),
+                    Some(
+                        "simplify the file: deep nesting and aliases are not needed in a case"
+                            .to_owned(),
+                    ),
+                )
+            } else if message.contains("tab") {
                 pos = pos.map(|p| nearest_tab(text, p));
                 (
                     Code::YamlSyntax,
@@ -1006,6 +1069,9 @@ fn yaml_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
             }
         }
     };
+    // Names taken from the file (fields, keys, values) may hold escaped
+    // control characters; a message never does.
+    let message = printable(&message);
     let mut diagnostic =
         Diagnostic::new(code, message).at(pos.unwrap_or(Pos { line: 1, column: 1 }));
     if let Some(help) = help {
@@ -1044,7 +1110,7 @@ fn breach_text(breach: &serde_saphyr::budget::BudgetBreach) -> String {
 /// The text of line `line` (1-based) of `text`.
 fn line_of(text: &str, line: u32) -> Option<&str> {
     let index = usize::try_from(line).ok()?.checked_sub(1)?;
-    text.lines().nth(index)
+    lines(text).nth(index)
 }
 
 /// The text of `line` from 1-based character `column` on.
@@ -1087,7 +1153,7 @@ fn first_key_of_block_mapping(text: &str, pos: Pos) -> Pos {
     if content_column(line) != column {
         return pos;
     }
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = lines(text).collect();
     let mut first = pos.line;
     let mut number = pos.line;
     while let Some(line) = number
@@ -1200,7 +1266,7 @@ fn nearest_tab(text: &str, pos: Pos) -> Pos {
     let start = usize::try_from(pos.line)
         .unwrap_or(usize::MAX)
         .saturating_sub(1);
-    for (index, line) in text.lines().enumerate().skip(start) {
+    for (index, line) in lines(text).enumerate().skip(start) {
         let from = if index == start { column } else { 0 };
         if let Some(at) = line
             .chars()
@@ -1219,8 +1285,8 @@ fn nearest_tab(text: &str, pos: Pos) -> Pos {
 
 /// The position just after the last character of `text`.
 fn end_of(text: &str) -> Pos {
-    let line = text.lines().count().max(1);
-    let column = text.lines().last().map_or(0, |l| l.chars().count()) + 1;
+    let line = lines(text).count().max(1);
+    let column = lines(text).last().map_or(0, |l| l.chars().count()) + 1;
     Pos {
         line: u32::try_from(line).unwrap_or(u32::MAX),
         column: u32::try_from(column).unwrap_or(u32::MAX),
@@ -1247,5 +1313,101 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
             },
             value: spanned.value,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: u32, column: u32) -> Pos {
+        Pos { line, column }
+    }
+
+    #[test]
+    fn nothing_but_comments_and_markers_is_empty() {
+        assert!(holds_nothing(""));
+        assert!(holds_nothing("# only\n\n  # comments\n"));
+        assert!(holds_nothing("%YAML 1.2\n--- # start\n...\n"));
+        assert!(!holds_nothing("--- {id: x}\n"));
+        assert!(!holds_nothing("id: x\n"));
+    }
+
+    #[test]
+    fn control_characters_are_located_exactly() {
+        let found = raw_control_character("a: b\nc: d\u{7}e\n").unwrap();
+        assert_eq!((found.line, found.column), (Some(2), Some(5)));
+        let found = raw_control_character("a: b\rc: \u{0}\n").unwrap();
+        assert_eq!((found.line, found.column), (Some(2), Some(4)));
+        assert!(raw_control_character("a:\tb\r\nc: é\n").is_none());
+        let text = "a: x\nb: \"one \\\\x07 two\n  three \\x1b end\"\n";
+        assert_eq!(control_escape_in(text, at(2, 4)), Some(at(3, 9)));
+        assert_eq!(control_escape_in("b: \"\\t \\n\"", at(1, 4)), None);
+    }
+
+    #[test]
+    fn missing_fields_point_at_the_start_of_their_mapping() {
+        let text = "id: x\nlist:\n  - id: a\n    text: >\n      more\n    state: done\nend: 1\n";
+        assert_eq!(first_key_of_block_mapping(text, at(6, 5)), at(3, 5));
+        assert_eq!(first_key_of_block_mapping(text, at(7, 1)), at(1, 1));
+        // A flow mapping keeps the parser's position.
+        assert_eq!(
+            first_key_of_block_mapping("a: {b: 1}\n", at(1, 5)),
+            at(1, 5)
+        );
+    }
+
+    #[test]
+    fn empty_values_are_named_by_their_key() {
+        assert_eq!(
+            key_before("  - title:\n", at(1, 10)),
+            Some(("title".to_owned(), at(1, 5)))
+        );
+        assert_eq!(
+            key_before("date: ~\n", at(1, 7)),
+            Some(("date".to_owned(), at(1, 1)))
+        );
+        assert_eq!(key_before("- ~\n", at(1, 3)), None);
+    }
+
+    #[test]
+    fn syntax_errors_are_placed_at_their_cause() {
+        assert_eq!(nearest_tab("a:\n  b: c\n\td: e\n", at(2, 6)), at(3, 1));
+        assert_eq!(nearest_tab("a:\n \tb: c\n", at(2, 3)), at(2, 2));
+        let text = "a: 1\nlist: [x, y\nb: 2\n";
+        assert_eq!(unclosed_flow_before(text, at(3, 2)), Some(('[', at(2, 7))));
+        assert_eq!(unclosed_flow_before("list: [x]\nb: : 2\n", at(2, 4)), None);
+        let two = "a: 1\n---\nb: 2\n";
+        assert_eq!(document_marker_before(two, at(3, 1)), at(2, 1));
+    }
+
+    #[test]
+    fn what_was_found_is_described() {
+        assert_eq!(found_at("a: [1]\n", at(1, 4)), Some("a list"));
+        assert_eq!(found_at("- x\n", at(1, 1)), Some("a list"));
+        assert_eq!(found_at("a: {b: 1}\n", at(1, 4)), Some("a mapping"));
+        assert_eq!(found_at("  b: 1\n", at(1, 3)), Some("a mapping"));
+        assert_eq!(found_at("a: text\n", at(1, 4)), Some("text"));
+        assert_eq!(
+            alias_name_at("a: *nope\n", at(1, 4)),
+            Some("nope".to_owned())
+        );
+    }
+
+    #[test]
+    fn quoted_lines_and_messages_carry_no_control_characters() {
+        assert_eq!(
+            printable_line("a\u{1b}[2J\u{7f}\tb"),
+            "a\u{241b}[2J\u{2421}\tb"
+        );
+        assert_eq!(printable("sum\u{1b}mary"), "sum\\u{1b}mary");
+    }
+
+    #[test]
+    fn utf16_is_named() {
+        let d = not_utf8(b"\xff\xfei\0d\0", 0);
+        assert_eq!(d.message, "file is UTF-16 text, not UTF-8");
+        let d = not_utf8(b"ok\nab\xe9", 5);
+        assert_eq!((d.line, d.column), (Some(2), Some(3)));
     }
 }
