@@ -157,6 +157,7 @@ pub struct Diagnostic {
     /// What is wrong, in one sentence.
     pub message: String,
     /// The file the problem is in, if it is in a file.
+    #[serde(serialize_with = "lossy_path")]
     pub file: Option<PathBuf>,
     /// 1-based line in `file`.
     pub line: Option<u32>,
@@ -170,6 +171,18 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The source line the problem is on, as written.
     pub source_line: Option<String>,
+}
+
+/// A path as text even when it is not valid UTF-8, so a diagnostic about
+/// a strangely named file is never lost.
+fn lossy_path<S: serde::Serializer>(
+    path: &Option<PathBuf>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(path) => serializer.serialize_some(&path.to_string_lossy()),
+        None => serializer.serialize_none(),
+    }
 }
 
 impl Diagnostic {

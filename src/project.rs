@@ -198,6 +198,8 @@ pub struct SourceView {
     pub event: String,
     /// Whether the source comes from the earlier case this one updates.
     pub earlier: bool,
+    /// Whether it may be cited in public.
+    pub public: bool,
     /// Its title.
     pub title: Option<String>,
     /// When.
@@ -252,6 +254,8 @@ pub struct FindingView {
     pub id: String,
     /// Its stable label: `F1`.
     pub label: String,
+    /// Whether it may be stated in public.
+    pub public: bool,
     /// The finding.
     pub statement: String,
     /// `supports`, `contradicts`, `inconclusive` or `undetermined`.
@@ -282,6 +286,8 @@ pub struct ActionView {
     pub id: String,
     /// Its stable label: `A1`.
     pub label: String,
+    /// Whether it may be stated in public.
+    pub public: bool,
     /// The action.
     pub statement: String,
     /// `done`, `in-progress`, `planned` or `declined`.
@@ -333,6 +339,8 @@ pub struct IncidentView {
     pub consequences: Vec<String>,
     /// The contact point.
     pub contact: Option<ContactPointView>,
+    /// The authority notified.
+    pub authority: Option<String>,
     /// The material impact.
     pub impact: Option<String>,
     /// Why a notification is late.
@@ -481,6 +489,8 @@ pub struct QuoteView {
     pub id: String,
     /// The words.
     pub text: String,
+    /// Whether the quote may be used in public.
+    pub public: bool,
     /// Who said it; the organisation when no person is named.
     pub by: String,
     /// Their role, when a person said it.
@@ -653,6 +663,7 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
                 publisher: s.publisher.clone(),
                 event: source_event(s),
                 earlier: earlier_source.get(&s.id.value).copied().unwrap_or(false),
+                public: s.visibility == Visibility::Public,
                 title: s.title.clone(),
                 date: DateView::from(&s.date),
                 url: s.url.clone(),
@@ -705,6 +716,7 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
             Some(FindingView {
                 id: f.id.to_string(),
                 label: numbering.findings.get(&f.id.value)?.clone(),
+                public: f.visibility == Visibility::Public,
                 statement: f.statement.clone(),
                 bearing: f.bearing.as_str(),
                 evidence: f.evidence.clone(),
@@ -770,6 +782,7 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
             Some(ActionView {
                 id: a.id.to_string(),
                 label: numbering.actions.get(&a.id.value)?.clone(),
+                public: a.visibility == Visibility::Public,
                 statement: a.statement.clone(),
                 state: a.state.as_str(),
                 declined: a.state == crate::model::ActionState::Declined,
@@ -896,6 +909,7 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
                 QuoteView {
                     id: q.id.to_string(),
                     text: q.text.clone(),
+                    public: q.visibility == Visibility::Public,
                     by: person.map_or_else(|| organisation_name.clone(), |p| p.name.clone()),
                     by_title: person.map(|p| p.title.clone()),
                 }
@@ -1016,6 +1030,7 @@ fn incident_view(incident: &crate::model::Incident) -> IncidentView {
             address: c.address.clone(),
         }),
         impact: incident.impact.clone(),
+        authority: incident.authority.clone(),
         delay_reason: incident.delay_reason.clone(),
         unknowns: incident.unknowns.clone(),
         gdpr_art33_due: incident

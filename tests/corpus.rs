@@ -50,30 +50,7 @@ use serde_json::Value;
 
 /// Corpus files whose expected outcome needs a fix outside `src/load.rs`,
 /// `src/model/date.rs` and `src/model/id.rs`: (file stem, what is wrong).
-const KNOWN_GAPS: &[(&str, &str)] = &[
-    (
-        "unresolved-finding",
-        "validation also reports `unjustified-in-public` for the action whose only \
-         finding reference does not resolve: a cascade from the unresolved reference, \
-         and its message (\"justified only by internal findings\") is untrue",
-    ),
-    (
-        "duplicate-id-principle-listed-twice",
-        "validation locates the duplicate at the library principle's own position \
-         (1:5 of principles/no-harm.yaml) but names the case file, so it points at \
-         the case's `id`; it should use the list entry's position",
-    ),
-    (
-        "missing-value-empty-title",
-        "validation accepts an empty title; only a markdown-structure warning, \
-         without a line, says the heading is empty",
-    ),
-    (
-        "missing-value-blank-statement",
-        "validation accepts a finding statement of only spaces; the documents print \
-         the finding's label with nothing after it",
-    ),
-];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 fn corpus_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")

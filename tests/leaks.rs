@@ -173,8 +173,15 @@ fn public_labels_and_footnotes_have_no_gaps_and_match_the_memo() {
             "{both}"
         );
     }
-    assert!(memo.contains("- **F2.** INTERNAL-MARKER-7f3a"), "{memo}");
-    assert!(memo.contains("- **A2.** INTERNAL-ACTION-7f3a."), "{memo}");
+    // The memo marks what is internal, for employees who quote from it.
+    assert!(
+        memo.contains("- **F2.** *(Internal.)* INTERNAL-MARKER-7f3a"),
+        "{memo}"
+    );
+    assert!(
+        memo.contains("- **A2.** *(Internal.)* INTERNAL-ACTION-7f3a."),
+        "{memo}"
+    );
     for absent in ["F2", "A2", "P2", "P3", "[^2]"] {
         assert!(
             !statement.contains(absent),
@@ -244,8 +251,6 @@ fn a_user_template_that_dumps_everything_it_can_see_finds_nothing_internal() {
     // The dump worked: it shows public fields no built-in template prints.
     for shown in [
         "PUBLIC-FINDING-EVIDENCE.",
-        "\"id\": \"public-finding\"",
-        "\"audience\": \"public\"",
         "PUBLIC-EVENT.",
         "All employees of Example Corp",
     ] {

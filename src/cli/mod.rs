@@ -26,6 +26,18 @@ struct Cli {
     /// The largest file candor reads, in bytes.
     #[arg(long, value_name = "BYTES", global = true, default_value_t = Limits::default().max_file_bytes)]
     max_file_size: u64,
+
+    /// The deepest nesting of YAML collections candor accepts.
+    #[arg(long, value_name = "LEVELS", global = true, default_value_t = Limits::default().max_depth)]
+    max_depth: usize,
+
+    /// The most YAML nodes one file may produce, aliases expanded.
+    #[arg(long, value_name = "NODES", global = true, default_value_t = Limits::default().max_nodes)]
+    max_nodes: usize,
+
+    /// The most aliases one file may use.
+    #[arg(long, value_name = "ALIASES", global = true, default_value_t = Limits::default().max_aliases)]
+    max_aliases: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,7 +153,9 @@ pub(crate) fn run() -> ExitCode {
     let options = Options {
         limits: Limits {
             max_file_bytes: cli.max_file_size,
-            ..Limits::default()
+            max_depth: cli.max_depth,
+            max_nodes: cli.max_nodes,
+            max_aliases: cli.max_aliases,
         },
         html: false,
     };

@@ -23,7 +23,19 @@ pub(super) fn check(
     for family in covers {
         match family {
             Coverage::Actions => {
-                required.extend(view.actions.iter().map(|a| ("action", a.id.as_str())));
+                required.extend(
+                    view.actions
+                        .iter()
+                        .filter(|a| !a.declined)
+                        .map(|a| ("action", a.id.as_str())),
+                );
+            }
+            Coverage::Declined => {
+                required.extend(
+                    view.declined
+                        .iter()
+                        .map(|a| ("declined demand", a.id.as_str())),
+                );
             }
             Coverage::Justifications => {
                 for action in &view.actions {
@@ -75,7 +87,7 @@ pub(super) fn check(
 fn locate(case: &CheckedCase<'_>, what: &str, id: &str) -> (Pos, String) {
     let raw = case.case;
     let found = match what {
-        "action" => raw
+        "action" | "declined demand" => raw
             .actions
             .iter()
             .position(|a| a.id.as_str() == id)

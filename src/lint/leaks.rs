@@ -210,6 +210,59 @@ fn texts<'a>(case: &'a CheckedCase<'a>) -> (Vec<Secret<'a>>, Vec<String>) {
         let what = format!("quote `{}`", q.id.value);
         add(q.visibility, &q.text, what, q.id.pos, Some(q.id.as_str()));
     }
+    if let Some(post) = &raw.social_post {
+        add(
+            Visibility::Public,
+            post,
+            String::new(),
+            Pos::default(),
+            None,
+        );
+    }
+    if let Some(incident) = &raw.incident {
+        let v = incident.visibility;
+        let what = || "the incident".to_owned();
+        let texts = [
+            &incident.nature,
+            &incident.scope,
+            &incident.impact,
+            &incident.delay_reason,
+            &incident.authority,
+        ];
+        for text in texts.into_iter().flatten() {
+            add(v, text, what(), incident.pos, None);
+        }
+        for text in incident
+            .consequences
+            .iter()
+            .chain(&incident.unknowns)
+            .chain(&incident.data)
+        {
+            add(v, text, what(), incident.pos, None);
+        }
+        if let Some(contact) = &incident.contact {
+            add(v, &contact.name, what(), incident.pos, None);
+            for text in [&contact.email, &contact.phone, &contact.address]
+                .into_iter()
+                .flatten()
+            {
+                add(v, text, what(), incident.pos, None);
+            }
+        }
+    }
+    if let Some(customers) = &raw.customers {
+        let v = customers.visibility;
+        add(
+            v,
+            &customers.meaning,
+            "customers".to_owned(),
+            customers.pos,
+            None,
+        );
+        for text in customers.steps.iter().chain(&customers.contact) {
+            add(v, text, "customers".to_owned(), customers.pos, None);
+        }
+    }
     for (i, t) in raw.talking_points.iter().enumerate() {
         add(
             Visibility::Internal,

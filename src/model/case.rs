@@ -560,6 +560,9 @@ pub struct Incident {
     /// The data protection officer or other contact point.
     #[serde(default)]
     pub contact: Option<ContactPoint>,
+    /// The supervisory authority or regulator notified.
+    #[serde(default)]
+    pub authority: Option<String>,
     /// The material impact, or reasonably likely material impact, including
     /// on financial condition and results of operations.
     #[serde(default)]

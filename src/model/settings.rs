@@ -125,8 +125,10 @@ pub enum Regulation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Coverage {
-    /// Every action.
+    /// Every action taken, under way or planned.
     Actions,
+    /// Every declined demand.
+    Declined,
     /// The principles and findings that justify each action.
     Justifications,
     /// Every finding.
@@ -140,7 +142,7 @@ pub enum Coverage {
 impl DocumentKind {
     /// The kinds every repository has unless `candor.yaml` replaces them.
     pub fn built_in() -> Vec<DocumentKind> {
-        use Coverage::{Actions, Findings, Justifications};
+        use Coverage::{Actions, Declined, Findings, Justifications};
         let kind =
             |id: &str, audience, title: &str, covers: &[Coverage], every_case| DocumentKind {
                 id: Spanned::unplaced(Id::parse(id).unwrap_or_else(|e| unreachable!("{e}"))),
@@ -161,21 +163,21 @@ impl DocumentKind {
                 "employee-memo",
                 Audience::Internal,
                 "Memo to employees",
-                &[Actions, Justifications, Findings],
+                &[Actions, Declined, Justifications, Findings],
                 true,
             ),
             kind(
                 "public-statement",
                 Audience::Public,
                 "Public statement",
-                &[Actions, Justifications],
+                &[Actions, Declined, Justifications],
                 true,
             ),
             kind(
                 "press-qa",
                 Audience::Internal,
                 "Press questions and answers",
-                &[Actions, Findings],
+                &[Actions, Declined, Findings],
                 true,
             ),
             kind(
@@ -212,7 +214,7 @@ impl DocumentKind {
                     "gdpr-art34-notice",
                     Audience::Public,
                     "Communication to the people affected (GDPR Article 34)",
-                    &[Actions],
+                    &[],
                     false,
                 ),
             ),

@@ -67,6 +67,9 @@ pub(super) fn with_session<T>(view: &View, render: impl FnOnce() -> T) -> (T, BT
 /// `cite(id=…)`: the label or footnote marker of an item, recorded as cited.
 pub(super) fn cite(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let id: String = kwargs.must_get("id")?;
+    // `show=false` records the citation without printing the label, for
+    // documents whose readers need no labels (a letter to patients).
+    let show = kwargs.get::<bool>("show")?.unwrap_or(true);
     SESSION.with(|session| {
         let mut session = session.borrow_mut();
         let Some(session) = session.as_mut() else {
@@ -85,7 +88,7 @@ pub(super) fn cite(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
             }
         };
         session.cited.insert(id);
-        Ok(Value::safe_string(&text))
+        Ok(Value::safe_string(if show { &text } else { "" }))
     })
 }
 

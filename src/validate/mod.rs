@@ -4,6 +4,7 @@
 //! [`Diagnostic`] with its own [`Code`](crate::diagnostic::Code), located at
 //! the item it concerns; all problems are reported in one run.
 
+mod blanks;
 mod dates;
 mod references;
 mod regulatory;
@@ -167,6 +168,7 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
             cases: &by_id,
         };
         references::check(&checked, &known, &mut diagnostics);
+        blanks::check(&checked, &mut diagnostics);
         traceability::check(&checked, &mut diagnostics);
         visibility::check(&checked, &mut diagnostics);
         dates::check(&checked, &mut diagnostics);

@@ -17,14 +17,32 @@ pub(super) fn check(
     let people = known.people;
     let organisations = known.organisations;
 
+    // A principle listed twice is reported where the case lists it, not
+    // where the library defines it.
     let mut principles = IdIndex::new("principle");
-    for (index, principle) in checked.principles.iter().enumerate() {
-        principles.insert(
-            &principle.id,
-            file,
-            format!("principles[{index}]"),
-            diagnostics,
-        );
+    let mut ignored = Vec::new();
+    for principle in &checked.principles {
+        principles.insert(&principle.id, file, String::new(), &mut ignored);
+    }
+    let mut listed = std::collections::BTreeSet::new();
+    for (index, entry) in case.principles.iter().enumerate() {
+        let id = match &entry.value {
+            crate::model::PrincipleEntry::Library(id) => id,
+            crate::model::PrincipleEntry::Inline(principle) => &principle.id.value,
+        };
+        if !listed.insert(id) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    format!("the case lists the principle `{id}` twice"),
+                )
+                .in_file(file)
+                .at(entry.pos)
+                .with_path(format!("principles[{index}]"))
+                .with_id(id.as_str())
+                .with_help("list each principle once"),
+            );
+        }
     }
     let mut earlier_sources = IdIndex::new("source");
     let mut earlier_findings = IdIndex::new("finding");

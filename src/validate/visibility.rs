@@ -27,6 +27,22 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
         if action.visibility != Visibility::Public {
             continue;
         }
+        // References that resolve to nothing are reported on their own; do
+        // not also call the action unjustified because of them.
+        let known_findings: BTreeSet<&Id> = case.findings.iter().map(|f| &f.id.value).collect();
+        let known_principles: BTreeSet<&Id> =
+            checked.principles.iter().map(|p| &p.id.value).collect();
+        let dangling = action
+            .findings
+            .iter()
+            .any(|f| !known_findings.contains(&f.value))
+            || action
+                .principles
+                .iter()
+                .any(|p| !known_principles.contains(&p.value));
+        if dangling {
+            continue;
+        }
         let mut missing = Vec::new();
         if !action.findings.is_empty()
             && !action
