@@ -260,28 +260,48 @@ proptest! {
 
     /// Mangled case files end in diagnostics or documents, never a panic.
     #[test]
-    fn mangled_input_never_panics(edits in prop::collection::vec(edit(), 1..8)) {
-        let mut text = founding_case();
+    fn mangled_input_never_panics(
+        seed in any::<prop::sample::Index>(),
+        edits in prop::collection::vec(edit(), 1..8),
+    ) {
+        let mut text = bundled_case(seed);
         for e in &edits {
             text = apply(&text, e);
         }
+        // With the bundled settings and principles beside it, a mangled
+        // case that still loads goes on through render and lint.
         let repo = repository(&text, false);
-        let outcome = candor::check(&[repo.path().to_path_buf()], candor::Options::default());
+        fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("candor.yaml"),
+            repo.path().join("candor.yaml"),
+        )
+        .unwrap();
+        let principles = repo.path().join("principles");
+        fs::create_dir(&principles).unwrap();
+        for entry in fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("principles")).unwrap() {
+            let entry = entry.unwrap();
+            fs::copy(entry.path(), principles.join(entry.file_name())).unwrap();
+        }
+        let outcome = candor::build(
+            &[repo.path().to_path_buf()],
+            candor::Options { html: true, ..candor::Options::default() },
+        );
         prop_assert!(outcome.is_ok());
     }
 }
 
-fn founding_case() -> String {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "cases",
-        "imod-azure-services.yaml",
-    ]
-    .iter()
-    .collect();
-    fs::read_to_string(path)
+/// One of the bundled cases, chosen by `seed`, renamed `generated`.
+fn bundled_case(seed: prop::sample::Index) -> String {
+    let mut files: Vec<PathBuf> = fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
         .unwrap()
-        .replace("id: imod-azure-services", "id: generated")
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    let file = &files[seed.index(files.len())];
+    let id = file.file_stem().unwrap().to_string_lossy().into_owned();
+    fs::read_to_string(file)
+        .unwrap()
+        .replace(&format!("id: {id}\n"), "id: generated\n")
 }
 
 /// One random edit to a file's text.
