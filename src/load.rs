@@ -10,6 +10,7 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::Error;
@@ -70,6 +71,31 @@ pub struct TemplateFile {
     pub text: String,
 }
 
+/// A value still to be written: text that starts with [`PLACEHOLDER`], as
+/// `candor new` leaves them. Found here because only the loader knows where
+/// each value was written; [`crate::validate`] decides what it means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder {
+    /// The file it is in.
+    pub file: PathBuf,
+    /// Where the value starts.
+    pub pos: Pos,
+    /// The field's path in its file, such as `findings[0].statement`.
+    pub path: String,
+    /// The placeholder as written, which says what to write instead.
+    pub text: String,
+}
+
+/// The word that marks a value as still to be written.
+pub const PLACEHOLDER: &str = "TODO";
+
+/// Whether `text` is a placeholder: it starts with `TODO` as a word.
+pub fn is_placeholder(text: &str) -> bool {
+    text.trim_start()
+        .strip_prefix(PLACEHOLDER)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', ' ', '.', '\n']))
+}
+
 /// Everything candor read: settings, principles, cases and templates, plus
 /// the diagnostics for files that could not be read.
 #[derive(Debug, Clone)]
@@ -82,15 +108,52 @@ pub struct Repository {
     pub principles: Vec<Loaded<Principle>>,
     /// The cases, ordered by file name.
     pub cases: Vec<Loaded<Case>>,
+    /// When only some case files were named: the other cases that they
+    /// update, read so references to them resolve, but neither checked nor
+    /// rendered.
+    pub earlier_cases: Vec<Loaded<Case>>,
     /// The user's templates, ordered by name.
     pub templates: Vec<TemplateFile>,
     /// What went wrong while reading.
     pub diagnostics: Vec<Diagnostic>,
+    /// The values still to be written, in files that otherwise loaded.
+    pub placeholders: Vec<Placeholder>,
+    /// Case files read but not parsed yet, by name: see [`open_deferred`].
+    /// Empty after [`open`].
+    pub deferred: Vec<PathBuf>,
     /// The text of every file read, to quote in diagnostics.
     sources: BTreeMap<PathBuf, String>,
+    /// The limits the repository was read with, to parse deferred cases.
+    limits: Limits,
 }
 
 impl Repository {
+    /// The text of `file` as candor read it (UTF-8, without a byte order
+    /// mark), if candor read it.
+    pub fn source_text(&self, file: &Path) -> Option<&str> {
+        self.sources.get(file).map(String::as_str)
+    }
+
+    /// Parses the deferred case files among `files`, in parallel, calling
+    /// `parsed` after each one. The cases join [`Repository::cases`] in file
+    /// order, exactly as [`open`] would have read them; problems join
+    /// [`Repository::diagnostics`].
+    pub fn parse_deferred(&mut self, files: &[PathBuf], parsed: &(dyn Fn() + Sync)) {
+        let wanted: std::collections::BTreeSet<&PathBuf> = files.iter().collect();
+        let (now, later): (Vec<PathBuf>, Vec<PathBuf>) = std::mem::take(&mut self.deferred)
+            .into_iter()
+            .partition(|file| wanted.contains(file));
+        self.deferred = later;
+        if now.is_empty() {
+            return;
+        }
+        let mut reader = Reader::new(self.limits);
+        let cases = reader.parse_cases(&self.sources, &now, parsed);
+        self.diagnostics.append(&mut reader.diagnostics);
+        self.placeholders.append(&mut reader.placeholders);
+        self.cases.extend(cases);
+        self.cases.sort_by(|a, b| a.file.cmp(&b.file));
+    }
     /// The text of line `line` (1-based) of `file`, if candor read it.
     pub fn source_line(&self, file: &Path, line: u32) -> Option<&str> {
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
@@ -121,6 +184,19 @@ impl Repository {
 /// folder or one of its case files; when case files are named, only those
 /// cases are read.
 pub fn open(paths: &[PathBuf], limits: Limits) -> Result<Repository, Error> {
+    open_with(paths, limits, true)
+}
+
+/// Like [`open`], but the case files are only read, not parsed: they wait
+/// in [`Repository::deferred`], their text in [`Repository::source_text`],
+/// until [`Repository::parse_deferred`] parses those the caller needs. An
+/// incremental build parses only the cases whose inputs changed. Earlier
+/// cases of named case files are not read.
+pub fn open_deferred(paths: &[PathBuf], limits: Limits) -> Result<Repository, Error> {
+    open_with(paths, limits, false)
+}
+
+fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Repository, Error> {
     let mut root: Option<PathBuf> = None;
     let mut only_cases: Vec<PathBuf> = Vec::new();
     let defaulted = [PathBuf::from(".")];
@@ -153,11 +229,7 @@ pub fn open(paths: &[PathBuf], limits: Limits) -> Result<Repository, Error> {
         only_cases.extend(case);
     }
     let root = root.unwrap_or_else(|| PathBuf::from("."));
-    let mut reader = Reader {
-        limits,
-        diagnostics: Vec::new(),
-        sources: BTreeMap::new(),
-    };
+    let mut reader = Reader::new(limits);
 
     let settings_path = join(&root, SETTINGS_FILE);
     let settings = if settings_path.is_file() {
@@ -182,6 +254,7 @@ pub fn open(paths: &[PathBuf], limits: Limits) -> Result<Repository, Error> {
         }
     }
 
+    let selected_only = !only_cases.is_empty();
     let case_files = if only_cases.is_empty() {
         yaml_files(&join(&root, "cases"))?
     } else {
@@ -189,12 +262,20 @@ pub fn open(paths: &[PathBuf], limits: Limits) -> Result<Repository, Error> {
         only_cases.dedup();
         only_cases
     };
+    // Case files are many: read and parse them in parallel.
+    let mut deferred = reader.read_all(&case_files)?;
     let mut cases = Vec::new();
-    for file in case_files {
-        if let Some(value) = reader.parse::<Case>(&file)? {
-            cases.push(Loaded { file, value });
-        }
+    if parse_cases {
+        let sources = std::mem::take(&mut reader.sources);
+        cases = reader.parse_cases(&sources, &deferred, &|| {});
+        reader.sources = sources;
+        deferred.clear();
     }
+    let earlier_cases = if selected_only && parse_cases {
+        read_earlier_cases(&mut reader, &root, &cases)?
+    } else {
+        Vec::new()
+    };
 
     let templates = reader.templates(&join(&root, "templates"))?;
 
@@ -203,10 +284,50 @@ pub fn open(paths: &[PathBuf], limits: Limits) -> Result<Repository, Error> {
         settings,
         principles,
         cases,
+        earlier_cases,
         templates,
         diagnostics: reader.diagnostics,
+        placeholders: reader.placeholders,
+        deferred,
         sources: reader.sources,
+        limits,
     })
+}
+
+/// The cases in `cases/` that the named ones update, directly or through
+/// other updates. Problems in them are not the named cases' problems, so
+/// their diagnostics are dropped.
+fn read_earlier_cases(
+    reader: &mut Reader,
+    root: &Path,
+    named: &[Loaded<Case>],
+) -> Result<Vec<Loaded<Case>>, Error> {
+    let mut wanted: Vec<String> = named
+        .iter()
+        .filter_map(|c| c.value.updates.as_ref().map(|u| u.to_string()))
+        .collect();
+    let mut found: Vec<Loaded<Case>> = Vec::new();
+    let folder = join(root, "cases");
+    let files = yaml_files(&folder)?;
+    while let Some(id) = wanted.pop() {
+        let known = named.iter().chain(&found).any(|c| c.value.id.as_str() == id);
+        if known {
+            continue;
+        }
+        let file = files.iter().find(|f| f.file_stem().is_some_and(|s| s == id.as_str()));
+        let Some(file) = file else { continue };
+        let before = reader.diagnostics.len();
+        let parsed = reader.parse::<Case>(file)?;
+        reader.diagnostics.truncate(before);
+        if let Some(value) = parsed {
+            wanted.extend(value.updates.as_ref().map(|u| u.to_string()));
+            found.push(Loaded {
+                file: file.clone(),
+                value,
+            });
+        }
+    }
+    Ok(found)
 }
 
 /// The repository a case file belongs to: the folder above `cases/`, or the
@@ -301,10 +422,79 @@ fn yaml_files(folder: &Path) -> Result<Vec<PathBuf>, Error> {
 struct Reader {
     limits: Limits,
     diagnostics: Vec<Diagnostic>,
+    placeholders: Vec<Placeholder>,
     sources: BTreeMap<PathBuf, String>,
 }
 
 impl Reader {
+    fn new(limits: Limits) -> Reader {
+        Reader {
+            limits,
+            diagnostics: Vec::new(),
+            placeholders: Vec::new(),
+            sources: BTreeMap::new(),
+        }
+    }
+
+    /// Reads `files` in parallel, keeping their text. Returns the files
+    /// read as text, in order; the others are reported. The first I/O
+    /// failure, in file order, stops the run.
+    fn read_all(&mut self, files: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+        let limits = self.limits;
+        let read: Vec<Result<(Option<String>, Vec<Diagnostic>), Error>> = files
+            .par_iter()
+            .map(|file| {
+                let mut own = Reader::new(limits);
+                let text = own.read_text(file)?;
+                Ok((text, own.diagnostics))
+            })
+            .collect();
+        let mut texts = Vec::new();
+        for (file, result) in files.iter().zip(read) {
+            let (text, mut diagnostics) = result?;
+            self.diagnostics.append(&mut diagnostics);
+            if let Some(text) = text {
+                self.sources.insert(file.clone(), text);
+                texts.push(file.clone());
+            }
+        }
+        Ok(texts)
+    }
+
+    /// Parses the case files `files`, whose text is in `sources`, in
+    /// parallel, calling `parsed` after each. Returns the cases that parsed,
+    /// in file order, and records the problems of the others.
+    fn parse_cases(
+        &mut self,
+        sources: &BTreeMap<PathBuf, String>,
+        files: &[PathBuf],
+        parsed: &(dyn Fn() + Sync),
+    ) -> Vec<Loaded<Case>> {
+        let limits = self.limits;
+        let results: Vec<(Option<Case>, Reader)> = files
+            .par_iter()
+            .map(|file| {
+                let mut own = Reader::new(limits);
+                let text = sources.get(file).map_or("", String::as_str);
+                let value = own.parse_read::<Case>(file, text);
+                parsed();
+                (value, own)
+            })
+            .collect();
+        let mut cases = Vec::new();
+        for (file, (value, mut own)) in files.iter().zip(results) {
+            self.diagnostics.append(&mut own.diagnostics);
+            self.placeholders.append(&mut own.placeholders);
+            if let Some(value) = value {
+                cases.push(Loaded {
+                    file: file.clone(),
+                    value,
+                });
+            }
+        }
+        cases
+    }
+
     /// Reads a file as text, or records why it cannot be read as text.
     /// I/O failures are not content errors: they stop the run.
     fn read_text(&mut self, file: &Path) -> Result<Option<String>, Error> {
@@ -365,15 +555,27 @@ impl Reader {
         let Some(text) = self.read_text(file)? else {
             return Ok(None);
         };
-        let parsed = match self.parse_text::<T>(&text) {
-            Ok(value) => Some(value),
+        let parsed = self.parse_read(file, &text);
+        self.sources.insert(file.to_path_buf(), text);
+        Ok(parsed)
+    }
+
+    /// Parses the text of `file`, already read. `None` means the file had
+    /// problems, now recorded as diagnostics.
+    fn parse_read<T: DeserializeOwned>(&mut self, file: &Path, text: &str) -> Option<T> {
+        match self.parse_text::<T>(text) {
+            Ok(value) => {
+                // Most files hold no placeholder: only they are read twice.
+                if text.contains(PLACEHOLDER) {
+                    self.find_placeholders(file, text);
+                }
+                Some(value)
+            }
             Err(diagnostic) => {
                 self.diagnostics.push(diagnostic.in_file(file));
                 None
             }
-        };
-        self.sources.insert(file.to_path_buf(), text);
-        Ok(parsed)
+        }
     }
 
     /// Parses the text of one file, or says, located, why it cannot be read.
@@ -396,6 +598,49 @@ impl Reader {
                 .map_err(|error| escaped_control_diagnostic(&error, text))?;
         }
         Ok(value)
+    }
+
+    /// Records every placeholder value in `text`, a file that parsed.
+    fn find_placeholders(&mut self, file: &Path, text: &str) {
+        // The file parsed once under the same budget, so it parses again;
+        // were it somehow not to, there would be nothing to point at.
+        let Ok(root) =
+            serde_saphyr::from_str_with_options::<serde_saphyr::Spanned<Node>>(text, self.options())
+        else {
+            return;
+        };
+        let mut pending = vec![(String::new(), root)];
+        while let Some((path, node)) = pending.pop() {
+            let pos = Pos {
+                line: u32::try_from(node.referenced.line()).unwrap_or(u32::MAX),
+                column: u32::try_from(node.referenced.column()).unwrap_or(u32::MAX),
+            };
+            match node.value {
+                Node::Text(text) if is_placeholder(&text) => self.placeholders.push(Placeholder {
+                    file: file.to_path_buf(),
+                    pos,
+                    path,
+                    text,
+                }),
+                Node::Text(_) | Node::Other => {}
+                // Pushed in reverse, so they come out in file order.
+                Node::List(items) => pending.extend(
+                    items
+                        .into_iter()
+                        .enumerate()
+                        .rev()
+                        .map(|(i, item)| (format!("{path}[{i}]"), item)),
+                ),
+                Node::Map(entries) => pending.extend(entries.into_iter().rev().map(|(key, value)| {
+                    let path = if path.is_empty() {
+                        key
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    (path, value)
+                })),
+            }
+        }
     }
 
     fn options(&self) -> serde_saphyr::Options {
@@ -1300,6 +1545,99 @@ fn strip_location(message: &str) -> String {
     match message.find(" at line ") {
         Some(at) => message[..at].to_owned(),
         None => message.to_owned(),
+    }
+}
+
+/// Any YAML value, with where each of its parts was written: what the search
+/// for placeholders walks.
+enum Node {
+    Text(String),
+    List(Vec<serde_saphyr::Spanned<Node>>),
+    Map(Vec<(String, serde_saphyr::Spanned<Node>)>),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Node, E> {
+        Ok(Node::Text(text.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Node, E> {
+        Ok(Node::Text(text))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
+        Node::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::List(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Node>()? {
+            let value = map.next_value()?;
+            // Field names are text; any other key cannot name a field.
+            if let Node::Text(key) = key {
+                entries.push((key, value));
+            }
+        }
+        Ok(Node::Map(entries))
     }
 }
 

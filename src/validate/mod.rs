@@ -6,6 +6,7 @@
 
 mod blanks;
 mod dates;
+mod placeholders;
 mod references;
 mod regulatory;
 mod traceability;
@@ -76,6 +77,7 @@ pub(crate) struct Known<'a> {
 /// Runs every rule over `repository`.
 pub fn validate(repository: &Repository) -> Checked<'_> {
     let mut diagnostics = repository.diagnostics.clone();
+    placeholders::check(repository, &mut diagnostics);
     let settings_file = repository.settings.file.as_path();
     let settings = &repository.settings.value;
 
@@ -137,8 +139,9 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
     }
 
     let by_id: BTreeMap<&Id, &Case> = repository
-        .cases
+        .earlier_cases
         .iter()
+        .chain(&repository.cases)
         .map(|loaded| (&loaded.value.id.value, &loaded.value))
         .collect();
     let kind_ids: Vec<&Id> = documents.iter().map(|k| &k.id.value).collect();
