@@ -133,6 +133,8 @@ codes! {
     UnapprovedQuote = "unapproved-quote", Error;
     /// Rendered markdown with a structural problem, such as a skipped heading level.
     MarkdownStructure = "markdown-structure", Warning;
+    /// A value that still says `TODO`, as `candor new` leaves them, to be replaced by the real text.
+    Placeholder = "placeholder", Error;
 }
 
 impl fmt::Display for Code {

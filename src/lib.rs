@@ -9,27 +9,39 @@
 //! ```
 //!
 //! [`check`], [`build`] and [`render_one`] run that pipeline; [`write`]
-//! puts a build's documents on disk.
+//! puts a build's documents on disk. [`build_incremental`] renders only what
+//! changed since the last build's [`manifest`], and [`write_build`] writes
+//! it. Cases are loaded, checked and rendered in parallel; the outcome is
+//! the same, byte for byte, as doing them one after the other.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod calendar;
 pub mod diagnostic;
+pub mod incremental;
 pub mod lint;
 pub mod load;
+pub mod manifest;
 pub mod model;
 pub mod project;
 pub mod render;
+pub mod scaffold;
+pub mod schema;
 pub mod trace;
 pub mod validate;
 pub mod write;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
+pub use incremental::{Build, Progress, Stage, build_incremental};
 pub use load::{Limits, Repository};
-pub use write::{WriteSummary, write};
+pub use write::{WriteSummary, write, write_build};
 
 use model::Audience;
 
@@ -131,20 +143,20 @@ pub fn build(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
     Ok(outcome)
 }
 
-/// Each markdown document followed by its HTML page.
+/// Each markdown document followed by its HTML page, made in parallel.
 fn with_html_pages(documents: Vec<Document>) -> Vec<Document> {
-    let mut all = Vec::with_capacity(documents.len() * 2);
-    for document in documents {
-        let is_markdown = document.path.extension().is_some_and(|e| e == "md");
-        let page = is_markdown.then(|| Document {
-            path: document.path.with_extension("html"),
-            text: render::html::page(&document.text),
-            ..document.clone()
-        });
-        all.push(document);
-        all.extend(page);
-    }
-    all
+    documents
+        .into_par_iter()
+        .flat_map_iter(|document| {
+            let is_markdown = document.path.extension().is_some_and(|e| e == "md");
+            let page = is_markdown.then(|| Document {
+                path: document.path.with_extension("html"),
+                text: render::html::page(&document.text),
+                ..document.clone()
+            });
+            std::iter::once(document).chain(page)
+        })
+        .collect()
 }
 
 /// Renders one document of one case. `case` is a case id, or the path of a
@@ -284,6 +296,34 @@ pub fn eject_template(root: &Path, name: &str) -> Result<PathBuf, Error> {
     Ok(target)
 }
 
+/// Writes `cases/<id>.yaml` in the repository at `root`: a skeleton of a
+/// case with every section and a placeholder for every value to write.
+/// Refuses an invalid id, and never overwrites a file.
+pub fn new_case(root: &Path, id: &str) -> Result<PathBuf, Error> {
+    let id = model::Id::parse(id).map_err(Error::Usage)?;
+    let folder = root.join("cases");
+    let target = folder.join(format!("{id}.yaml"));
+    let io_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    std::fs::create_dir_all(&folder).map_err(io_error(&folder))?;
+    let text = scaffold::case_skeleton(&id, scaffold::today());
+    // `create_new`, so a case written meanwhile is never replaced.
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&target)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()));
+    match written {
+        Ok(()) => Ok(target),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::Usage(
+            format!("{} already exists; choose another id", target.display()),
+        )),
+        Err(source) => Err(io_error(&target)(source)),
+    }
+}
+
 /// The ids of the document kinds a repository renders.
 fn document_kinds(repository: &Repository) -> Vec<String> {
     let mut kinds: Vec<String> = model::DocumentKind::built_in()
@@ -344,6 +384,48 @@ fn run(
     repository: &Repository,
     only: Option<(&str, Option<&str>)>,
 ) -> (Outcome, Option<trace::Trace>) {
+    let run = run_with(
+        repository,
+        Scope {
+            only,
+            skip: &BTreeSet::new(),
+            kinds: &BTreeMap::new(),
+            progress: &|_| {},
+        },
+    );
+    (run.outcome, run.traced)
+}
+
+/// Which cases a run renders, and who hears how far it has got.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    /// Only this case (and kind), when named.
+    only: Option<(&'a str, Option<&'a str>)>,
+    /// Case files checked but not rendered: an incremental build knows
+    /// their documents are already up to date.
+    skip: &'a BTreeSet<PathBuf>,
+    /// Case files of which only these document kinds are rendered: the
+    /// others are up to date.
+    kinds: &'a BTreeMap<PathBuf, BTreeSet<String>>,
+    /// Told after each case is rendered.
+    progress: &'a (dyn Fn(Progress) + Sync),
+}
+
+/// What a run produced.
+struct Run {
+    outcome: Outcome,
+    traced: Option<trace::Trace>,
+    /// Every case rendered, by file, with the number of diagnostics its
+    /// checks and documents produced; in case order.
+    rendered: Vec<(PathBuf, usize)>,
+}
+
+/// [`run`], with cases to skip and progress reported. Cases are rendered in
+/// parallel, each on one thread from start to finish; their documents and
+/// diagnostics are gathered in case order, so the outcome is the same as
+/// rendering them one after the other.
+fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
+    let only = scope.only;
     let checked = validate::validate(repository);
     let mut diagnostics = checked.diagnostics.clone();
     let (renderer, template_diagnostics) = render::Renderer::new(&repository.templates);
@@ -367,61 +449,57 @@ fn run(
         }
     }
 
+    // One pass over the diagnostics, rather than one per case.
+    let mut found_in: BTreeMap<PathBuf, (bool, usize)> = BTreeMap::new();
+    for diagnostic in &diagnostics {
+        if let Some(file) = &diagnostic.file {
+            let (has_errors, count) = found_in.entry(file.clone()).or_default();
+            *has_errors |= diagnostic.is_error();
+            *count += 1;
+        }
+    }
+    let selected: Vec<&validate::CheckedCase<'_>> = checked
+        .cases
+        .iter()
+        .filter(|case| only.is_none_or(|(wanted, _)| wanted == case.case.id.as_str()))
+        .filter(|case| !scope.skip.contains(case.file))
+        .filter(|case| !found_in.get(case.file).is_some_and(|(errors, _)| *errors))
+        .collect();
+    let total = selected.len();
+    let done = AtomicUsize::new(0);
+    let per_case: Vec<(Vec<Document>, Vec<Diagnostic>)> = selected
+        .par_iter()
+        .map(|case| {
+            let kinds = scope.kinds.get(case.file);
+            let wanted = |kind: &model::DocumentKind| match (only.and_then(|(_, k)| k), kinds) {
+                // A kind named explicitly is rendered even for a case that
+                // does not produce it by default.
+                (Some(wanted), _) => wanted == kind.id.as_str(),
+                (None, Some(kinds)) => kinds.contains(kind.id.as_str()),
+                (None, None) => kind.produced_for(case.case),
+            };
+            let rendered = render_case(&checked, &renderer, case, &wanted);
+            let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+            (scope.progress)(Progress {
+                stage: Stage::Rendering,
+                done,
+                total,
+            });
+            rendered
+        })
+        .collect();
+
     let mut documents = Vec::new();
     let mut traced = None;
-    for case in &checked.cases {
-        let case_id = case.case.id.as_str();
-        if only.is_some_and(|(wanted, _)| wanted != case_id) {
-            continue;
-        }
-        let case_has_errors = diagnostics
-            .iter()
-            .any(|d| d.is_error() && d.file.as_deref() == Some(case.file));
-        if case_has_errors {
-            continue;
-        }
-        let first_document = documents.len();
-        for kind in &checked.documents {
-            // A kind named explicitly is rendered even for a case that does
-            // not produce it by default.
-            let wanted = match only.and_then(|(_, kind_wanted)| kind_wanted) {
-                Some(wanted) => wanted == kind.id.as_str(),
-                None => kind.produced_for(case.case),
-            };
-            if !wanted || !renderer.has_template(&kind.template) {
-                continue;
-            }
-            if !kind.produced_for(case.case) {
-                let refused = validate::regulatory_diagnostics(case, kind);
-                let stop = refused.iter().any(Diagnostic::is_error);
-                diagnostics.extend(refused);
-                if stop {
-                    continue;
-                }
-            }
-            let view = project::project(&checked, case, kind);
-            match renderer.render(kind, &view) {
-                Ok(rendered) => {
-                    let document = Document {
-                        case_id: case_id.to_owned(),
-                        case_file: case.file.to_path_buf(),
-                        kind: kind.id.to_string(),
-                        audience: kind.audience,
-                        path: PathBuf::from(case_id).join(kind.output_file_name()),
-                        text: rendered.text,
-                        cited: rendered.cited,
-                    };
-                    diagnostics.extend(lint::lint(&document, kind, case, &view));
-                    documents.push(document);
-                }
-                Err(diagnostic) => diagnostics.push((*diagnostic).with_id(case_id).with_help(
-                    format!("while rendering `{}` for case `{case_id}`", kind.id.value),
-                )),
-            }
-        }
+    let mut rendered = Vec::with_capacity(total);
+    for (case, (case_documents, case_diagnostics)) in selected.iter().zip(per_case) {
+        let checks = found_in.get(case.file).map_or(0, |(_, count)| *count);
+        rendered.push((case.file.to_path_buf(), checks + case_diagnostics.len()));
         if only.is_some() {
-            traced = Some(trace::trace(&checked, case, &documents[first_document..]));
+            traced = Some(trace::trace(&checked, case, &case_documents));
         }
+        documents.extend(case_documents);
+        diagnostics.extend(case_diagnostics);
     }
 
     repository.attach_source_lines(&mut diagnostics);
@@ -436,5 +514,56 @@ fn run(
         outcome.documents.clear();
         traced = None;
     }
-    (outcome, traced)
+    Run {
+        outcome,
+        traced,
+        rendered,
+    }
+}
+
+/// Renders the `wanted` documents of one case that has no errors: its
+/// documents, and what rendering and linting them found.
+fn render_case(
+    checked: &validate::Checked<'_>,
+    renderer: &render::Renderer,
+    case: &validate::CheckedCase<'_>,
+    wanted: &dyn Fn(&model::DocumentKind) -> bool,
+) -> (Vec<Document>, Vec<Diagnostic>) {
+    let case_id = case.case.id.as_str();
+    let mut documents = Vec::new();
+    let mut diagnostics = Vec::new();
+    for kind in &checked.documents {
+        if !wanted(kind) || !renderer.has_template(&kind.template) {
+            continue;
+        }
+        if !kind.produced_for(case.case) {
+            let refused = validate::regulatory_diagnostics(case, kind);
+            let stop = refused.iter().any(Diagnostic::is_error);
+            diagnostics.extend(refused);
+            if stop {
+                continue;
+            }
+        }
+        let view = project::project(checked, case, kind);
+        match renderer.render(kind, &view) {
+            Ok(rendered) => {
+                let document = Document {
+                    case_id: case_id.to_owned(),
+                    case_file: case.file.to_path_buf(),
+                    kind: kind.id.to_string(),
+                    audience: kind.audience,
+                    path: PathBuf::from(case_id).join(kind.output_file_name()),
+                    text: rendered.text,
+                    cited: rendered.cited,
+                };
+                diagnostics.extend(lint::lint(&document, kind, case, &view));
+                documents.push(document);
+            }
+            Err(diagnostic) => diagnostics.push((*diagnostic).with_id(case_id).with_help(format!(
+                "while rendering `{}` for case `{case_id}`",
+                kind.id.value
+            ))),
+        }
+    }
+    (documents, diagnostics)
 }

@@ -310,11 +310,16 @@ fn read_earlier_cases(
     let folder = join(root, "cases");
     let files = yaml_files(&folder)?;
     while let Some(id) = wanted.pop() {
-        let known = named.iter().chain(&found).any(|c| c.value.id.as_str() == id);
+        let known = named
+            .iter()
+            .chain(&found)
+            .any(|c| c.value.id.as_str() == id);
         if known {
             continue;
         }
-        let file = files.iter().find(|f| f.file_stem().is_some_and(|s| s == id.as_str()));
+        let file = files
+            .iter()
+            .find(|f| f.file_stem().is_some_and(|s| s == id.as_str()));
         let Some(file) = file else { continue };
         let before = reader.diagnostics.len();
         let parsed = reader.parse::<Case>(file)?;
@@ -402,16 +407,21 @@ fn yaml_files(folder: &Path) -> Result<Vec<PathBuf>, Error> {
     };
     let mut files = Vec::new();
     for entry in entries {
-        let path = entry
-            .map_err(|source| Error::Io {
-                path: folder.to_path_buf(),
-                source,
-            })?
-            .path();
+        let entry = entry.map_err(|source| Error::Io {
+            path: folder.to_path_buf(),
+            source,
+        })?;
+        let path = entry.path();
         let is_yaml = path
             .extension()
             .is_some_and(|ext| ext == "yaml" || ext == "yml");
-        if is_yaml && path.is_file() {
+        // The listing usually says what an entry is, saving a system call
+        // per file; a link is followed to see.
+        let is_file = match entry.file_type() {
+            Ok(kind) if !kind.is_symlink() => kind.is_file(),
+            _ => path.is_file(),
+        };
+        if is_yaml && is_file {
             files.push(path);
         }
     }
@@ -441,19 +451,21 @@ impl Reader {
     /// failure, in file order, stops the run.
     fn read_all(&mut self, files: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         let limits = self.limits;
-        let read: Vec<Result<(Option<String>, Vec<Diagnostic>), Error>> = files
+        let read: Vec<Result<Reader, Error>> = files
             .par_iter()
             .map(|file| {
                 let mut own = Reader::new(limits);
-                let text = own.read_text(file)?;
-                Ok((text, own.diagnostics))
+                if let Some(text) = own.read_text(file)? {
+                    own.sources.insert(file.clone(), text);
+                }
+                Ok(own)
             })
             .collect();
         let mut texts = Vec::new();
         for (file, result) in files.iter().zip(read) {
-            let (text, mut diagnostics) = result?;
-            self.diagnostics.append(&mut diagnostics);
-            if let Some(text) = text {
+            let mut own = result?;
+            self.diagnostics.append(&mut own.diagnostics);
+            if let Some(text) = own.sources.remove(file) {
                 self.sources.insert(file.clone(), text);
                 texts.push(file.clone());
             }
@@ -525,8 +537,9 @@ impl Reader {
             return Ok(None);
         }
         // Never more than the limit, even from a file that grows while it
-        // is read.
-        let mut bytes = Vec::new();
+        // is read. Sized to the file, it is read in one call, not ten.
+        let expected = usize::try_from(metadata.len()).unwrap_or(0);
+        let mut bytes = Vec::with_capacity(expected.saturating_add(1));
         fs::File::open(file)
             .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
             .map_err(io_error)?;
@@ -604,9 +617,10 @@ impl Reader {
     fn find_placeholders(&mut self, file: &Path, text: &str) {
         // The file parsed once under the same budget, so it parses again;
         // were it somehow not to, there would be nothing to point at.
-        let Ok(root) =
-            serde_saphyr::from_str_with_options::<serde_saphyr::Spanned<Node>>(text, self.options())
-        else {
+        let Ok(root) = serde_saphyr::from_str_with_options::<serde_saphyr::Spanned<Node>>(
+            text,
+            self.options(),
+        ) else {
             return;
         };
         let mut pending = vec![(String::new(), root)];
@@ -631,14 +645,16 @@ impl Reader {
                         .rev()
                         .map(|(i, item)| (format!("{path}[{i}]"), item)),
                 ),
-                Node::Map(entries) => pending.extend(entries.into_iter().rev().map(|(key, value)| {
-                    let path = if path.is_empty() {
-                        key
-                    } else {
-                        format!("{path}.{key}")
-                    };
-                    (path, value)
-                })),
+                Node::Map(entries) => {
+                    pending.extend(entries.into_iter().rev().map(|(key, value)| {
+                        let path = if path.is_empty() {
+                            key
+                        } else {
+                            format!("{path}.{key}")
+                        };
+                        (path, value)
+                    }))
+                }
             }
         }
     }

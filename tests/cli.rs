@@ -7,7 +7,7 @@
 mod common;
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -94,20 +94,26 @@ fn build_writes_every_bundled_document_and_a_second_build_changes_nothing() {
     assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
     let written = snapshot_tree(&out);
     let written_paths: Vec<PathBuf> = written.keys().cloned().collect();
-    // Every document the library renders, and nothing else: no temporary
-    // files. Among them, a memo and a public statement for every case.
-    assert_eq!(written_paths, library_outputs(&bundled_repo()));
+    // Every document the library renders and the build's manifest, and
+    // nothing else: no temporary files. Among them, a memo and a public
+    // statement for every case.
+    let mut expected = library_outputs(&bundled_repo());
+    expected.push(PathBuf::from("manifest.json"));
+    expected.sort();
+    assert_eq!(written_paths, expected);
     assert_every_case_has_memo_and_statement(&written_paths, &ids);
     for (path, (bytes, _)) in &written {
         assert!(!bytes.is_empty(), "{} is empty", path.display());
     }
-    let documents = plural(written.len(), "document");
+    // Every file but the manifest is a document.
+    let document_count = written.len() - 1;
+    let documents = plural(document_count, "document");
     let cases = plural(ids.len(), "case");
     assert_eq!(
         text(&first.stderr),
         format!(
             "built {cases} ({documents}); wrote {} to {} (0 unchanged)\n",
-            plural(written.len(), "file"),
+            plural(document_count, "file"),
             out.display()
         )
     );
@@ -124,7 +130,7 @@ fn build_writes_every_bundled_document_and_a_second_build_changes_nothing() {
         format!(
             "built {cases} ({documents}); wrote 0 files to {} ({} unchanged)\n",
             out.display(),
-            written.len()
+            document_count
         )
     );
     // Same bytes, and the files were not even touched.
@@ -144,6 +150,9 @@ fn render_prints_the_same_document_that_build_writes() {
     let built = snapshot_tree(&out);
     assert!(!built.is_empty());
     for (path, (bytes, _)) in &built {
+        if path == Path::new("manifest.json") {
+            continue;
+        }
         let id = path.parent().unwrap().to_str().unwrap();
         let kind = path.file_stem().unwrap().to_str().unwrap();
         let output = candor(&bundled_repo())
@@ -267,7 +276,8 @@ fn a_build_that_fails_leaves_the_previous_output_whole() {
             "built 2 cases ({n} documents); wrote {n} files to out (0 unchanged)\n"
         ));
     let before = snapshot_tree(&repo.path().join("out"));
-    assert_eq!(before.len(), n);
+    // The documents and the manifest.
+    assert_eq!(before.len(), n + 1);
 
     // A valid edit to one case and a dangling reference in the other.
     let cases = repo.path().join("cases");
@@ -704,7 +714,10 @@ fn a_repository_with_only_cases_builds_with_the_defaults() {
         ));
 
     let out = repo.path().join("out");
-    let files: Vec<PathBuf> = snapshot_tree(&out).into_keys().collect();
+    let files: Vec<PathBuf> = snapshot_tree(&out)
+        .into_keys()
+        .filter(|file| file != Path::new("manifest.json"))
+        .collect();
     assert_eq!(files, expected);
     assert_every_case_has_memo_and_statement(
         &files,

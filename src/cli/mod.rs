@@ -2,7 +2,10 @@
 //! subcommand to the library. Exit codes: 0 clean, 1 the content has
 //! errors, 2 usage or I/O failure.
 
+mod progress;
 mod report;
+mod serve;
+mod shell;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -104,6 +107,43 @@ enum Command {
     /// List the templates, or copy a built-in one to customise.
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Write cases/CASE-ID.yaml: every section, with placeholders `check`
+    /// reports until they are filled.
+    New {
+        /// The new case's id: lowercase letters, digits and single hyphens.
+        id: String,
+        /// The repository (default: the current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        repo: PathBuf,
+    },
+    /// Print the JSON Schema of case files, principle files or candor.yaml,
+    /// for editors to complete and check fields.
+    Schema {
+        /// Which file the schema describes.
+        #[arg(value_enum, default_value_t = SchemaFile::Case)]
+        file: SchemaFile,
+    },
+    /// Preview every case's documents in the browser, updated as files change.
+    Serve {
+        /// The repository (default: the current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        repo: PathBuf,
+        /// The port to listen on, on 127.0.0.1 only.
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+    },
+    /// Print a completion script for a shell.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, or write one page per command into a folder.
+    Man {
+        /// Write candor.1 and a page per subcommand here instead.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// What `candor templates` does.
@@ -134,6 +174,17 @@ enum Format {
     Json,
     /// GitHub Actions workflow commands, annotating the exact line.
     Github,
+}
+
+/// Which file `candor schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchemaFile {
+    /// A case file, under cases/.
+    Case,
+    /// A principle file, under principles/.
+    Principle,
+    /// candor.yaml.
+    Settings,
 }
 
 /// How a trace is printed.
@@ -193,6 +244,17 @@ pub(crate) fn run() -> ExitCode {
                 ExitCode::SUCCESS
             })
         }
+        Command::New { id, repo } => candor::new_case(repo, id).map(|file| {
+            eprintln!(
+                "wrote {}; fill in each placeholder `candor check` lists",
+                file.display()
+            );
+            ExitCode::SUCCESS
+        }),
+        Command::Schema { file } => Ok(shell::print_schema(*file)),
+        Command::Serve { repo, port } => serve::serve(repo, *port, options),
+        Command::Completions { shell } => Ok(shell::completions(*shell)),
+        Command::Man { out } => shell::man(out.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -239,22 +301,26 @@ fn build(
     options: Options,
     deny_warnings: bool,
 ) -> Result<ExitCode, candor::Error> {
-    let outcome = candor::build(paths, options)?;
-    if let Some(code) = report(&outcome, format, format != Format::Human, deny_warnings) {
+    let bar = progress::Bar::on_stderr();
+    let built = candor::build_incremental(paths, out, options, &|p| bar.update(p));
+    bar.finish();
+    let built = built?;
+    let outcome = &built.outcome;
+    if let Some(code) = report(outcome, format, format != Format::Human, deny_warnings) {
         return Ok(code);
     }
-    let out = match out {
-        Some(out) => out.to_path_buf(),
-        None if outcome.root == std::path::Path::new(".") => PathBuf::from("out"),
-        None => outcome.root.join("out"),
-    };
-    let written = candor::write(&out, &outcome.documents)?;
+    let written = candor::write_build(&built)?;
     if format == Format::Human {
         eprintln!(
             "{}; wrote {} to {} ({} unchanged)",
-            summary(&outcome, "built"),
+            summary_of(
+                "built",
+                built.case_count(),
+                built.file_count(),
+                outcome.diagnostics.len()
+            ),
             plural(written.written.len(), "file"),
-            out.display(),
+            built.out.display(),
             written.unchanged.len()
         );
     }
@@ -358,11 +424,19 @@ fn summary(outcome: &Outcome, verb: &str) -> String {
         .map(|d| d.case_id.as_str())
         .collect();
     cases.dedup();
-    let warnings = outcome.diagnostics.len();
+    summary_of(
+        verb,
+        cases.len(),
+        outcome.documents.len(),
+        outcome.diagnostics.len(),
+    )
+}
+
+fn summary_of(verb: &str, cases: usize, documents: usize, warnings: usize) -> String {
     let mut line = format!(
         "{verb} {} ({})",
-        plural(cases.len(), "case"),
-        plural(outcome.documents.len(), "document")
+        plural(cases, "case"),
+        plural(documents, "document")
     );
     if warnings > 0 {
         line.push_str(&format!(", {}", plural(warnings, "warning")));

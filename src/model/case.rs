@@ -6,7 +6,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor, value::MapAccessDeserial
 use super::{Date, Id, Principle, Spanned, Visibility};
 
 /// One decision to explain: a case file under `cases/`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
     /// The case's id; names its output folder.
@@ -92,7 +92,7 @@ pub struct Case {
 }
 
 /// Where a case is in its lifecycle.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Being written.
@@ -122,7 +122,7 @@ impl Status {
 }
 
 /// Who sends one kind of document of a case, and when.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentOverride {
     /// The document kind.
@@ -171,8 +171,22 @@ impl<'de> Deserialize<'de> for PrincipleEntry {
     }
 }
 
+/// For editors: the id of a library principle, or a principle written out.
+impl schemars::JsonSchema for PrincipleEntry {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PrincipleEntry".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The id of a principle in principles/, or a principle defined here.",
+            "anyOf": [generator.subschema_for::<Id>(), generator.subschema_for::<Principle>()]
+        })
+    }
+}
+
 /// What prompted or informed the review.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// Cited by findings and acknowledgements.
@@ -197,7 +211,7 @@ pub struct Source {
 }
 
 /// What kind of source prompted a review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
     /// Reporting by the press.
@@ -232,7 +246,7 @@ impl SourceKind {
 }
 
 /// How the review was carried out.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
     /// When it began.
@@ -256,7 +270,7 @@ pub struct Review {
 }
 
 /// Whether a review continues.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ReviewState {
     /// Still under way.
@@ -267,7 +281,7 @@ pub enum ReviewState {
 }
 
 /// Something the review looked at.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeItem {
     /// What it was, in words: "our own business records".
@@ -278,7 +292,7 @@ pub struct ScopeItem {
 }
 
 /// Something the review deliberately did not look at.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Exclusion {
     /// What it was, in words: "customer content".
@@ -292,7 +306,7 @@ pub struct Exclusion {
 }
 
 /// What the review found.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     /// Cited by actions.
@@ -326,7 +340,7 @@ fn yes() -> bool {
 }
 
 /// How a finding bears on the claims of the sources it cites.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Bearing {
     /// The finding supports the claim.
@@ -353,7 +367,7 @@ impl Bearing {
 }
 
 /// What the organisation did, does or will do.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     /// The action's id.
@@ -393,7 +407,7 @@ pub struct Action {
 }
 
 /// An exception to a standing principle, which still stands.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Departure {
     /// The principle departed from.
@@ -404,7 +418,7 @@ pub struct Departure {
 }
 
 /// Whether an action is done.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ActionState {
     /// Carried out.
@@ -431,7 +445,7 @@ impl ActionState {
 }
 
 /// Thanks, and for what.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Acknowledgement {
     /// The thanks, in words.
@@ -445,7 +459,7 @@ pub struct Acknowledgement {
 }
 
 /// Something that will happen next.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NextStep {
     /// What will happen.
@@ -459,7 +473,7 @@ pub struct NextStep {
 }
 
 /// A dated event.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimelineEvent {
     /// When it happened.
@@ -472,7 +486,7 @@ pub struct TimelineEvent {
 }
 
 /// An approved quote.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quote {
     /// The quote's id.
@@ -489,7 +503,7 @@ pub struct Quote {
 }
 
 /// Something employees may say when asked. Always internal.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TalkingPoint {
     /// The point, in words.
@@ -497,7 +511,7 @@ pub struct TalkingPoint {
 }
 
 /// Whom employees should send questions to. Always internal.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// What to ask them about.
@@ -509,7 +523,7 @@ pub struct Contact {
 }
 
 /// A question employees are likely to ask. Always internal.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaqEntry {
     /// The question.
@@ -519,7 +533,7 @@ pub struct FaqEntry {
 }
 
 /// A security or personal-data incident.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Incident {
     /// What happened, in plain words.
@@ -580,7 +594,7 @@ pub struct Incident {
 }
 
 /// How many of something, and what they are.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Count {
     /// What is counted: "patients of Northwind Health".
@@ -594,7 +608,7 @@ pub struct Count {
 }
 
 /// A contact point for regulators and the people affected.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactPoint {
     /// Name, or the office's name.
@@ -614,7 +628,7 @@ pub struct ContactPoint {
 }
 
 /// What customers need to know.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerAdvice {
     /// What the decision or incident means for them.
@@ -631,7 +645,7 @@ pub struct CustomerAdvice {
 }
 
 /// The press briefing: internal.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PressBriefing {
     /// Likely questions with approved answers.

@@ -243,6 +243,27 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// For editors: the written forms of a date. Whether the day exists is left
+/// to the loader, which says which month has how many days.
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A date: YYYY-MM-DD, YYYY-MM or YYYY, with `~` or `about ` in front if it is approximate.",
+            "anyOf": [
+                {
+                    "type": "string",
+                    "pattern": "^\\s*(~\\s*|about\\s+)?[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\\s*$"
+                },
+                { "type": "integer", "minimum": 1, "maximum": 9999 }
+            ]
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

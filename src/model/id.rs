@@ -108,6 +108,23 @@ impl<'de> Deserialize<'de> for Id {
     }
 }
 
+/// For editors: the slug rule as a pattern. The device names Windows keeps
+/// are left to the loader, which explains them better than a pattern could.
+impl schemars::JsonSchema for Id {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Id".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An id: lowercase letters and digits joined by single hyphens.",
+            "type": "string",
+            "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+            "maxLength": Id::MAX_LEN,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

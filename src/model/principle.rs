@@ -3,7 +3,7 @@ use serde::Deserialize;
 use super::{Date, Id, Spanned, Visibility};
 
 /// A standing principle: in `principles/<id>.yaml`, or inline in a case.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Principle {
     /// Cited by actions and review exclusions.

@@ -4,7 +4,7 @@ use super::{Id, Spanned};
 
 /// `candor.yaml`: the organisation, its people and its document kinds.
 /// Every part has a default, so a repository with only `cases/` works.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// The organisation that speaks.
@@ -23,7 +23,7 @@ pub struct Settings {
 }
 
 /// The organisation that speaks.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     /// Its name, as documents write it.
@@ -39,7 +39,7 @@ impl Default for Organisation {
 }
 
 /// An organisation other than the default, that a case can speak for.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NamedOrganisation {
     /// Cited by a case's `organisation`.
@@ -49,7 +49,7 @@ pub struct NamedOrganisation {
 }
 
 /// Someone who may speak for the organisation or be quoted.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     /// Cited as spokesperson or quote author.
@@ -61,7 +61,9 @@ pub struct Person {
 }
 
 /// Who a document is for, which decides what it may contain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
     /// Employees: sees everything in the case.
@@ -81,7 +83,7 @@ impl Audience {
 }
 
 /// A kind of document every case is rendered into.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentKind {
     /// Names the output file: `out/<case>/<id>.md`.
@@ -110,7 +112,9 @@ pub struct DocumentKind {
 }
 
 /// A notice whose contents and timing the law prescribes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Regulation {
     /// GDPR Article 33: notification to the supervisory authority.
@@ -122,7 +126,9 @@ pub enum Regulation {
 }
 
 /// A family of items a document must cite, each one it may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Coverage {
     /// Every action taken, under way or planned.

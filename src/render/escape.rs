@@ -19,6 +19,11 @@ pub(crate) fn markdown(input: &str, out: &mut dyn Write) -> io::Result<()> {
 
 /// The escaped text as a string; see [`markdown`].
 pub(crate) fn escape_markdown(input: &str) -> String {
+    // Most case text is plain prose that comes out as it went in; every
+    // printed value passes through here, so that is worth seeing first.
+    if is_plain(input) {
+        return input.to_owned();
+    }
     let mut escaped = String::with_capacity(input.len() + input.len() / 8);
     let paragraphs = input
         .split("\n\n")
@@ -31,6 +36,29 @@ pub(crate) fn escape_markdown(input: &str) -> String {
         escape_paragraph(&paragraph, &mut escaped);
     }
     escaped
+}
+
+/// Whether escaping leaves `input` as it is: one line, single spaces
+/// between words and none around them, no character that could start
+/// markup, and no start that could make a list, heading or rule.
+fn is_plain(input: &str) -> bool {
+    // Digits start a list only when a `.` or `)` follows them: dates such
+    // as `6 August 2025` are plain.
+    let after_digits = input.trim_start_matches(|c: char| c.is_ascii_digit());
+    let starts_numbered_list =
+        after_digits.len() < input.len() && after_digits.starts_with(['.', ')']);
+    let starts_block = matches!(input.chars().next(), Some('-' | '+' | '=' | ' '));
+    let starts_plainly = !starts_block && !starts_numbered_list;
+    let mut after_space = false;
+    starts_plainly
+        && !input.ends_with(' ')
+        && input.chars().all(|c| {
+            let double_space = c == ' ' && after_space;
+            after_space = c == ' ';
+            let plain = c == ' '
+                || (!c.is_whitespace() && !c.is_control() && !ALWAYS.contains(&c) && c != '_');
+            plain && !double_space
+        })
 }
 
 fn escape_paragraph(text: &str, out: &mut String) {
@@ -72,6 +100,65 @@ mod tests {
         assert_eq!(escape_markdown("- item"), r"\- item");
         assert_eq!(escape_markdown("1. item"), r"1\. item");
         assert_eq!(escape_markdown("{{ x }} {% y %}"), "{{ x }} {% y %}");
+    }
+
+    /// The escape without its shortcut for plain text.
+    fn without_shortcut(input: &str) -> String {
+        let mut escaped = String::new();
+        let paragraphs = input
+            .split("\n\n")
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| !p.is_empty());
+        for (index, paragraph) in paragraphs.enumerate() {
+            if index > 0 {
+                escaped.push_str("\n\n");
+            }
+            super::escape_paragraph(&paragraph, &mut escaped);
+        }
+        escaped
+    }
+
+    #[test]
+    fn the_shortcut_for_plain_text_changes_nothing() {
+        let samples = [
+            "",
+            " ",
+            "plain words here.",
+            "two  spaces",
+            " leading",
+            "trailing ",
+            "tab\there",
+            "line\nbreak",
+            "para\n\nbreak",
+            "no\u{a0}break space",
+            "- dash",
+            "+ plus",
+            "= equals",
+            "12. twelve",
+            "1999 was a year",
+            "6 August 2025",
+            "2025",
+            "7) seven",
+            "a_b snake",
+            "_lead",
+            "star * here",
+            "bell \u{7} here",
+            "ünïcödé words “quoted”",
+        ];
+        for sample in samples {
+            assert_eq!(
+                escape_markdown(sample),
+                without_shortcut(sample),
+                "{sample:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_shortcut_agrees_with_the_escape(input in "[a-c1 _*#.\\-+=)\n\t\u{a0}\u{7}é]{0,12}") {
+            proptest::prop_assert_eq!(escape_markdown(&input), without_shortcut(&input));
+        }
     }
 
     #[test]

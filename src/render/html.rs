@@ -35,6 +35,12 @@ pub fn page(markdown: &str) -> String {
     )
 }
 
+/// The document's markdown as sanitised HTML to place inside another page,
+/// such as the preview `candor serve` shows.
+pub fn fragment(markdown: &str) -> String {
+    sanitise(&to_html(markdown))
+}
+
 /// Markdown to HTML, with footnote references and definitions that link to
 /// each other.
 fn to_html(markdown: &str) -> String {

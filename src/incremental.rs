@@ -1,0 +1,681 @@
+//! Incremental builds: render only the cases whose inputs changed.
+//!
+//! A case's documents depend on the case file, the library principles it
+//! cites, the earlier case it updates, `candor.yaml`, the templates each
+//! document uses, and candor itself. The build's manifest
+//! ([`crate::manifest`]) records the digest of each; the next build
+//! compares, and a case whose inputs all match, whose files are all still
+//! in place with the sizes recorded, and which had no warnings, is skipped:
+//! its file is read and digested but not parsed, checked or rendered.
+//!
+//! Skipping never changes the output, and never hides a diagnostic:
+//!
+//! - A build with errors writes nothing, so a case in a manifest had no
+//!   errors, and with the same inputs it has none now.
+//! - A case that had warnings is always rebuilt, so its warnings are
+//!   reported again.
+//! - What a case is checked against outside its own file is an input: the
+//!   only rules that look across cases are about the case an update
+//!   updates (an input) and duplicate case ids. A skipped case's id is its
+//!   file's name (otherwise it would have had a warning), so a case whose
+//!   id matches another file's name is parsed with it and the duplicate
+//!   is found. A new rule that reads other cases must make them inputs.
+//! - Settings, principles and templates are always read and checked.
+//!
+//! `candor check` never skips anything. A build of named case files
+//! renders them all and updates their entries, keeping the others.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use crate::load::{self, Repository, TemplateFile};
+use crate::manifest::{self, CaseEntry, DocumentEntry, FileEntry, Manifest};
+use crate::model::{DocumentKind, PrincipleEntry};
+use crate::render::{BUILTIN_PREFIX, BUILTIN_TEMPLATES};
+use crate::{Error, Options, Outcome, Scope};
+
+/// What [`build_incremental`] produced, ready for [`crate::write_build`].
+#[derive(Debug, Clone)]
+pub struct Build {
+    /// The documents rendered this time and every diagnostic. The
+    /// documents of skipped cases are not in it: they are already written.
+    pub outcome: Outcome,
+    /// The output folder.
+    pub out: PathBuf,
+    /// The manifest describing the output folder once written.
+    pub manifest: Manifest,
+    /// Whether the manifest differs from the one the build started from;
+    /// when it does not, writing it is skipped.
+    pub manifest_changed: bool,
+    /// The case files skipped because nothing they depend on changed.
+    pub unchanged_cases: Vec<PathBuf>,
+    /// The files of the skipped cases, relative to the output folder.
+    pub unchanged_files: Vec<PathBuf>,
+}
+
+impl Build {
+    /// How many cases the output folder holds documents of once written:
+    /// those rendered and those skipped.
+    pub fn case_count(&self) -> usize {
+        let rendered: BTreeSet<&Path> = self
+            .outcome
+            .documents
+            .iter()
+            .map(|d| d.case_file.as_path())
+            .collect();
+        rendered.len() + self.unchanged_cases.len()
+    }
+
+    /// How many files the build produced: rendered and skipped.
+    pub fn file_count(&self) -> usize {
+        self.outcome.documents.len() + self.unchanged_files.len()
+    }
+}
+
+/// How far a build has got, reported as it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// What it is doing.
+    pub stage: Stage,
+    /// How many cases that stage has finished.
+    pub done: usize,
+    /// How many cases that stage has to do.
+    pub total: usize,
+}
+
+/// A stage of a build that takes time in proportion to the cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Parsing case files.
+    Reading,
+    /// Checking and rendering cases.
+    Rendering,
+}
+
+/// Renders every case of the repository `paths` point into whose inputs
+/// changed since the build that wrote `out`'s manifest (by default `out/`
+/// in the repository), and the manifest of the result. Reports progress
+/// to `progress`, from any thread. Writes nothing: see
+/// [`crate::write_build`]. When anything is wrong the outcome holds the
+/// diagnostics and no documents.
+pub fn build_incremental(
+    paths: &[PathBuf],
+    out: Option<&Path>,
+    options: Options,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Build, Error> {
+    // Named case files are rebuilt whatever their state, with the earlier
+    // cases they update, which only the full loader finds.
+    let whole_repository = paths.iter().all(|path| path.is_dir());
+    let mut repository = if whole_repository {
+        load::open_deferred(paths, options.limits)?
+    } else {
+        load::open(paths, options.limits)?
+    };
+    let out = match out {
+        Some(out) => out.to_path_buf(),
+        None => default_out(&repository.root),
+    };
+    let mut previous = Manifest::read(&out);
+    let inputs = Inputs::of(&repository);
+
+    // Skipped cases by manifest key, with their files and entries; cases
+    // of which only some documents are rendered again, with the entries
+    // of the others.
+    let mut skipped: BTreeMap<String, (PathBuf, CaseEntry)> = BTreeMap::new();
+    let mut partly: BTreeMap<PathBuf, (BTreeSet<String>, CaseEntry)> = BTreeMap::new();
+    let mut to_parse = Vec::new();
+    if let Some(previous) = &mut previous {
+        let verdicts: Vec<(String, Stale)> = repository
+            .deferred
+            .par_iter()
+            .map(|file| {
+                let key = inputs.key(file);
+                let stale = previous.cases.get(&key).map_or(Stale::Case, |entry| {
+                    inputs.stale(&key, entry, options.html, &out)
+                });
+                (key, stale)
+            })
+            .collect();
+        for (file, (key, stale)) in repository.deferred.iter().zip(verdicts) {
+            match (stale, previous.cases.remove_entry(&key)) {
+                (Stale::Nothing, Some((key, entry))) => {
+                    skipped.insert(key, (file.clone(), entry));
+                }
+                (Stale::Documents(kinds), Some((_, entry))) => {
+                    partly.insert(file.clone(), (kinds, entry));
+                    to_parse.push(file.clone());
+                }
+                _ => to_parse.push(file.clone()),
+            }
+        }
+    } else {
+        to_parse = repository.deferred.clone();
+    }
+    parse_with_progress(&mut repository, &to_parse, progress);
+    // A parsed case needs the case it updates, and a case named like its id,
+    // to be checked: parse those too, until none is missing.
+    loop {
+        let wanted: BTreeSet<&str> = repository
+            .cases
+            .iter()
+            .flat_map(|c| [Some(&c.value.id), c.value.updates.as_ref()])
+            .flatten()
+            .map(|id| id.as_str())
+            .collect();
+        let needed: Vec<PathBuf> = repository
+            .deferred
+            .iter()
+            .filter(|file| stem(file).is_some_and(|s| wanted.contains(s)))
+            .cloned()
+            .collect();
+        if needed.is_empty() {
+            break;
+        }
+        parse_with_progress(&mut repository, &needed, progress);
+    }
+
+    let skip: BTreeSet<PathBuf> = skipped.values().map(|(file, _)| file.clone()).collect();
+    let kinds: BTreeMap<PathBuf, BTreeSet<String>> = partly
+        .iter()
+        .map(|(file, (kinds, _))| (file.clone(), kinds.clone()))
+        .collect();
+    let run = crate::run_with(
+        &repository,
+        Scope {
+            only: None,
+            skip: &skip,
+            kinds: &kinds,
+            progress,
+        },
+    );
+    let mut outcome = run.outcome;
+    if options.html {
+        outcome.documents = crate::with_html_pages(outcome.documents);
+    }
+
+    // The manifest changes unless every case it listed was skipped: when
+    // cases were rendered, or removed, or there was none.
+    let manifest_changed = !run.rendered.is_empty()
+        || previous
+            .as_ref()
+            .is_none_or(|previous| whole_repository && !previous.cases.is_empty());
+    let mut manifest = Manifest::default();
+    if !whole_repository && let Some(previous) = previous {
+        manifest.cases = previous.cases;
+    }
+    let mut unchanged_files: Vec<&str> = Vec::new();
+    for (_, entry) in skipped.values() {
+        for document in entry.documents.values() {
+            unchanged_files.extend(document.files.keys().map(String::as_str));
+        }
+    }
+    for (kinds, entry) in partly.values() {
+        for (kind, document) in &entry.documents {
+            if !kinds.contains(kind) {
+                unchanged_files.extend(document.files.keys().map(String::as_str));
+            }
+        }
+    }
+    unchanged_files.sort_unstable();
+    let unchanged_files: Vec<PathBuf> = unchanged_files.into_iter().map(PathBuf::from).collect();
+    for (key, (_, entry)) in skipped {
+        manifest.cases.insert(key, entry);
+    }
+    if !outcome.has_errors() {
+        let cases: BTreeMap<&Path, &crate::model::Case> = repository
+            .cases
+            .iter()
+            .map(|c| (c.file.as_path(), &c.value))
+            .collect();
+        let mut documents: BTreeMap<&Path, Vec<&crate::Document>> = BTreeMap::new();
+        for document in &outcome.documents {
+            documents
+                .entry(document.case_file.as_path())
+                .or_default()
+                .push(document);
+        }
+        for (file, warnings) in &run.rendered {
+            let Some(case) = cases.get(file.as_path()) else {
+                continue;
+            };
+            let case_documents = documents.get(file.as_path()).map_or(&[][..], Vec::as_slice);
+            let Some(mut entry) = inputs.entry(&repository, file, case, *warnings, case_documents)
+            else {
+                continue;
+            };
+            // The documents not rendered again keep their entries; their
+            // templates are unchanged, so the digests stand.
+            if let Some((_, kept)) = partly.get(file) {
+                for (kind, document) in &kept.documents {
+                    if entry.documents.contains_key(kind) {
+                        continue;
+                    }
+                    for name in &document.templates {
+                        if let Some(digest) = kept.templates.get(name) {
+                            entry.templates.insert(name.clone(), digest.clone());
+                        }
+                    }
+                    entry.documents.insert(kind.clone(), document.clone());
+                }
+            }
+            manifest.cases.insert(inputs.key(file), entry);
+        }
+    }
+    Ok(Build {
+        outcome,
+        out,
+        manifest,
+        manifest_changed,
+        unchanged_cases: skip.into_iter().collect(),
+        unchanged_files,
+    })
+}
+
+/// `out/` in the repository at `root`.
+pub fn default_out(root: &Path) -> PathBuf {
+    if root == Path::new(".") {
+        PathBuf::from("out")
+    } else {
+        root.join("out")
+    }
+}
+
+fn parse_with_progress(
+    repository: &mut Repository,
+    files: &[PathBuf],
+    progress: &(dyn Fn(crate::Progress) + Sync),
+) {
+    let done = AtomicUsize::new(0);
+    let total = files.len();
+    repository.parse_deferred(files, &|| {
+        let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+        progress(Progress {
+            stage: Stage::Reading,
+            done,
+            total,
+        });
+    });
+}
+
+/// What of a case is out of date.
+enum Stale {
+    /// Nothing: the case is skipped.
+    Nothing,
+    /// These documents, by kind: their templates changed or their files
+    /// are gone. The others are kept.
+    Documents(BTreeSet<String>),
+    /// The case itself, or something every document of it depends on.
+    Case,
+}
+
+/// The digests of everything a case's documents can depend on, as they are
+/// now.
+struct Inputs {
+    root: PathBuf,
+    /// `candor.yaml`, when there is one.
+    settings: Option<String>,
+    /// Library principles by id. Of two files with one id, the first
+    /// counts, as in validation.
+    principles: BTreeMap<String, String>,
+    /// Every case file read, by manifest key.
+    cases: BTreeMap<String, String>,
+    /// The document kinds, by id.
+    kinds: BTreeMap<String, DocumentKind>,
+    /// The templates each kind may use, by kind id.
+    templates: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Inputs {
+    fn of(repository: &Repository) -> Inputs {
+        let text_digest = |file: &Path| {
+            repository
+                .source_text(file)
+                .map(|t| manifest::digest(t.as_bytes()))
+        };
+        let mut principles = BTreeMap::new();
+        for loaded in &repository.principles {
+            if let Some(digest) = text_digest(&loaded.file) {
+                principles
+                    .entry(loaded.value.id.to_string())
+                    .or_insert(digest);
+            }
+        }
+        let case_files: Vec<&PathBuf> = repository
+            .deferred
+            .iter()
+            .chain(repository.cases.iter().map(|c| &c.file))
+            .chain(repository.earlier_cases.iter().map(|c| &c.file))
+            .collect();
+        let root = repository.root.clone();
+        let cases = case_files
+            .par_iter()
+            .filter_map(|file| Some((key(&root, file), text_digest(file)?)))
+            .collect();
+        // The kinds depend only on the settings: checking a repository
+        // whose cases are not parsed yet costs next to nothing.
+        let kinds: BTreeMap<String, DocumentKind> = crate::validate::validate(repository)
+            .documents
+            .into_iter()
+            .map(|kind| (kind.id.to_string(), kind))
+            .collect();
+        let templates = kinds
+            .iter()
+            .map(|(id, kind)| {
+                (
+                    id.clone(),
+                    templates_used(&kind.template, &repository.templates),
+                )
+            })
+            .collect();
+        Inputs {
+            settings: text_digest(&repository.settings.file),
+            principles,
+            cases,
+            kinds,
+            templates,
+            root,
+        }
+    }
+
+    /// The manifest key of a case file.
+    fn key(&self, file: &Path) -> String {
+        key(&self.root, file)
+    }
+
+    /// What of the case with manifest key `key`, recorded as `entry` by
+    /// the last build, is out of date.
+    fn stale(&self, key: &str, entry: &CaseEntry, html: bool, out: &Path) -> Stale {
+        let same_inputs = entry.warnings == 0
+            && self.cases.get(key) == Some(&entry.digest)
+            && self.settings == entry.settings
+            && entry
+                .principles
+                .iter()
+                .all(|(id, digest)| self.principles.get(id) == Some(digest))
+            && entry
+                .updates
+                .iter()
+                .all(|(file, digest)| self.cases.get(file) == Some(digest));
+        if !same_inputs {
+            return Stale::Case;
+        }
+        let mut stale = BTreeSet::new();
+        for (kind_id, document) in &entry.documents {
+            // The kinds a case produces depend on the case and the
+            // settings, both unchanged: a kind gone means candor changed.
+            let Some(kind) = self.kinds.get(kind_id) else {
+                return Stale::Case;
+            };
+            let markdown = format!("{}/{}", entry.id, kind.output_file_name());
+            let mut expected = vec![markdown.clone()];
+            if html && let Some(stem) = markdown.strip_suffix(".md") {
+                expected.push(format!("{stem}.html"));
+            }
+            let same_templates = self.templates.get(kind_id).is_some_and(|used| {
+                used.len() == document.templates.len()
+                    && document.templates.iter().all(|name| {
+                        used.get(name)
+                            .is_some_and(|d| entry.templates.get(name) == Some(d))
+                    })
+            });
+            let files_in_place = document.files.len() == expected.len()
+                && expected.iter().all(|path| {
+                    document.files.get(path).is_some_and(|recorded| {
+                        fs::metadata(out.join(path))
+                            .is_ok_and(|m| m.is_file() && m.len() == recorded.bytes)
+                    })
+                });
+            if !(same_templates && files_in_place) {
+                stale.insert(kind_id.clone());
+            }
+        }
+        if stale.is_empty() {
+            Stale::Nothing
+        } else {
+            Stale::Documents(stale)
+        }
+    }
+
+    /// The manifest entry of `case`, in `file`, rendered this time into
+    /// `documents`.
+    fn entry(
+        &self,
+        repository: &Repository,
+        file: &Path,
+        case: &crate::model::Case,
+        warnings: usize,
+        documents: &[&crate::Document],
+    ) -> Option<CaseEntry> {
+        let principles = case
+            .principles
+            .iter()
+            .filter_map(|entry| match &entry.value {
+                PrincipleEntry::Library(id) => {
+                    let digest = self.principles.get(id.as_str())?;
+                    Some((id.to_string(), digest.clone()))
+                }
+                PrincipleEntry::Inline(_) => None,
+            })
+            .collect();
+        let updates = case
+            .updates
+            .as_ref()
+            .and_then(|id| {
+                repository
+                    .cases
+                    .iter()
+                    .chain(&repository.earlier_cases)
+                    .find(|c| c.value.id.value == id.value)
+            })
+            .and_then(|earlier| {
+                let key = self.key(&earlier.file);
+                let digest = self.cases.get(&key)?;
+                Some((key, digest.clone()))
+            })
+            .into_iter()
+            .collect();
+        let mut entries: BTreeMap<String, DocumentEntry> = BTreeMap::new();
+        let mut templates = BTreeMap::new();
+        for document in documents {
+            let used = self.templates.get(&document.kind);
+            templates.extend(
+                used.into_iter()
+                    .flatten()
+                    .map(|(n, d)| (n.clone(), d.clone())),
+            );
+            let entry = entries
+                .entry(document.kind.clone())
+                .or_insert_with(|| DocumentEntry {
+                    files: BTreeMap::new(),
+                    templates: used.into_iter().flat_map(|u| u.keys().cloned()).collect(),
+                });
+            entry.files.insert(
+                slashed(&document.path),
+                FileEntry::of(document.text.as_bytes()),
+            );
+        }
+        Some(CaseEntry {
+            digest: self.cases.get(&self.key(file))?.clone(),
+            documents: entries,
+            id: case.id.to_string(),
+            principles,
+            settings: self.settings.clone(),
+            templates,
+            updates,
+            warnings,
+        })
+    }
+}
+
+/// A case file's manifest key: its path below the repository root, with
+/// `/` between folders.
+fn key(root: &Path, file: &Path) -> String {
+    slashed(file.strip_prefix(root).unwrap_or(file))
+}
+
+/// A relative path with `/` between its parts, whatever the platform.
+fn slashed(path: &Path) -> String {
+    path.components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn stem(file: &Path) -> Option<&str> {
+    file.file_stem().and_then(|s| s.to_str())
+}
+
+/// The templates a document rendered through `template` may use, by the
+/// name Tera resolves them to (a user's template by its name, a built-in
+/// as `builtin/<name>`), with the digest of each one's text.
+///
+/// candor follows `{% include %}` and `{% extends %}` from `template`.
+/// When it cannot tell for sure — a name that resolves to nothing, or
+/// components, which any template can define and any other call — it
+/// lists every template: a document may then be rebuilt for nothing, but
+/// never skipped when one of its templates changed.
+pub fn templates_used(template: &str, user_templates: &[TemplateFile]) -> BTreeMap<String, String> {
+    let mut all: BTreeMap<String, &str> = BUILTIN_TEMPLATES
+        .iter()
+        .map(|(name, text)| (format!("{BUILTIN_PREFIX}{name}"), *text))
+        .collect();
+    for user in user_templates {
+        all.insert(user.name.clone(), user.text.as_str());
+    }
+    let resolve = |name: &str| -> Option<String> {
+        if all.contains_key(name) {
+            return Some(name.to_owned());
+        }
+        let built_in = format!("{BUILTIN_PREFIX}{name}");
+        all.contains_key(&built_in).then_some(built_in)
+    };
+    let digests = |names: &mut dyn Iterator<Item = &String>| -> BTreeMap<String, String> {
+        names
+            .filter_map(|name| Some((name.clone(), manifest::digest(all.get(name)?.as_bytes()))))
+            .collect()
+    };
+
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut pending = vec![template.to_owned()];
+    while let Some(name) = pending.pop() {
+        let Some(resolved) = resolve(&name) else {
+            return digests(&mut all.keys());
+        };
+        if !used.insert(resolved.clone()) {
+            continue;
+        }
+        let text = all.get(&resolved).copied().unwrap_or_default();
+        match references(text) {
+            Some(names) => pending.extend(names),
+            None => return digests(&mut all.keys()),
+        }
+    }
+    digests(&mut used.iter())
+}
+
+/// The templates `text` includes or extends, by the names it gives; `None`
+/// when it does something candor cannot follow (components, or an include
+/// whose name is not written out).
+fn references(text: &str) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(['{']) {
+        let after = &rest[open + 1..];
+        let (close, is_tag) = match after.chars().next() {
+            Some('%') => ("%}", true),
+            Some('{') => ("}}", false),
+            Some('#') => ("#}", false),
+            _ => {
+                rest = after;
+                continue;
+            }
+        };
+        let body_start = &after[1..];
+        let end = body_start.find(close).unwrap_or(body_start.len());
+        let body = &body_start[..end];
+        rest = &body_start[end..];
+        if after.starts_with('#') {
+            continue;
+        }
+        let body = body.trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
+        // A component call: `{{ <Name … /> }}`, `{% <Name> %}`.
+        if body.char_indices().any(|(i, c)| {
+            c == '<' && body[i + 1..].starts_with(|n: char| n.is_alphabetic() || n == '/')
+        }) {
+            return None;
+        }
+        if !is_tag {
+            continue;
+        }
+        let word_end = body
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(body.len());
+        let word = &body[..word_end];
+        match word {
+            "include" | "extends" => {
+                let argument = body[word.len()..].trim_start();
+                let quote = argument.chars().next()?;
+                if !matches!(quote, '"' | '\'' | '`') {
+                    return None;
+                }
+                let name = argument[1..].split(quote).next()?;
+                names.push(name.to_owned());
+            }
+            "component" | "endcomponent" => return None,
+            _ => {}
+        }
+    }
+    Some(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(name: &str, text: &str) -> TemplateFile {
+        TemplateFile {
+            name: name.to_owned(),
+            file: PathBuf::from("templates").join(name),
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn includes_and_extends_are_followed() {
+        assert_eq!(
+            references(
+                r#"a {% include "x.md" %} {%- extends 'y.md' -%} {{ z }} {# {% include "c" %} #}{%include"w"%}"#
+            ),
+            Some(vec!["x.md".to_owned(), "y.md".to_owned(), "w".to_owned()])
+        );
+        assert_eq!(references("{% if a < b %}{% endif %}"), Some(vec![]));
+        assert_eq!(references("{{ <Button label='x' /> }}"), None);
+        assert_eq!(references("{% component B() %}{% endcomponent B %}"), None);
+        assert_eq!(references("{% include name %}"), None);
+    }
+
+    #[test]
+    fn a_document_depends_on_its_template_and_what_it_includes() {
+        let used = templates_used("employee-memo.md", &[]);
+        assert!(used.contains_key("builtin/employee-memo.md"));
+        assert!(used.contains_key("builtin/_update.md"));
+        assert!(!used.contains_key("builtin/public-statement.md"));
+
+        let users = [user("_update.md", "changed")];
+        let used = templates_used("employee-memo.md", &users);
+        assert!(used.contains_key("_update.md"));
+        assert!(!used.contains_key("builtin/_update.md"));
+
+        let users = [user("mine.md", "{% include 'nowhere.md' %}")];
+        let used = templates_used("mine.md", &users);
+        assert_eq!(used.len(), BUILTIN_TEMPLATES.len() + 1);
+    }
+}

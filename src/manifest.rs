@@ -1,0 +1,240 @@
+//! The build manifest: `manifest.json` in the output folder.
+//!
+//! Every build that writes documents also writes a manifest saying, for
+//! each case, exactly what went into its documents and what came out: the
+//! SHA-256 digest of the case file, of `candor.yaml`, of each library
+//! principle the case cites, of the earlier case it updates, of every
+//! template each document may use, and of every file written. The next
+//! build compares its inputs with these digests and skips the cases whose
+//! inputs are all unchanged (see [`crate::build_incremental`]); later, the
+//! same digests can bind an approval to the content that was approved.
+//!
+//! The file is deterministic: keys are sorted (struct fields are declared
+//! in alphabetical order, maps are ordered), paths use `/`, and nothing in
+//! it depends on time, the machine, or the order files were listed in. It
+//! is compact JSON with one case per line — ten thousand cases make a file
+//! of about 12 MB — so a change shows as a one-line diff.
+//!
+//! Each entry is self-contained — a case records the digests of the shared
+//! inputs it used, not a pointer to a shared table — so a build of a few
+//! named case files can update their entries and keep the others.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use crate::Error;
+
+/// The manifest's file name in the output folder.
+pub const FILE_NAME: &str = "manifest.json";
+
+/// The manifest format this candor writes. A manifest of another format is
+/// ignored, so every case is rebuilt.
+pub const FORMAT: u32 = 1;
+
+/// The version of candor, as recorded in manifests. A manifest written by
+/// another version is ignored: a new candor may render differently.
+pub const CANDOR_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What a build read and wrote, per case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The version of candor that wrote it.
+    pub candor: String,
+    /// Every case built, by its file: the path relative to the repository
+    /// root, with `/` between folders (`cases/imod-azure-services.yaml`).
+    pub cases: BTreeMap<String, CaseEntry>,
+    /// The manifest format, [`FORMAT`].
+    pub format: u32,
+}
+
+impl Default for Manifest {
+    fn default() -> Self {
+        Manifest {
+            candor: CANDOR_VERSION.to_owned(),
+            cases: BTreeMap::new(),
+            format: FORMAT,
+        }
+    }
+}
+
+/// One case: its inputs and the files its documents were written to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseEntry {
+    /// The digest of the case file, as candor read it.
+    pub digest: String,
+    /// The case's documents, by document kind.
+    pub documents: BTreeMap<String, DocumentEntry>,
+    /// The case's id.
+    pub id: String,
+    /// The library principles the case cites, by id: the digest of each
+    /// one's file. Principles defined inline are part of the case file.
+    pub principles: BTreeMap<String, String>,
+    /// The digest of `candor.yaml`; absent when the repository has none.
+    pub settings: Option<String>,
+    /// The templates the case's documents may use, by name (built-ins
+    /// under `builtin/`): the digest of each one's text.
+    pub templates: BTreeMap<String, String>,
+    /// Other case files the case reads — the earlier case an update
+    /// updates — by file, with their digests.
+    pub updates: BTreeMap<String, String>,
+    /// How many warnings the case had. A case with warnings is always
+    /// rebuilt, so its warnings are reported again; a case with errors is
+    /// never in a manifest, because a build with errors writes nothing.
+    pub warnings: usize,
+}
+
+/// One document of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentEntry {
+    /// The files written for it, by path relative to the output folder:
+    /// the document and, with `--html`, its page.
+    pub files: BTreeMap<String, FileEntry>,
+    /// The names of the templates the document may have used, their
+    /// digests in the case's `templates`. When candor cannot tell which
+    /// templates a document uses, it lists them all.
+    pub templates: BTreeSet<String>,
+}
+
+/// A file written by a build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// The digest of its content.
+    pub sha256: String,
+}
+
+impl FileEntry {
+    /// The entry for a file holding `content`.
+    pub fn of(content: &[u8]) -> FileEntry {
+        FileEntry {
+            bytes: u64::try_from(content.len()).unwrap_or(u64::MAX),
+            sha256: digest(content),
+        }
+    }
+}
+
+impl Manifest {
+    /// Reads the manifest in `out`, if there is one this candor can use: a
+    /// missing, unreadable or foreign manifest (another format or version)
+    /// is no manifest, and the next build rebuilds everything.
+    pub fn read(out: &Path) -> Option<Manifest> {
+        let text = fs::read_to_string(out.join(FILE_NAME)).ok()?;
+        let manifest: Manifest = serde_json::from_str(&text).ok()?;
+        (manifest.format == FORMAT && manifest.candor == CANDOR_VERSION).then_some(manifest)
+    }
+
+    /// The manifest as its file holds it: JSON with keys sorted, one case
+    /// per line, ending in a newline.
+    pub fn to_json(&self) -> String {
+        let mut text = format!("{{\"candor\":{},\"cases\":{{", json(&self.candor));
+        for (index, (file, entry)) in self.cases.iter().enumerate() {
+            if index > 0 {
+                text.push(',');
+            }
+            text.push('\n');
+            text.push_str(&json(file));
+            text.push(':');
+            text.push_str(&json(entry));
+        }
+        if !self.cases.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&format!("}},\"format\":{}}}\n", self.format));
+        text
+    }
+
+    /// Writes the manifest into `out` atomically, unless the file already
+    /// holds exactly this manifest.
+    pub fn write(&self, out: &Path) -> Result<bool, Error> {
+        let target = out.join(FILE_NAME);
+        let json = self.to_json();
+        if fs::read(&target).is_ok_and(|existing| existing == json.as_bytes()) {
+            return Ok(false);
+        }
+        crate::write::write_atomically(&target, json.as_bytes())?;
+        Ok(true)
+    }
+
+    /// Removes the manifest from `out`, if there is one.
+    pub fn remove(out: &Path) -> Result<(), Error> {
+        let target = out.join(FILE_NAME);
+        match fs::remove_file(&target) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(Error::Io {
+                path: target,
+                source,
+            }),
+        }
+    }
+}
+
+/// `value` as compact JSON. Serialising strings, numbers and maps of them
+/// cannot fail.
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// The SHA-256 digest of `bytes`, as 64 lowercase hex digits.
+pub fn digest(bytes: &[u8]) -> String {
+    let hash = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in hash.iter() {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_are_sha256_hex() {
+        assert_eq!(
+            digest(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn the_file_is_sorted_and_reads_back() {
+        let mut manifest = Manifest::default();
+        manifest.cases.insert(
+            "cases/b.yaml".to_owned(),
+            CaseEntry {
+                digest: digest(b"b"),
+                documents: BTreeMap::new(),
+                id: "b".to_owned(),
+                principles: BTreeMap::new(),
+                settings: None,
+                templates: BTreeMap::new(),
+                updates: BTreeMap::new(),
+                warnings: 0,
+            },
+        );
+        let json = manifest.to_json();
+        let keys: Vec<usize> = ["\"candor\"", "\"cases\"", "\"format\""]
+            .iter()
+            .filter_map(|key| json.find(key))
+            .collect();
+        assert_eq!(keys.len(), 3);
+        assert!(keys.windows(2).all(|pair| pair[0] < pair[1]));
+        let folder = tempfile::tempdir().unwrap();
+        assert!(manifest.write(folder.path()).unwrap());
+        assert!(!manifest.write(folder.path()).unwrap());
+        assert_eq!(Manifest::read(folder.path()), Some(manifest));
+    }
+}

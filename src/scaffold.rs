@@ -1,0 +1,187 @@
+//! The skeleton `candor new` writes: a case with every section, a comment
+//! saying what each field is for, and `TODO` placeholders that `candor
+//! check` reports one by one until someone writes the real text.
+//!
+//! The skeleton loads and passes every other rule as it stands, so the
+//! placeholders are the only thing between it and a clean check: filling
+//! them in is the whole job.
+
+use crate::calendar::Day;
+use crate::model::{Date, Id};
+
+/// The case file for a new case `id`, dated `today`.
+pub fn case_skeleton(id: &Id, today: Date) -> String {
+    SKELETON
+        .replace("{id}", id.as_str())
+        .replace("{today}", &today.iso())
+}
+
+/// Today's date from the system clock, in UTC; 1 January 1970 if the clock
+/// is set before it.
+pub fn today() -> Date {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0);
+    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
+    let epoch = Day::from_ymd(1970, 1, 1);
+    epoch
+        .plus(days)
+        .to_date()
+        .or_else(|| epoch.to_date())
+        .unwrap_or_else(|| unreachable!("1 January 1970 is a date"))
+}
+
+/// Every value a person must write says `TODO: …`, in double quotes so
+/// that any text can replace it. Dates are today's, and ids are generic
+/// but valid, so the case loads and references resolve.
+const SKELETON: &str = r#"# A new case. Replace every value that says TODO with the real text:
+# `candor check` lists each one still to fill, with its line. Delete the
+# sections this case does not need, and the comments once you know them.
+# Nothing reaches a public document unless it says `visibility: public`;
+# items without it are for employees only.
+
+id: {id}                     # names the output folder; same as the file name
+title: "TODO: the headline every document opens with"
+date: {today}                # publication: YYYY-MM-DD, YYYY-MM or YYYY; ~ in front if approximate
+status: draft                # draft, review, approved, published or withdrawn
+summary: "TODO: the decision in a few sentences, which every document opens with"
+# spokesperson: a-person     # a person from candor.yaml, who signs the memo
+# organisation: an-org       # from `organisations` in candor.yaml, if not the default one
+# updates: an-earlier-case   # the id of an earlier case this one updates
+
+# The principles at stake: the ids of principles in principles/, or
+# principles written out here.
+principles:
+  - id: principle-1
+    title: "TODO: a short name for the principle"
+    statement: "TODO: the principle, worded as every document will cite it"
+    basis: "TODO: where it is written down, such as a policy or the terms of service"
+    visibility: public
+
+# What prompted or informed the review: reporting, a complaint, an audit.
+sources:
+  - id: source-1
+    kind: press-report       # complaint, audit, regulator-inquiry, internal-report, research or other
+    publisher: "TODO: who published or filed it"
+    title: "TODO: its title, as published"
+    date: {today}            # when it was published or received
+    # url: https://…         # where to read it
+    claim: "TODO: the allegation or request, in neutral words"
+    visibility: public
+
+# How the review was carried out.
+review:
+  opened: {today}
+  conducted_by: "TODO: who carried out the review"
+  state: ongoing             # or concluded
+  examined:                  # what the review looked at
+    - what: "TODO: something the review looked at"
+      visibility: public
+  not_examined:              # what it deliberately did not look at, and which principle kept it away
+    - what: "TODO: something the review did not look at"
+      principle: principle-1
+      visibility: public
+  visibility: public
+
+# What the review found. Each finding cites the sources it bears on, or
+# states its evidence.
+findings:
+  - id: finding-1
+    statement: "TODO: what the review found, as every document will state it"
+    sources: [source-1]
+    bearing: supports        # contradicts, inconclusive or undetermined
+    evidence: "TODO: what the finding rests on"
+    visibility: public
+
+# What the organisation did. Each action cites the principles and the
+# findings that justify it.
+actions:
+  - id: action-1
+    statement: "TODO: what was done, as every document will state it"
+    principles: [principle-1]
+    findings: [finding-1]
+    effective: {today}       # when it took or takes effect
+    state: done              # in-progress, planned, or declined (with a `reason`)
+    # limits: ["what the action does not cover or change"]
+    # departs_from: [{principle: a-principle, reason: "why the exception"}]
+    visibility: public
+
+# Who is thanked, and for what: each names the source it thanks.
+acknowledgements:
+  - text: "TODO: whom you thank, and for what"
+    source: source-1
+    visibility: public
+
+# What happens next.
+next_steps:
+  - text: "TODO: what will happen next"
+    # date: 2026-12          # when, if known
+    visibility: public
+
+# Dated events, in any order.
+timeline:
+  - date: {today}
+    event: "TODO: what happened that day"
+    visibility: public
+
+# Approved quotes: documents quote only from here.
+quotes:
+  - id: quote-1
+    text: "TODO: the approved words, exactly"
+    # by: a-person           # a person from candor.yaml; the organisation when absent
+    visibility: public
+
+# For employees only: what they may say, whom to ask, what they will ask.
+talking_points:
+  - text: "TODO: something employees may say when asked"
+contacts:
+  - topic: "TODO: what to ask about"
+    name: "TODO: who, or which team"
+    reach: "TODO: how to reach them"
+faq:
+  - question: "TODO: a question employees are likely to ask"
+    answer: "TODO: its answer"
+
+# For the press Q&A, internal: likely questions, and lines not to cross.
+press:
+  questions:
+    - question: "TODO: a question the press is likely to ask"
+      answer: "TODO: the approved answer"
+  red_lines:
+    - "TODO: what spokespeople must not say or speculate on"
+
+# The documents beyond the memo, statement and press Q&A that this case
+# produces, each with its own sender or date if it has one:
+# documents:
+#   - kind: customer-notice  # also social-post, gdpr-art33-notice, gdpr-art34-notice, sec-8k-item-1-05
+#     sender: a-person
+#     date: {today}
+
+# For the customer notice: what the decision means for customers.
+# customers:
+#   meaning: "what it means for them"
+#   steps: ["what they can do"]
+#   contact: "whom they can ask, and how"
+#   visibility: public
+
+# For the social post: its text, and the statement it links to.
+# social_post: "the post, written for the public"
+# url: https://…
+
+# For regulatory notices: the incident, when the case is about one.
+# incident:
+#   nature: "what happened, in plain words"
+#   began: {today}
+#   detected: {today}
+#   aware: {today}           # when you became aware: GDPR's 72 hours start here
+#   material: {today}        # when it was judged material: the SEC's four business days start here
+#   scope: "what it reached"
+#   data: ["the categories of personal data concerned"]
+#   subjects: {what: "the people concerned", number: 100, approximate: true}
+#   consequences: ["the likely consequences for them"]
+#   contact: {name: "a contact point", role: "Data Protection Officer", email: "dpo@example.com"}
+#   impact: "the material impact"
+#   unknowns: ["what is not yet known"]
+#   visibility: public
+"#;
