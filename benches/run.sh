@@ -79,7 +79,9 @@ for n in "${sizes[@]}"; do
     slow=$(runs_for "$n" slow)
 
     time_one "candor-check-$n" "$fast" "" "$candor check $repo"
-    time_one "candor-build-$n" "$fast" "rm -rf $out" "$candor build $repo --out $out"
+    # `sync` after deleting, so the file system has finished with the old
+    # files before the timed run writes new ones.
+    time_one "candor-build-$n" "$fast" "rm -rf $out && sync" "$candor build $repo --out $out"
     time_one "candor-nochange-$n" "$fast" "" "$candor build $repo --out $out"
     # Each run sees one case changed: its summary's first word swaps case.
     one=$repo/cases/case-00050.yaml
@@ -95,7 +97,7 @@ for n in "${sizes[@]}"; do
 
     if [ -n "${SKIP_PYTHON:-}" ]; then continue; fi
     time_one "python-check-$n" "$slow" "" "$python_pipeline check $repo"
-    time_one "python-build-$n" "$slow" "rm -rf $pyout" "$python_pipeline build $repo --out $pyout"
+    time_one "python-build-$n" "$slow" "rm -rf $pyout && sync" "$python_pipeline build $repo --out $pyout"
     time_one "python-nochange-$n" "$slow" "" "$python_pipeline build $repo --out $pyout"
 done
 
