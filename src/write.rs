@@ -144,7 +144,7 @@ fn replace(target: &Path, bytes: &[u8]) -> Result<(), Error> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temporary = folder.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let temporary = folder.join(format!(".{file_name}.{}.tmp", process_id()));
     let result = (|| {
         let mut file = fs::File::create(&temporary)?;
         file.write_all(bytes)?;
@@ -158,4 +158,10 @@ fn replace(target: &Path, bytes: &[u8]) -> Result<(), Error> {
         });
     }
     Ok(())
+}
+
+/// This process's id, asked of the system once rather than once per file.
+fn process_id() -> u32 {
+    static ID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *ID.get_or_init(std::process::id)
 }
