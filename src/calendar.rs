@@ -25,6 +25,11 @@ impl Day {
         Day(era * 146_097 + day_of_era - 719_468)
     }
 
+    /// The number of days since 1 January 1970.
+    pub fn since_epoch(self) -> i64 {
+        self.0
+    }
+
     /// The latest day `date` can mean.
     pub fn latest_of(date: &Date) -> Day {
         let (year, month, day) = date.latest();

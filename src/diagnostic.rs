@@ -135,6 +135,18 @@ codes! {
     MarkdownStructure = "markdown-structure", Warning;
     /// A value that still says `TODO`, as `candor new` leaves them, to be replaced by the real text.
     Placeholder = "placeholder", Error;
+    /// A role signing off that `approvals.required` in `candor.yaml` does not name.
+    UnknownRole = "unknown-role", Error;
+    /// An approval file that does not belong where it is: another case, or another role than its file name.
+    ApprovalMisplaced = "approval-misplaced", Error;
+    /// One person signing off in two roles of the same case.
+    SameApprover = "same-approver", Error;
+    /// A sign-off given on content that has changed since: it no longer counts.
+    ApprovalVoid = "approval-void", Warning;
+    /// A case marked approved or published that lacks a valid sign-off a role must give.
+    NotApproved = "not-approved", Error;
+    /// A case asked to be published that may not be yet: not approved, or under embargo.
+    NotPublishable = "not-publishable", Error;
 }
 
 impl fmt::Display for Code {

@@ -55,6 +55,10 @@ pub struct Build {
     pub unchanged_cases: Vec<PathBuf>,
     /// The files of the skipped cases, relative to the output folder.
     pub unchanged_files: Vec<PathBuf>,
+    /// Files written by an earlier build that this one no longer
+    /// produces, relative to the output folder: writing the build removes
+    /// them. Only files a manifest lists are ever removed.
+    pub removed_files: Vec<PathBuf>,
 }
 
 impl Build {
@@ -108,6 +112,27 @@ pub fn build_incremental(
     options: Options,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Build, Error> {
+    build_with(paths, out, options, progress, false)
+}
+
+/// Like [`build_incremental`], but renders every case, skipping none:
+/// what `candor build --check` compares with the output folder.
+pub fn build_fresh(
+    paths: &[PathBuf],
+    out: Option<&Path>,
+    options: Options,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Build, Error> {
+    build_with(paths, out, options, progress, true)
+}
+
+fn build_with(
+    paths: &[PathBuf],
+    out: Option<&Path>,
+    options: Options,
+    progress: &(dyn Fn(Progress) + Sync),
+    fresh: bool,
+) -> Result<Build, Error> {
     // Named case files are rebuilt whatever their state, with the earlier
     // cases they update, which only the full loader finds.
     let whole_repository = paths.iter().all(|path| path.is_dir());
@@ -120,7 +145,20 @@ pub fn build_incremental(
         Some(out) => out.to_path_buf(),
         None => default_out(&repository.root),
     };
-    let mut previous = Manifest::read(&out);
+    let previous_manifest = Manifest::read(&out);
+    let previous_files: BTreeSet<String> = previous_manifest
+        .iter()
+        .flat_map(|manifest| manifest.cases.values())
+        .flat_map(|entry| entry.documents.values())
+        .flat_map(|document| document.files.keys().cloned())
+        .collect();
+    // A publishing build renders every case it publishes afresh: the
+    // files in place may be drafts.
+    let (mut previous, not_consulted) = if options.publish || fresh {
+        (None, previous_manifest)
+    } else {
+        (previous_manifest, None)
+    };
     let inputs = Inputs::of(&repository);
 
     // Skipped cases by manifest key, with their files and entries; cases
@@ -191,6 +229,7 @@ pub fn build_incremental(
             skip: &skip,
             kinds: &kinds,
             progress,
+            publish: options.publish,
         },
     );
     let mut outcome = run.outcome;
@@ -205,7 +244,8 @@ pub fn build_incremental(
             .as_ref()
             .is_none_or(|previous| whole_repository && !previous.cases.is_empty());
     let mut manifest = Manifest::default();
-    if !whole_repository && let Some(previous) = previous {
+    // A build of named case files keeps the other cases' entries.
+    if !whole_repository && let Some(previous) = previous.or(not_consulted) {
         manifest.cases = previous.cases;
     }
     let mut unchanged_files: Vec<&str> = Vec::new();
@@ -266,6 +306,24 @@ pub fn build_incremental(
             manifest.cases.insert(inputs.key(file), entry);
         }
     }
+    // Files an earlier build wrote that this one does not produce: of
+    // deleted cases and kinds, or of cases a publishing build holds back.
+    let mut produced: BTreeSet<&str> = BTreeSet::new();
+    for entry in manifest.cases.values() {
+        for document in entry.documents.values() {
+            produced.extend(document.files.keys().map(String::as_str));
+        }
+    }
+    let removed_files = if outcome.has_errors() {
+        Vec::new()
+    } else {
+        previous_files
+            .iter()
+            .filter(|file| !produced.contains(file.as_str()))
+            .map(PathBuf::from)
+            .collect()
+    };
+    let manifest_changed = manifest_changed || !removed_files.is_empty();
     Ok(Build {
         outcome,
         out,
@@ -273,6 +331,7 @@ pub fn build_incremental(
         manifest_changed,
         unchanged_cases: skip.into_iter().collect(),
         unchanged_files,
+        removed_files,
     })
 }
 
@@ -328,6 +387,9 @@ struct Inputs {
     kinds: BTreeMap<String, DocumentKind>,
     /// The templates each kind may use, by kind id.
     templates: BTreeMap<String, BTreeMap<String, String>>,
+    /// The approval files of each case, by manifest key of the case file:
+    /// file name and digest.
+    approvals: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Inputs {
@@ -372,7 +434,22 @@ impl Inputs {
                 )
             })
             .collect();
+        let approvals = repository
+            .approvals
+            .iter()
+            .map(|(case_file, approvals)| {
+                let files = approvals
+                    .iter()
+                    .filter_map(|loaded| {
+                        let name = loaded.file.file_name()?.to_string_lossy().into_owned();
+                        Some((name, text_digest(&loaded.file)?))
+                    })
+                    .collect();
+                (key(&root, case_file), files)
+            })
+            .collect();
         Inputs {
+            approvals,
             settings: text_digest(&repository.settings.file),
             principles,
             cases,
@@ -390,8 +467,10 @@ impl Inputs {
     /// What of the case with manifest key `key`, recorded as `entry` by
     /// the last build, is out of date.
     fn stale(&self, key: &str, entry: &CaseEntry, html: bool, out: &Path) -> Stale {
+        let no_approvals = BTreeMap::new();
         let same_inputs = entry.warnings == 0
             && self.cases.get(key) == Some(&entry.digest)
+            && *self.approvals.get(key).unwrap_or(&no_approvals) == entry.approvals
             && self.settings == entry.settings
             && entry
                 .principles
@@ -500,6 +579,11 @@ impl Inputs {
             );
         }
         Some(CaseEntry {
+            approvals: self
+                .approvals
+                .get(&self.key(file))
+                .cloned()
+                .unwrap_or_default(),
             digest: self.cases.get(&self.key(file))?.clone(),
             documents: entries,
             id: case.id.to_string(),

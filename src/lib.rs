@@ -16,6 +16,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod approval;
 pub mod calendar;
 pub mod diagnostic;
 pub mod incremental;
@@ -39,9 +40,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
-pub use incremental::{Build, Progress, Stage, build_incremental};
+pub use incremental::{Build, Progress, Stage, build_fresh, build_incremental};
 pub use load::{Limits, Repository};
-pub use write::{WriteSummary, write, write_build};
+pub use write::{Drift, WriteSummary, compare, write, write_build};
 
 use model::Audience;
 
@@ -104,6 +105,10 @@ pub struct Options {
     pub limits: Limits,
     /// Also produce a standalone HTML page beside every markdown document.
     pub html: bool,
+    /// Render only the cases that may go out now: approved or published,
+    /// every sign-off holding, no embargo pending. Other cases are held
+    /// back; a case file named explicitly that may not go out is an error.
+    pub publish: bool,
 }
 
 /// The outcome of running the pipeline: documents and everything found.
@@ -116,6 +121,19 @@ pub struct Outcome {
     pub documents: Vec<Document>,
     /// Every diagnostic, in report order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The cases a publishing build left out, and why.
+    pub held_back: Vec<HeldBack>,
+}
+
+/// A case a publishing build did not render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldBack {
+    /// The case's id.
+    pub case_id: String,
+    /// The case file.
+    pub case_file: PathBuf,
+    /// Why, in words: `in review`, `under embargo until …`.
+    pub reason: String,
 }
 
 impl Outcome {
@@ -136,7 +154,7 @@ pub fn check(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
 /// documents.
 pub fn build(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
     let repository = load::open(paths, options.limits)?;
-    let mut outcome = run(&repository, None).0;
+    let mut outcome = run(&repository, None, options.publish).0;
     if options.html {
         outcome.documents = with_html_pages(outcome.documents);
     }
@@ -172,7 +190,7 @@ pub fn render_one(root: &Path, case: &str, kind: &str, options: Options) -> Resu
         };
         return Err(Error::Usage(format!("no document kind `{kind}`; {hint}")));
     }
-    Ok(run(&repository, Some((&case_id, Some(kind)))).0)
+    Ok(run(&repository, Some((&case_id, Some(kind))), false).0)
 }
 
 /// The trace of one case: its principle → finding → action matrix and the
@@ -184,7 +202,7 @@ pub fn trace(
     options: Options,
 ) -> Result<(Outcome, Option<trace::Trace>), Error> {
     let (repository, case_id) = open_case(root, case, options)?;
-    Ok(run(&repository, Some((&case_id, None))))
+    Ok(run(&repository, Some((&case_id, None)), false))
 }
 
 /// Exactly what `kind`'s template receives for `case`: the projected view,
@@ -208,6 +226,7 @@ pub fn context(
         root: repository.root.clone(),
         documents: Vec::new(),
         diagnostics: checked.diagnostics.clone(),
+        held_back: Vec::new(),
     };
     let case = checked
         .cases
@@ -324,6 +343,152 @@ pub fn new_case(root: &Path, id: &str) -> Result<PathBuf, Error> {
     }
 }
 
+/// A sign-off `candor approve` recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approved {
+    /// The approval file written.
+    pub file: PathBuf,
+    /// The digest of the content approved.
+    pub digest: String,
+    /// The roles whose sign-off the case still lacks.
+    pub still_missing: Vec<String>,
+}
+
+/// Records that `by` signs off on `case` (an id or a case file) in `role`:
+/// renders the case's documents and writes the digests of them and of
+/// everything that decided them to `cases/<name>.approvals/<role>.yaml`,
+/// replacing an earlier sign-off of that role. A case with errors is not
+/// signed off: the outcome says why and nothing is written.
+pub fn approve(
+    root: &Path,
+    case: &str,
+    role: &str,
+    by: &str,
+    options: Options,
+) -> Result<(Outcome, Option<Approved>), Error> {
+    let by = by.trim();
+    if by.is_empty() {
+        return Err(Error::Usage(
+            "say who signs off with --by, such as --by \"Jane Doe <jane@example.com>\"".to_owned(),
+        ));
+    }
+    if by.chars().any(char::is_control) {
+        return Err(Error::Usage(
+            "--by may not hold control characters".to_owned(),
+        ));
+    }
+    let (repository, case_id) = open_case(root, case, options)?;
+    let roles: Vec<&str> = repository
+        .settings
+        .value
+        .approvals
+        .required
+        .iter()
+        .map(|r| r.as_str())
+        .collect();
+    if !roles.contains(&role) {
+        let hint = if roles.is_empty() {
+            "candor.yaml requires no sign-off; list the roles under `approvals: required:`"
+                .to_owned()
+        } else {
+            match diagnostic::did_you_mean(role, roles.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("the roles are: {}", roles.join(", ")),
+            }
+        };
+        return Err(Error::Usage(format!(
+            "`{role}` is not a role candor.yaml requires to sign off; {hint}"
+        )));
+    }
+    let checked = validate::validate(&repository);
+    let (renderer, template_diagnostics) = render::Renderer::new(&repository.templates);
+    let mut outcome = Outcome {
+        root: repository.root.clone(),
+        ..Outcome::default()
+    };
+    let found = checked.cases.iter().find(|c| c.case.id.as_str() == case_id);
+    outcome.diagnostics = checked
+        .diagnostics
+        .iter()
+        .chain(&template_diagnostics)
+        .filter(|d| found.is_none_or(|c| d.file.as_deref() == Some(c.file)) || d.is_error())
+        .cloned()
+        .collect();
+    let Some(found) = found.filter(|_| !outcome.has_errors()) else {
+        return Ok((outcome, None));
+    };
+    match *found.case.status {
+        model::Status::Draft => {
+            return Err(Error::Usage(format!(
+                "`{case_id}` is a draft; set `status: review` when it is ready for sign-off"
+            )));
+        }
+        model::Status::Withdrawn => {
+            return Err(Error::Usage(format!(
+                "`{case_id}` is withdrawn; there is nothing to sign off"
+            )));
+        }
+        _ => {}
+    }
+    let signer = validate::identity(by);
+    if let Some(other) = repository
+        .approvals
+        .get(found.file)
+        .into_iter()
+        .flatten()
+        .find(|a| a.value.role.as_str() != role && validate::identity(&a.value.by) == signer)
+    {
+        return Err(Error::Usage(format!(
+            "{by} already signed off on `{case_id}` as `{}`; one person cannot fill two roles",
+            other.value.role.value
+        )));
+    }
+    // Rendering may still find errors: a template failing, a leak.
+    let rendered = render_case(&checked, &renderer, found, &|kind| {
+        kind.produced_for(found.case)
+    });
+    outcome.diagnostics.extend(
+        rendered
+            .diagnostics
+            .into_iter()
+            .filter(|d| !matches!(d.code, Code::ApprovalVoid | Code::NotApproved)),
+    );
+    repository.attach_source_lines(&mut outcome.diagnostics);
+    diagnostic::sort(&mut outcome.diagnostics);
+    if outcome.has_errors() {
+        return Ok((outcome, None));
+    }
+    let texts = produced_texts(&checked, &renderer, found, &[]);
+    let record = approval::Record::of(&checked, found, &texts);
+    let file = load::approvals_folder(found.file).join(format!("{role}.yaml"));
+    let text = record.approval_file(&case_id, role, by, &model::Timestamp::now());
+    write::write_atomically(&file, text.as_bytes())?;
+    let approved_roles: BTreeSet<String> = repository
+        .approvals
+        .get(found.file)
+        .into_iter()
+        .flatten()
+        .filter(|a| {
+            a.value.role.as_str() != role && approval::Record::recorded_in(&a.value) == record
+        })
+        .map(|a| a.value.role.to_string())
+        .chain(std::iter::once(role.to_owned()))
+        .collect();
+    let still_missing = roles
+        .iter()
+        .filter(|r| !approved_roles.contains(**r))
+        .map(|r| (*r).to_owned())
+        .collect();
+    Ok((
+        outcome,
+        Some(Approved {
+            file,
+            digest: record.digest(),
+            still_missing,
+        }),
+    ))
+}
+
 /// The ids of the document kinds a repository renders.
 fn document_kinds(repository: &Repository) -> Vec<String> {
     let mut kinds: Vec<String> = model::DocumentKind::built_in()
@@ -383,6 +548,7 @@ fn open_case(root: &Path, case: &str, options: Options) -> Result<(Repository, S
 fn run(
     repository: &Repository,
     only: Option<(&str, Option<&str>)>,
+    publish: bool,
 ) -> (Outcome, Option<trace::Trace>) {
     let run = run_with(
         repository,
@@ -391,6 +557,7 @@ fn run(
             skip: &BTreeSet::new(),
             kinds: &BTreeMap::new(),
             progress: &|_| {},
+            publish,
         },
     );
     (run.outcome, run.traced)
@@ -409,6 +576,8 @@ struct Scope<'a> {
     kinds: &'a BTreeMap<PathBuf, BTreeSet<String>>,
     /// Told after each case is rendered.
     progress: &'a (dyn Fn(Progress) + Sync),
+    /// Whether only the cases that may go out now are rendered.
+    publish: bool,
 }
 
 /// What a run produced.
@@ -458,12 +627,30 @@ fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
             *count += 1;
         }
     }
+    let mut held_back = Vec::new();
+    let now = scope.publish.then(model::Timestamp::now);
     let selected: Vec<&validate::CheckedCase<'_>> = checked
         .cases
         .iter()
         .filter(|case| only.is_none_or(|(wanted, _)| wanted == case.case.id.as_str()))
         .filter(|case| !scope.skip.contains(case.file))
         .filter(|case| !found_in.get(case.file).is_some_and(|(errors, _)| *errors))
+        .filter(|case| {
+            let Some(now) = &now else { return true };
+            let Some(held) = approval::hold(case, now) else {
+                return true;
+            };
+            if repository.named_cases {
+                diagnostics.push(held.diagnostic(case));
+            } else {
+                held_back.push(HeldBack {
+                    case_id: case.case.id.to_string(),
+                    case_file: case.file.to_path_buf(),
+                    reason: held.reason,
+                });
+            }
+            false
+        })
         .collect();
     let total = selected.len();
     let done = AtomicUsize::new(0);
@@ -479,6 +666,7 @@ fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
                 (None, None) => kind.produced_for(case.case),
             };
             let rendered = render_case(&checked, &renderer, case, &wanted);
+            let rendered = (rendered.documents, rendered.diagnostics);
             let done = done.fetch_add(1, Ordering::Relaxed) + 1;
             (scope.progress)(Progress {
                 stage: Stage::Rendering,
@@ -509,6 +697,7 @@ fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
         root: repository.root.clone(),
         documents,
         diagnostics,
+        held_back,
     };
     if outcome.has_errors() {
         outcome.documents.clear();
@@ -521,14 +710,24 @@ fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
     }
 }
 
+/// What rendering one case produced.
+struct CaseRender {
+    /// The documents asked for, with their banner when they carry one.
+    documents: Vec<Document>,
+    /// What rendering, linting and the sign-offs found.
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// Renders the `wanted` documents of one case that has no errors: its
-/// documents, and what rendering and linting them found.
+/// documents, and what rendering and linting them found. A case lacking
+/// sign-offs gets its draft banner here, last, so every check before sees
+/// the document exactly as it would be published.
 fn render_case(
     checked: &validate::Checked<'_>,
     renderer: &render::Renderer,
     case: &validate::CheckedCase<'_>,
     wanted: &dyn Fn(&model::DocumentKind) -> bool,
-) -> (Vec<Document>, Vec<Diagnostic>) {
+) -> CaseRender {
     let case_id = case.case.id.as_str();
     let mut documents = Vec::new();
     let mut diagnostics = Vec::new();
@@ -565,5 +764,51 @@ fn render_case(
             ))),
         }
     }
-    (documents, diagnostics)
+    let record = checked
+        .repository
+        .approvals
+        .contains_key(case.file)
+        .then(|| {
+            approval::Record::of(
+                checked,
+                case,
+                &produced_texts(checked, renderer, case, &documents),
+            )
+        });
+    let (standing, found) = approval::assess(checked, case, record.as_ref());
+    diagnostics.extend(found);
+    if let Some(banner) = approval::banner(&standing, *case.case.status, true) {
+        let plain = approval::banner(&standing, *case.case.status, false).unwrap_or_default();
+        for document in &mut documents {
+            let is_markdown = document.path.extension().is_some_and(|e| e == "md");
+            approval::add_banner(document, if is_markdown { &banner } else { &plain });
+        }
+    }
+    CaseRender {
+        documents,
+        diagnostics,
+    }
+}
+
+/// The text of every document `case` produces, by kind, without banner:
+/// those in `rendered`, and the others rendered now.
+fn produced_texts(
+    checked: &validate::Checked<'_>,
+    renderer: &render::Renderer,
+    case: &validate::CheckedCase<'_>,
+    rendered: &[Document],
+) -> Vec<(String, String)> {
+    checked
+        .documents
+        .iter()
+        .filter(|kind| kind.produced_for(case.case) && renderer.has_template(&kind.template))
+        .filter_map(|kind| {
+            if let Some(document) = rendered.iter().find(|d| d.kind == kind.id.as_str()) {
+                return Some((document.kind.clone(), document.text.clone()));
+            }
+            let view = project::project(checked, case, kind);
+            let text = renderer.render(kind, &view).ok()?.text;
+            Some((kind.id.to_string(), text))
+        })
+        .collect()
 }

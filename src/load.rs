@@ -15,7 +15,7 @@ use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, Se
 
 use crate::Error;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
-use crate::model::{Case, Pos, Principle, Settings, Spanned};
+use crate::model::{Approval, Case, Pos, Principle, Settings, Spanned};
 
 /// The name of the organisation settings file at a repository's root.
 pub const SETTINGS_FILE: &str = "candor.yaml";
@@ -114,6 +114,12 @@ pub struct Repository {
     pub earlier_cases: Vec<Loaded<Case>>,
     /// The user's templates, ordered by name.
     pub templates: Vec<TemplateFile>,
+    /// The sign-offs recorded beside each case file read, by case file:
+    /// `cases/<name>.approvals/<role>.yaml`, in file order. Files that do
+    /// not parse are reported, not listed.
+    pub approvals: BTreeMap<PathBuf, Vec<Loaded<Approval>>>,
+    /// Whether case files were named, rather than the whole repository.
+    pub named_cases: bool,
     /// What went wrong while reading.
     pub diagnostics: Vec<Diagnostic>,
     /// The values still to be written, in files that otherwise loaded.
@@ -279,6 +285,19 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
 
     let templates = reader.templates(&join(&root, "templates"))?;
 
+    let mut approvals = BTreeMap::new();
+    for case_file in &case_files {
+        let mut signed = Vec::new();
+        for file in yaml_files(&approvals_folder(case_file))? {
+            if let Some(value) = reader.parse::<Approval>(&file)? {
+                signed.push(Loaded { file, value });
+            }
+        }
+        if !signed.is_empty() {
+            approvals.insert(case_file.clone(), signed);
+        }
+    }
+
     Ok(Repository {
         root,
         settings,
@@ -286,6 +305,8 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
         cases,
         earlier_cases,
         templates,
+        approvals,
+        named_cases: selected_only,
         diagnostics: reader.diagnostics,
         placeholders: reader.placeholders,
         deferred,
@@ -333,6 +354,12 @@ fn read_earlier_cases(
         }
     }
     Ok(found)
+}
+
+/// The folder holding the sign-offs of the case in `case_file`:
+/// `cases/<name>.approvals/` beside `cases/<name>.yaml`.
+pub fn approvals_folder(case_file: &Path) -> PathBuf {
+    case_file.with_extension("approvals")
 }
 
 /// The repository a case file belongs to: the folder above `cases/`, or the

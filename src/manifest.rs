@@ -35,7 +35,7 @@ pub const FILE_NAME: &str = "manifest.json";
 
 /// The manifest format this candor writes. A manifest of another format is
 /// ignored, so every case is rebuilt.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// The version of candor, as recorded in manifests. A manifest written by
 /// another version is ignored: a new candor may render differently.
@@ -68,6 +68,10 @@ impl Default for Manifest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseEntry {
+    /// The case's approval files, by file name: the digest of each. A
+    /// sign-off given or voided changes the banner of every document.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub approvals: BTreeMap<String, String>,
     /// The digest of the case file, as candor read it.
     pub digest: String,
     /// The case's documents, by document kind.
@@ -215,6 +219,7 @@ mod tests {
         manifest.cases.insert(
             "cases/b.yaml".to_owned(),
             CaseEntry {
+                approvals: BTreeMap::new(),
                 digest: digest(b"b"),
                 documents: BTreeMap::new(),
                 id: "b".to_owned(),

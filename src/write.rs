@@ -33,6 +33,70 @@ pub struct WriteSummary {
     pub written: Vec<PathBuf>,
     /// Files already up to date.
     pub unchanged: Vec<PathBuf>,
+    /// Files of an earlier build that this one no longer produces.
+    pub removed: Vec<PathBuf>,
+}
+
+/// How an output folder differs from what a build would write into it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Drift {
+    /// Files whose content differs, relative to the output folder.
+    pub stale: Vec<PathBuf>,
+    /// Files the build would write that are not there.
+    pub missing: Vec<PathBuf>,
+    /// Files an earlier build wrote that the build would remove.
+    pub left_over: Vec<PathBuf>,
+    /// How many files match.
+    pub up_to_date: usize,
+}
+
+impl Drift {
+    /// Whether the folder holds exactly what the build would write.
+    pub fn is_clean(&self) -> bool {
+        self.stale.is_empty() && self.missing.is_empty() && self.left_over.is_empty()
+    }
+}
+
+/// Compares what `build` would write — every document and the manifest —
+/// with what its output folder holds, writing nothing. `build` should be
+/// a full build ([`crate::build_fresh`]), so that every file is compared.
+pub fn compare(build: &Build) -> Drift {
+    let out = build.out.as_path();
+    let mut expected: Vec<(PathBuf, Vec<u8>)> = build
+        .outcome
+        .documents
+        .iter()
+        .map(|d| (d.path.clone(), d.text.as_bytes().to_vec()))
+        .collect();
+    expected.push((
+        PathBuf::from(crate::manifest::FILE_NAME),
+        build.manifest.to_json().into_bytes(),
+    ));
+    let verdicts: Vec<(PathBuf, Option<bool>)> = expected
+        .into_par_iter()
+        .map(|(path, bytes)| {
+            let found = match fs::read(out.join(&path)) {
+                Ok(existing) => Some(existing == bytes),
+                Err(_) => None,
+            };
+            (path, found)
+        })
+        .collect();
+    let mut drift = Drift::default();
+    for (path, found) in verdicts {
+        match found {
+            Some(true) => drift.up_to_date += 1,
+            Some(false) => drift.stale.push(path),
+            None => drift.missing.push(path),
+        }
+    }
+    drift.left_over = build
+        .removed_files
+        .iter()
+        .filter(|file| out.join(file).exists())
+        .cloned()
+        .collect();
+    drift
 }
 
 /// Writes every document under `out`.
@@ -119,6 +183,24 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
     summary
         .unchanged
         .extend(build.unchanged_files.iter().map(|file| out.join(file)));
+    for file in &build.removed_files {
+        let target = out.join(file);
+        match fs::remove_file(&target) {
+            Ok(()) => summary.removed.push(target.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(Error::Io {
+                    path: target,
+                    source,
+                });
+            }
+        }
+        // The case's folder goes with its last file; a folder holding
+        // anything else stays.
+        if let Some(folder) = target.parent().filter(|f| *f != out) {
+            let _ = fs::remove_dir(folder);
+        }
+    }
     if build.manifest_changed {
         build.manifest.write(out)?;
     }

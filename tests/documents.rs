@@ -47,7 +47,7 @@ fn snapshot_name(document: &Document) -> String {
 }
 
 #[test]
-fn every_bundled_case_renders_every_document_as_approved() {
+fn every_bundled_case_renders_every_document_as_drafted() {
     let outcome = build(&[bundled_repo()]);
     let ids = bundled_case_ids();
 
@@ -85,9 +85,21 @@ fn every_bundled_case_renders_every_document_as_approved() {
             document.path,
             Path::new(&document.case_id).join(format!("{}.{extension}", document.kind))
         );
+        // No bundled case is signed off, so every document says so first.
+        let banner = if extension == "md" {
+            "> **DRAFT — not approved for release.** Awaiting sign-off: legal and communications.\n\n"
+        } else {
+            "[DRAFT — not approved for release. Awaiting sign-off: legal and communications.]\n\n"
+        };
+        let Some(body) = document.text.strip_prefix(banner) else {
+            panic!(
+                "{} does not open with the draft banner",
+                document.path.display()
+            );
+        };
         assert!(
-            extension == "txt" || document.text.starts_with("# "),
-            "{} does not open with a title",
+            extension == "txt" || body.starts_with("# "),
+            "{} does not open with a title after its banner",
             document.path.display()
         );
         insta::assert_snapshot!(snapshot_name(document), document.text);

@@ -63,9 +63,35 @@ enum Command {
         /// Also write a standalone, print-friendly HTML page per document.
         #[arg(long)]
         html: bool,
+        /// Render only the cases that may go out: approved, every sign-off
+        /// holding, past any embargo. A case file named here that may not
+        /// go out fails the build.
+        #[arg(long)]
+        publish: bool,
+        /// Write nothing: compare what the build would write with the
+        /// output folder, and exit 1 naming each stale, missing or
+        /// left-over file.
+        #[arg(long)]
+        check: bool,
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+    },
+    /// Sign off on a case in a role: records the digest of its documents
+    /// and of everything that decides them beside the case, in
+    /// cases/CASE.approvals/ROLE.yaml. Any later change voids it.
+    Approve {
+        /// A case id, or the path of a case file.
+        case: String,
+        /// The role signing off, from `approvals.required` in candor.yaml.
+        #[arg(long)]
+        role: String,
+        /// Who signs off, such as "Jane Doe <jane@example.com>".
+        #[arg(long, value_name = "PERSON")]
+        by: String,
+        /// The repository (default: the current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        repo: PathBuf,
     },
     /// Render one document of one case to standard output.
     Render {
@@ -209,6 +235,7 @@ pub(crate) fn run() -> ExitCode {
             max_aliases: cli.max_aliases,
         },
         html: false,
+        publish: false,
     };
     let result = match &cli.command {
         Command::Check { paths, format } => check(paths, *format, options, cli.deny_warnings),
@@ -217,16 +244,26 @@ pub(crate) fn run() -> ExitCode {
             out,
             format,
             html,
-        } => build(
-            paths,
-            out.as_deref(),
-            *format,
-            Options {
+            publish,
+            check,
+        } => {
+            let options = Options {
                 html: *html,
+                publish: *publish,
                 ..options
-            },
-            cli.deny_warnings,
-        ),
+            };
+            if *check {
+                check_build(paths, out.as_deref(), *format, options, cli.deny_warnings)
+            } else {
+                build(paths, out.as_deref(), *format, options, cli.deny_warnings)
+            }
+        }
+        Command::Approve {
+            case,
+            role,
+            by,
+            repo,
+        } => approve(repo, case, role, by, options),
         Command::Render {
             case,
             doc,
@@ -310,6 +347,7 @@ fn build(
         return Ok(code);
     }
     let written = candor::write_build(&built)?;
+    print_held_back(outcome);
     if format == Format::Human {
         eprintln!(
             "{}; wrote {} to {} ({} unchanged)",
@@ -323,6 +361,93 @@ fn build(
             built.out.display(),
             written.unchanged.len()
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `candor build --check`: renders in memory and compares with the output
+/// folder.
+fn check_build(
+    paths: &[PathBuf],
+    out: Option<&std::path::Path>,
+    format: Format,
+    options: Options,
+    deny_warnings: bool,
+) -> Result<ExitCode, candor::Error> {
+    let bar = progress::Bar::on_stderr();
+    let built = candor::build_fresh(paths, out, options, &|p| bar.update(p));
+    bar.finish();
+    let built = built?;
+    if let Some(code) = report(
+        &built.outcome,
+        format,
+        format != Format::Human,
+        deny_warnings,
+    ) {
+        return Ok(code);
+    }
+    print_held_back(&built.outcome);
+    let drift = candor::compare(&built);
+    let out = built.out.display();
+    let mut text = String::new();
+    for (files, what) in [
+        (&drift.stale, "stale"),
+        (&drift.missing, "missing"),
+        (&drift.left_over, "left over"),
+    ] {
+        for file in files {
+            text.push_str(&format!("{what}: {out}/{}\n", file.display()));
+        }
+    }
+    let _ = io::stdout().lock().write_all(text.as_bytes());
+    if drift.is_clean() {
+        eprintln!(
+            "{out} is up to date: {} match what the build would write",
+            plural(drift.up_to_date, "file")
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let differing = drift.stale.len() + drift.missing.len() + drift.left_over.len();
+        eprintln!(
+            "{out} is out of date: {} of {} differ; run `candor build` and commit the result",
+            plural(differing, "file"),
+            differing + drift.up_to_date
+        );
+        Ok(ExitCode::from(1))
+    }
+}
+
+/// Lists the cases a publishing build left out.
+fn print_held_back(outcome: &Outcome) {
+    for held in &outcome.held_back {
+        eprintln!("held back: {} ({})", held.case_id, held.reason);
+    }
+}
+
+fn approve(
+    repo: &std::path::Path,
+    case: &str,
+    role: &str,
+    by: &str,
+    options: Options,
+) -> Result<ExitCode, candor::Error> {
+    let (outcome, approved) = candor::approve(repo, case, role, by, options)?;
+    if let Some(code) = report(&outcome, Format::Human, false, false) {
+        return Ok(code);
+    }
+    let Some(approved) = approved else {
+        return Ok(ExitCode::from(1));
+    };
+    let short = approved.digest.get(..12).unwrap_or(&approved.digest);
+    eprintln!(
+        "{} signed off as {role} on content {short}; recorded in {}",
+        by.trim(),
+        approved.file.display()
+    );
+    if approved.still_missing.is_empty() {
+        eprintln!("every required sign-off is in: set `status: approved` to publish");
+    } else {
+        eprintln!("still awaiting: {}", approved.still_missing.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,7 +3,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor, value::MapAccessDeserializer};
 
-use super::{Date, Id, Principle, Spanned, Visibility};
+use super::{Date, Id, Principle, Spanned, Timestamp, Visibility};
 
 /// One decision to explain: a case file under `cases/`.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -17,7 +17,10 @@ pub struct Case {
     pub date: Date,
     /// Where the case is in its lifecycle.
     #[serde(default)]
-    pub status: Status,
+    pub status: Spanned<Status>,
+    /// Held back from publication until this moment has passed.
+    #[serde(default)]
+    pub embargo: Option<Spanned<Timestamp>>,
     /// The id of an earlier case this one updates.
     #[serde(default)]
     pub updates: Option<Spanned<Id>>,

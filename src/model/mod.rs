@@ -5,12 +5,15 @@
 //! Every struct rejects unknown fields, so a misspelt key is an error rather
 //! than silently ignored text.
 
+mod approval;
 mod case;
 mod date;
 mod id;
 mod principle;
 mod settings;
+mod time;
 
+pub use approval::Approval;
 pub use case::{
     Acknowledgement, Action, ActionState, Bearing, Case, Contact, ContactPoint, Count,
     CustomerAdvice, Departure, DocumentOverride, Exclusion, FaqEntry, Finding, Incident, NextStep,
@@ -21,8 +24,10 @@ pub use date::{Date, Precision};
 pub use id::Id;
 pub use principle::Principle;
 pub use settings::{
-    Audience, Coverage, DocumentKind, NamedOrganisation, Organisation, Person, Regulation, Settings,
+    Approvals, Audience, Coverage, DocumentKind, NamedOrganisation, Organisation, Person,
+    Regulation, Settings,
 };
+pub use time::Timestamp;
 
 use serde::Deserialize;
 
@@ -53,6 +58,19 @@ impl<T> Spanned<T> {
             value,
             pos: Pos::default(),
         }
+    }
+}
+
+impl<T: Default> Default for Spanned<T> {
+    fn default() -> Self {
+        Spanned::unplaced(T::default())
+    }
+}
+
+/// A spanned value is written out as the value alone.
+impl<T: serde::Serialize> serde::Serialize for Spanned<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
     }
 }
 

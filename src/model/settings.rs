@@ -1,4 +1,4 @@
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Id, Spanned};
 
@@ -20,10 +20,24 @@ pub struct Settings {
     /// Document kinds, added to or replacing the built-in ones by id.
     #[serde(default)]
     pub documents: Vec<DocumentKind>,
+    /// Who must sign off before a case may be published.
+    #[serde(default)]
+    pub approvals: Approvals,
+}
+
+/// The sign-offs a case needs before it may be published.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approvals {
+    /// The roles that must each approve, such as `legal` and
+    /// `communications`; one person cannot fill two of them. With none,
+    /// no sign-off is needed.
+    #[serde(default)]
+    pub required: Vec<Spanned<Id>>,
 }
 
 /// The organisation that speaks.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     /// Its name, as documents write it.
@@ -39,7 +53,7 @@ impl Default for Organisation {
 }
 
 /// An organisation other than the default, that a case can speak for.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NamedOrganisation {
     /// Cited by a case's `organisation`.
@@ -49,7 +63,7 @@ pub struct NamedOrganisation {
 }
 
 /// Someone who may speak for the organisation or be quoted.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     /// Cited as spokesperson or quote author.
@@ -62,7 +76,17 @@ pub struct Person {
 
 /// Who a document is for, which decides what it may contain.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
@@ -83,7 +107,7 @@ impl Audience {
 }
 
 /// A kind of document every case is rendered into.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentKind {
     /// Names the output file: `out/<case>/<id>.md`.
@@ -113,7 +137,17 @@ pub struct DocumentKind {
 
 /// A notice whose contents and timing the law prescribes.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Regulation {
@@ -127,7 +161,17 @@ pub enum Regulation {
 
 /// A family of items a document must cite, each one it may see.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Coverage {

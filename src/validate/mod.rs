@@ -4,6 +4,7 @@
 //! [`Diagnostic`] with its own [`Code`](crate::diagnostic::Code), located at
 //! the item it concerns; all problems are reported in one run.
 
+mod approvals;
 mod blanks;
 mod dates;
 mod placeholders;
@@ -11,6 +12,8 @@ mod references;
 mod regulatory;
 mod traceability;
 mod visibility;
+
+pub(crate) use approvals::identity;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -124,6 +127,22 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         }
     }
 
+    let mut roles = IdIndex::new("role");
+    for (index, role) in settings.approvals.required.iter().enumerate() {
+        roles.insert(
+            role,
+            settings_file,
+            format!("approvals.required[{index}]"),
+            &mut diagnostics,
+        );
+    }
+    let roles: Vec<&Id> = settings
+        .approvals
+        .required
+        .iter()
+        .map(|r| &r.value)
+        .collect();
+
     let mut library: BTreeMap<&Id, &Principle> = BTreeMap::new();
     let mut library_index = IdIndex::new("principle");
     for loaded in &repository.principles {
@@ -175,6 +194,7 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         traceability::check(&checked, &mut diagnostics);
         visibility::check(&checked, &mut diagnostics);
         dates::check(&checked, &mut diagnostics);
+        approvals::check(repository, &checked, &roles, &mut diagnostics);
         regulatory::check(
             &checked,
             documents.iter().filter(|k| k.produced_for(case)),

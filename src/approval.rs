@@ -1,0 +1,556 @@
+//! Sign-offs bound to content.
+//!
+//! An approval records the digest of everything that decided a case's
+//! documents when it was given — the case file, the library principles it
+//! cites, the earlier case it updates, the parts of `candor.yaml` it uses,
+//! the templates of its documents — and of the documents themselves, as
+//! rendered without a banner. When any of these differs now, the approval
+//! is void: it was given on other words. The digests are kept one per
+//! input, so candor can say what changed.
+//!
+//! The case's `status` is left out of its digest: moving a case from
+//! review to approved after the sign-offs must not void them.
+//!
+//! This stage runs after rendering: a case's standing decides whether its
+//! documents carry a draft banner, and whether it may be published.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::Document;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::incremental::templates_used;
+use crate::load::{Loaded, Repository};
+use crate::manifest::digest;
+use crate::model::{Approval, Case, PrincipleEntry, Status, Timestamp};
+use crate::render::BUILTIN_PREFIX;
+use crate::validate::{Checked, CheckedCase};
+
+/// The digests a sign-off is bound to, as they are now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Record {
+    /// Each input, by what it is: `case`, `principle <id>`, `template
+    /// <name>`, and so on.
+    pub inputs: BTreeMap<String, String>,
+    /// Each document as rendered, without a banner, by document kind.
+    pub documents: BTreeMap<String, String>,
+}
+
+impl Record {
+    /// What `case` and its `documents` (every kind the case produces,
+    /// rendered without a banner) depend on, now.
+    pub fn of(
+        checked: &Checked<'_>,
+        case: &CheckedCase<'_>,
+        documents: &[(String, String)],
+    ) -> Record {
+        let repository = checked.repository;
+        let settings = &repository.settings.value;
+        let mut inputs = BTreeMap::new();
+        let raw = case.case;
+        inputs.insert(
+            "case".to_owned(),
+            case_digest(repository.source_text(case.file).unwrap_or(""), raw),
+        );
+        if let Some(earlier) = raw.updates.as_ref().and_then(|id| {
+            repository
+                .cases
+                .iter()
+                .chain(&repository.earlier_cases)
+                .find(|c| c.value.id.value == id.value)
+        }) {
+            inputs.insert(
+                format!("earlier case {}", earlier.value.id.value),
+                case_digest(
+                    repository.source_text(&earlier.file).unwrap_or(""),
+                    &earlier.value,
+                ),
+            );
+        }
+        for entry in &raw.principles {
+            if let PrincipleEntry::Library(id) = &entry.value
+                && let Some(loaded) = repository
+                    .principles
+                    .iter()
+                    .find(|p| p.value.id.value == *id)
+            {
+                let text = repository.source_text(&loaded.file).unwrap_or("");
+                inputs.insert(format!("principle {id}"), digest(text.as_bytes()));
+            }
+        }
+        let organisation = match &raw.organisation {
+            Some(id) => settings
+                .organisations
+                .iter()
+                .find(|o| o.id.value == id.value)
+                .map(json_digest),
+            None => Some(json_digest(&settings.organisation)),
+        };
+        if let Some(organisation) = organisation {
+            inputs.insert("organisation".to_owned(), organisation);
+        }
+        let people = raw
+            .spokesperson
+            .iter()
+            .chain(raw.documents.iter().filter_map(|d| d.sender.as_ref()))
+            .chain(raw.quotes.iter().filter_map(|q| q.by.as_ref()));
+        for id in people {
+            if let Some(person) = checked.person(id) {
+                inputs.insert(format!("person {}", id.value), json_digest(person));
+            }
+        }
+        for kind in checked.documents.iter().filter(|k| k.produced_for(raw)) {
+            inputs.insert(
+                format!("document kind {}", kind.id.value),
+                json_digest(kind),
+            );
+            for (name, template_digest) in templates_used(&kind.template, &repository.templates) {
+                inputs.insert(format!("template {name}"), template_digest);
+            }
+        }
+        let documents = documents
+            .iter()
+            .map(|(kind, text)| (kind.clone(), digest(text.as_bytes())))
+            .collect();
+        Record { inputs, documents }
+    }
+
+    /// The record an approval file holds.
+    pub fn recorded_in(approval: &Approval) -> Record {
+        Record {
+            inputs: approval
+                .inputs
+                .iter()
+                .map(|(k, v)| (k.clone(), v.value.clone()))
+                .collect(),
+            documents: approval
+                .documents
+                .iter()
+                .map(|(k, v)| (k.clone(), v.value.clone()))
+                .collect(),
+        }
+    }
+
+    /// The digest of the whole record: what an approval names as the
+    /// content it approved.
+    pub fn digest(&self) -> String {
+        digest(self.listing().as_bytes())
+    }
+
+    /// Every digest, one per line, as the record's digest covers them.
+    fn listing(&self) -> String {
+        let mut text = String::new();
+        for (key, value) in &self.inputs {
+            let _ = writeln!(text, "input {key} {value}");
+        }
+        for (key, value) in &self.documents {
+            let _ = writeln!(text, "document {key} {value}");
+        }
+        text
+    }
+
+    /// The approval file recording that `by` signed off on this record for
+    /// `role` of `case_id` at `at`: YAML meant to be read in a pull
+    /// request, one digest per line, so a change shows as one line.
+    pub fn approval_file(&self, case_id: &str, role: &str, by: &str, at: &Timestamp) -> String {
+        let quoted = |text: &str| serde_json::to_string(text).unwrap_or_default();
+        // Keys are written plain where YAML reads them back as written.
+        let key = |text: &str| {
+            let plain = text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '/'))
+                && text.starts_with(|c: char| c.is_ascii_alphabetic())
+                && !text.ends_with(' ')
+                && !matches!(
+                    text.to_ascii_lowercase().as_str(),
+                    "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+                );
+            if plain { text.to_owned() } else { quoted(text) }
+        };
+        let mut text = format!(
+            "# {role} signed off on the case {case_id}.\n\
+             # Written by `candor approve`. Any change to what is listed below\n\
+             # voids it, and `candor check` says what changed.\n\
+             case: {case_id}\n\
+             role: {role}\n\
+             by: {}\n\
+             at: {at}\n\
+             digest: {}\n\
+             inputs:\n",
+            quoted(by),
+            self.digest()
+        );
+        for (name, value) in &self.inputs {
+            let _ = writeln!(text, "  {}: {value}", key(name));
+        }
+        text.push_str("documents:\n");
+        for (name, value) in &self.documents {
+            let _ = writeln!(text, "  {}: {value}", key(name));
+        }
+        text
+    }
+}
+
+/// The digest of a case file's text with its `status` line left out.
+pub fn case_digest(text: &str, case: &Case) -> String {
+    let line = case.status.pos.line;
+    if line == 0 {
+        return digest(text.as_bytes());
+    }
+    let mut kept = String::with_capacity(text.len());
+    for (index, piece) in text.split_inclusive('\n').enumerate() {
+        let is_status = index + 1 == line as usize && piece.trim_start().starts_with("status");
+        if !is_status {
+            kept.push_str(piece);
+        }
+    }
+    digest(kept.as_bytes())
+}
+
+/// The digest of `value` as JSON: for parts of `candor.yaml`.
+fn json_digest<T: serde::Serialize>(value: &T) -> String {
+    digest(serde_json::to_string(value).unwrap_or_default().as_bytes())
+}
+
+/// Where a case stands with its sign-offs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// The roles that must sign off, in `candor.yaml`'s order.
+    pub required: Vec<String>,
+    /// The required roles whose sign-off holds, with who gave it.
+    pub approved: Vec<(String, String)>,
+    /// The required roles whose sign-off was given on content since
+    /// changed.
+    pub void: Vec<String>,
+}
+
+impl Standing {
+    /// The required roles without a sign-off that holds, in order.
+    pub fn missing(&self) -> Vec<&str> {
+        self.required
+            .iter()
+            .filter(|role| !self.approved.iter().any(|(r, _)| r == *role))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Whether every required role has signed off on the content as it is.
+    pub fn is_complete(&self) -> bool {
+        self.missing().is_empty()
+    }
+
+    /// The missing sign-offs in words: `legal (void: given on earlier
+    /// content) and communications`.
+    pub fn missing_text(&self) -> String {
+        let names: Vec<String> = self
+            .missing()
+            .into_iter()
+            .map(|role| {
+                if self.void.iter().any(|v| v == role) {
+                    format!("{role} (void: given before the last change)")
+                } else {
+                    role.to_owned()
+                }
+            })
+            .collect();
+        join_words(&names)
+    }
+}
+
+/// Where `case` stands, given `record` (absent when the case has no
+/// approval files, so nothing needs comparing), and what is wrong: void
+/// sign-offs, and a status claiming sign-offs the case lacks.
+pub fn assess(
+    checked: &Checked<'_>,
+    case: &CheckedCase<'_>,
+    record: Option<&Record>,
+) -> (Standing, Vec<Diagnostic>) {
+    let repository = checked.repository;
+    let mut standing = Standing {
+        required: repository
+            .settings
+            .value
+            .approvals
+            .required
+            .iter()
+            .map(|r| r.to_string())
+            .collect(),
+        ..Standing::default()
+    };
+    let mut diagnostics = Vec::new();
+    let case_id = case.case.id.as_str();
+    let approvals: &[Loaded<Approval>] = repository
+        .approvals
+        .get(case.file)
+        .map_or(&[], Vec::as_slice);
+    let mut signers: Vec<String> = Vec::new();
+    for loaded in approvals {
+        let approval = &loaded.value;
+        let role = approval.role.as_str();
+        let belongs = approval.case.value == case.case.id.value
+            && standing.required.iter().any(|r| r == role)
+            && loaded.file.file_stem().and_then(|s| s.to_str()) == Some(role);
+        if !belongs {
+            // Reported by validation.
+            continue;
+        }
+        let Some(record) = record else { continue };
+        match void_reason(approval, record) {
+            None => {
+                let signer = crate::validate::identity(&approval.by);
+                // One person in two roles counts once (reported by validation).
+                if !signers.contains(&signer) {
+                    signers.push(signer);
+                    standing
+                        .approved
+                        .push((role.to_owned(), approval.by.value.trim().to_owned()));
+                }
+            }
+            Some((why, pos)) => {
+                standing.void.push(role.to_owned());
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::ApprovalVoid,
+                        format!(
+                            "the {role} sign-off on `{case_id}` ({}, {}) is void: {why}",
+                            approval.by.value.trim(),
+                            approval.at.value
+                        ),
+                    )
+                    .in_file(&loaded.file)
+                    .at(pos)
+                    .with_id(case_id)
+                    .with_help(format!(
+                        "see what changed with `candor diff {case_id}`, then sign off again \
+                         with `candor approve {case_id} --role {role} --by …`"
+                    )),
+                );
+            }
+        }
+    }
+    let status = *case.case.status;
+    if matches!(status, Status::Approved | Status::Published) && !standing.is_complete() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::NotApproved,
+                format!(
+                    "the case is marked `{}` but lacks the sign-off of {}",
+                    status.as_str(),
+                    standing.missing_text()
+                ),
+            )
+            .in_file(case.file)
+            .at(case.case.status.pos)
+            .with_path("status")
+            .with_id(case_id)
+            .with_help(format!(
+                "sign off with `candor approve {case_id} --role ROLE --by PERSON`, \
+                 or set `status: review` until then"
+            )),
+        );
+    }
+    (standing, diagnostics)
+}
+
+/// Why `approval` no longer holds for `record`, and where in its file to
+/// point; `None` when it holds.
+fn void_reason(approval: &Approval, record: &Record) -> Option<(String, crate::model::Pos)> {
+    let recorded = Record::recorded_in(approval);
+    if recorded.digest() != approval.digest.value {
+        return Some((
+            "its digest does not match the digests it lists: the file was edited by hand"
+                .to_owned(),
+            approval.digest.pos,
+        ));
+    }
+    if recorded == *record {
+        return None;
+    }
+    let mut changed: Vec<String> = Vec::new();
+    let mut first_pos = None;
+    for (key, now) in &record.inputs {
+        match approval.inputs.get(key) {
+            Some(then) if then.value == *now => {}
+            Some(then) => {
+                first_pos.get_or_insert(then.pos);
+                changed.push(describe(key));
+            }
+            None => changed.push(format!("{} was added", describe(key))),
+        }
+    }
+    for (key, then) in &approval.inputs {
+        if !record.inputs.contains_key(key) {
+            first_pos.get_or_insert(then.pos);
+            changed.push(format!("{} is no longer used", describe(key)));
+        }
+    }
+    let mut texts: Vec<String> = Vec::new();
+    for (kind, now) in &record.documents {
+        match approval.documents.get(kind) {
+            Some(then) if then.value == *now => {}
+            Some(then) => {
+                if changed.is_empty() {
+                    first_pos.get_or_insert(then.pos);
+                }
+                texts.push(format!("`{kind}`"));
+            }
+            None => texts.push(format!("`{kind}` (new)")),
+        }
+    }
+    for kind in approval.documents.keys() {
+        if !record.documents.contains_key(kind) {
+            texts.push(format!("`{kind}` (no longer produced)"));
+        }
+    }
+    let why = match (changed.is_empty(), texts.is_empty()) {
+        (false, false) => format!(
+            "{} changed since, and with it the text of {}",
+            join_words(&changed),
+            join_words(&texts)
+        ),
+        (false, true) => format!(
+            "{} changed since, though the documents read the same",
+            join_words(&changed)
+        ),
+        (true, _) => format!(
+            "the text of {} changed since, though its inputs did not: \
+             this candor renders them differently from the one that recorded the approval",
+            join_words(&texts)
+        ),
+    };
+    Some((why, first_pos.unwrap_or(approval.digest.pos)))
+}
+
+/// An input's key in words.
+fn describe(key: &str) -> String {
+    if key == "case" {
+        return "the case file".to_owned();
+    }
+    if key == "organisation" {
+        return "the organisation in candor.yaml".to_owned();
+    }
+    let (what, name) = key.split_once(' ').unwrap_or((key, ""));
+    match what {
+        "principle" => format!("the principle `{name}`"),
+        "person" => format!("the person `{name}` in candor.yaml"),
+        "template" => match name.strip_prefix(BUILTIN_PREFIX) {
+            Some(built_in) => format!("the built-in template `{built_in}`"),
+            None => format!("the template `{name}`"),
+        },
+        "earlier" => format!(
+            "the earlier case `{}`",
+            name.strip_prefix("case ").unwrap_or(name)
+        ),
+        "document" => format!(
+            "the document kind `{}` in candor.yaml",
+            name.strip_prefix("kind ").unwrap_or(name)
+        ),
+        _ => format!("`{key}`"),
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The banner a document of a case opens with when it may not go out as
+/// it is: a withdrawn case, or one lacking sign-offs. `markdown` says
+/// whether the document is markdown or plain text.
+pub fn banner(standing: &Standing, status: Status, markdown: bool) -> Option<String> {
+    let text = if status == Status::Withdrawn {
+        "WITHDRAWN — not for release.".to_owned()
+    } else if !standing.is_complete() {
+        format!(
+            "DRAFT — not approved for release. Awaiting sign-off: {}.",
+            standing.missing_text()
+        )
+    } else {
+        return None;
+    };
+    Some(if markdown {
+        let (headline, rest) = text.split_once(". ").unwrap_or((&text, ""));
+        let headline = headline.trim_end_matches('.');
+        if rest.is_empty() {
+            format!("> **{headline}.**\n\n")
+        } else {
+            format!("> **{headline}.** {rest}\n\n")
+        }
+    } else {
+        format!("[{text}]\n\n")
+    })
+}
+
+/// Puts `banner` at the top of `document`.
+pub fn add_banner(document: &mut Document, banner: &str) {
+    document.text.insert_str(0, banner);
+}
+
+/// Whether a repository asks for sign-offs at all.
+pub fn required(repository: &Repository) -> bool {
+    !repository.settings.value.approvals.required.is_empty()
+}
+
+/// Why a case may not go out now, before its sign-offs are even looked at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    /// In words, for a list of cases held back.
+    pub reason: String,
+    /// Whether the embargo, rather than the status, holds it.
+    embargo: bool,
+}
+
+/// Whether `case` is held back from publication at `now`: its status says
+/// it is not approved, or its embargo has not passed. Sign-offs that do
+/// not hold make an approved case an error instead (see [`assess`]).
+pub fn hold(case: &CheckedCase<'_>, now: &Timestamp) -> Option<Hold> {
+    let reason = match *case.case.status {
+        Status::Draft => "a draft",
+        Status::Review => "in review",
+        Status::Withdrawn => "withdrawn",
+        Status::Approved | Status::Published => {
+            let embargo = case.case.embargo.as_ref()?;
+            if embargo.unix_seconds() <= now.unix_seconds() {
+                return None;
+            }
+            return Some(Hold {
+                reason: format!("under embargo until {}", embargo.value),
+                embargo: true,
+            });
+        }
+    };
+    Some(Hold {
+        reason: reason.to_owned(),
+        embargo: false,
+    })
+}
+
+impl Hold {
+    /// The error for a case named for publication that is held back.
+    pub fn diagnostic(&self, case: &CheckedCase<'_>) -> Diagnostic {
+        let case_id = case.case.id.as_str();
+        let diagnostic = Diagnostic::new(
+            Code::NotPublishable,
+            format!("`{case_id}` cannot be published: it is {}", self.reason),
+        )
+        .in_file(case.file)
+        .with_id(case_id);
+        match (&case.case.embargo, self.embargo) {
+            (Some(embargo), true) => diagnostic
+                .at(embargo.pos)
+                .with_path("embargo")
+                .with_help("publish it once the embargo has passed"),
+            _ => diagnostic
+                .at(case.case.status.pos)
+                .with_path("status")
+                .with_help(
+                    "only approved cases are published: gather the sign-offs, \
+                     then set `status: approved`",
+                ),
+        }
+    }
+}
