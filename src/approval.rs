@@ -366,58 +366,56 @@ fn void_reason(approval: &Approval, record: &Record) -> Option<(String, crate::m
     if recorded == *record {
         return None;
     }
-    let mut changed: Vec<String> = Vec::new();
+    // What happened to each input, then to the documents, in words.
+    let mut clauses: Vec<String> = Vec::new();
     let mut first_pos = None;
     for (key, now) in &record.inputs {
         match approval.inputs.get(key) {
             Some(then) if then.value == *now => {}
             Some(then) => {
                 first_pos.get_or_insert(then.pos);
-                changed.push(describe(key));
+                clauses.push(format!("{} changed", describe(key)));
             }
-            None => changed.push(format!("{} was added", describe(key))),
+            None => clauses.push(format!("{} came into use", describe(key))),
         }
     }
     for (key, then) in &approval.inputs {
         if !record.inputs.contains_key(key) {
             first_pos.get_or_insert(then.pos);
-            changed.push(format!("{} is no longer used", describe(key)));
+            clauses.push(format!("{} is no longer used", describe(key)));
         }
     }
+    let inputs_changed = !clauses.is_empty();
     let mut texts: Vec<String> = Vec::new();
+    let mut kinds_changed: Vec<String> = Vec::new();
     for (kind, now) in &record.documents {
         match approval.documents.get(kind) {
             Some(then) if then.value == *now => {}
             Some(then) => {
-                if changed.is_empty() {
+                if !inputs_changed {
                     first_pos.get_or_insert(then.pos);
                 }
                 texts.push(format!("`{kind}`"));
             }
-            None => texts.push(format!("`{kind}` (new)")),
+            None => kinds_changed.push(format!("`{kind}` is now produced")),
         }
     }
     for kind in approval.documents.keys() {
         if !record.documents.contains_key(kind) {
-            texts.push(format!("`{kind}` (no longer produced)"));
+            kinds_changed.push(format!("`{kind}` is no longer produced"));
         }
     }
-    let why = match (changed.is_empty(), texts.is_empty()) {
-        (false, false) => format!(
-            "{} changed since, and with it the text of {}",
-            join_words(&changed),
-            join_words(&texts)
-        ),
-        (false, true) => format!(
-            "{} changed since, though the documents read the same",
-            join_words(&changed)
-        ),
-        (true, _) => format!(
-            "the text of {} changed since, though its inputs did not: \
-             this candor renders them differently from the one that recorded the approval",
-            join_words(&texts)
-        ),
-    };
+    if !texts.is_empty() {
+        clauses.push(format!("the text of {} changed", join_words(&texts)));
+    }
+    clauses.extend(kinds_changed);
+    let mut why = format!("since it was given, {}", join_words(&clauses));
+    if !inputs_changed {
+        why.push_str(
+            ", though no input did: this candor renders differently from the one \
+             that recorded the sign-off",
+        );
+    }
     Some((why, first_pos.unwrap_or(approval.digest.pos)))
 }
 

@@ -68,6 +68,8 @@ pub fn compare(build: &Build) -> Drift {
         .iter()
         .map(|d| (d.path.clone(), d.text.as_bytes().to_vec()))
         .collect();
+    // Files by name, then the manifest, which vouches for them all.
+    expected.sort_by(|a, b| a.0.cmp(&b.0));
     expected.push((
         PathBuf::from(crate::manifest::FILE_NAME),
         build.manifest.to_json().into_bytes(),
