@@ -2,7 +2,8 @@
 //!
 //! A case's documents depend on the case file, the library principles it
 //! cites, the earlier case it updates, `candor.yaml`, the templates each
-//! document uses, and candor itself. The build's manifest
+//! document uses, its sign-offs (which decide its draft banner), and candor
+//! itself. The build's manifest
 //! ([`crate::manifest`]) records the digest of each; the next build
 //! compares, and a case whose inputs all match, whose files are all still
 //! in place with the sizes recorded, and which had no warnings, is skipped:

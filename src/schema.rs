@@ -3,7 +3,7 @@
 //! candor accepts. The loader stays the judge: a schema cannot say that
 //! February has 28 days or that an id must name a principle that exists.
 
-use crate::model::{Case, Principle, Settings};
+use crate::model::{Approval, Case, Principle, Settings};
 
 /// A kind of file candor reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +14,8 @@ pub enum FileKind {
     Principle,
     /// `candor.yaml`.
     Settings,
+    /// A sign-off, under `cases/<case>.approvals/`.
+    Approval,
 }
 
 /// The JSON Schema (draft 7, which every yaml-language-server reads) of one
@@ -27,6 +29,10 @@ pub fn schema(kind: FileKind) -> serde_json::Value {
             "candor principle file",
         ),
         FileKind::Settings => (generator.into_root_schema_for::<Settings>(), "candor.yaml"),
+        FileKind::Approval => (
+            generator.into_root_schema_for::<Approval>(),
+            "candor approval file",
+        ),
     };
     let mut value = schema.to_value();
     if let Some(object) = value.as_object_mut() {

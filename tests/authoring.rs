@@ -233,3 +233,33 @@ fn the_manual_page_describes_every_command() {
         assert!(written.contains(".TH"), "{page}");
     }
 }
+
+#[test]
+fn an_approval_file_validates_against_its_schema() {
+    let repo = tempfile::TempDir::new().unwrap();
+    for folder in ["principles", "cases"] {
+        common::copy_dir(&bundled_repo().join(folder), &repo.path().join(folder));
+    }
+    fs::copy(
+        bundled_repo().join("candor.yaml"),
+        repo.path().join("candor.yaml"),
+    )
+    .unwrap();
+    candor(repo.path())
+        .args([
+            "approve",
+            "commons-harassment-network",
+            "--role",
+            "legal",
+            "--by",
+            "Jane Doe",
+        ])
+        .assert()
+        .success();
+    assert_valid(
+        &validator("approval"),
+        &repo
+            .path()
+            .join("cases/commons-harassment-network.approvals/legal.yaml"),
+    );
+}

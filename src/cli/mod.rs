@@ -211,6 +211,8 @@ enum SchemaFile {
     Principle,
     /// candor.yaml.
     Settings,
+    /// An approval file, as `candor approve` writes it.
+    Approval,
 }
 
 /// How a trace is printed.

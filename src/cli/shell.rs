@@ -50,6 +50,7 @@ pub(super) fn print_schema(file: super::SchemaFile) -> ExitCode {
         super::SchemaFile::Case => FileKind::Case,
         super::SchemaFile::Principle => FileKind::Principle,
         super::SchemaFile::Settings => FileKind::Settings,
+        super::SchemaFile::Approval => FileKind::Approval,
     };
     let mut text = serde_json::to_string_pretty(&candor::schema::schema(kind)).unwrap_or_default();
     text.push('\n');
