@@ -8,7 +8,7 @@
 //! is void: it was given on other words. The digests are kept one per
 //! input, so candor can say what changed.
 //!
-//! The case's `status` is left out of its digest: moving a case from
+//! The case's `status` line is left out of its digest: moving a case from
 //! review to approved after the sign-offs must not void them.
 //!
 //! This stage runs after rendering: a case's standing decides whether its
@@ -22,7 +22,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::incremental::templates_used;
 use crate::load::{Loaded, Repository};
 use crate::manifest::digest;
-use crate::model::{Approval, Case, PrincipleEntry, Status, Timestamp};
+use crate::model::{Approval, PrincipleEntry, Status, Timestamp};
 use crate::render::BUILTIN_PREFIX;
 use crate::validate::{Checked, CheckedCase};
 
@@ -50,7 +50,7 @@ impl Record {
         let raw = case.case;
         inputs.insert(
             "case".to_owned(),
-            case_digest(repository.source_text(case.file).unwrap_or(""), raw),
+            case_digest(repository.source_text(case.file).unwrap_or("")),
         );
         if let Some(earlier) = raw.updates.as_ref().and_then(|id| {
             repository
@@ -61,10 +61,7 @@ impl Record {
         }) {
             inputs.insert(
                 format!("earlier case {}", earlier.value.id.value),
-                case_digest(
-                    repository.source_text(&earlier.file).unwrap_or(""),
-                    &earlier.value,
-                ),
+                case_digest(repository.source_text(&earlier.file).unwrap_or("")),
             );
         }
         for entry in &raw.principles {
@@ -191,16 +188,20 @@ impl Record {
     }
 }
 
-/// The digest of a case file's text with its `status` line left out.
-pub fn case_digest(text: &str, case: &Case) -> String {
-    let line = case.status.pos.line;
-    if line == 0 {
-        return digest(text.as_bytes());
-    }
+/// The digest of a case file's text with its `status` line left out: the
+/// first line holding the top-level key `status`, which YAML requires to
+/// start at the first column (every nested key and continued value is
+/// indented).
+pub fn case_digest(text: &str) -> String {
     let mut kept = String::with_capacity(text.len());
-    for (index, piece) in text.split_inclusive('\n').enumerate() {
-        let is_status = index + 1 == line as usize && piece.trim_start().starts_with("status");
-        if !is_status {
+    let mut dropped = false;
+    for piece in text.split_inclusive('\n') {
+        let is_status = piece
+            .strip_prefix("status")
+            .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'));
+        if is_status && !dropped {
+            dropped = true;
+        } else {
             kept.push_str(piece);
         }
     }
@@ -550,5 +551,26 @@ impl Hold {
                      then set `status: approved`",
                 ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::case_digest;
+
+    #[test]
+    fn only_the_status_line_is_left_out() {
+        let review = "id: a\nstatus: review\nsummary: x\n";
+        let approved = "id: a\nstatus : approved  # signed\nsummary: x\n";
+        assert_eq!(case_digest(review), case_digest(approved));
+        assert_ne!(
+            case_digest(review),
+            case_digest("id: a\nstatus: review\nsummary: y\n")
+        );
+        // A nested `status` is content.
+        assert_ne!(
+            case_digest("id: a\nx:\n  status: a\n"),
+            case_digest("id: a\nx:\n  status: b\n")
+        );
     }
 }
