@@ -24,6 +24,7 @@ pub mod load;
 pub mod manifest;
 pub mod model;
 pub mod project;
+pub mod redline;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
