@@ -18,6 +18,7 @@
 
 pub mod calendar;
 pub mod diagnostic;
+pub mod history;
 pub mod incremental;
 pub mod lint;
 pub mod load;
