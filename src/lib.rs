@@ -13,11 +13,16 @@
 //! changed since the last build's [`manifest`], and [`write_build`] writes
 //! it. Cases are loaded, checked and rendered in parallel; the outcome is
 //! the same, byte for byte, as doing them one after the other.
+//!
+//! [`diff_against`] renders a case as it is and as it was at a git
+//! revision ([`history`]) and compares each document word by word
+//! ([`redline`]).
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod calendar;
 pub mod diagnostic;
+pub mod diff;
 pub mod history;
 pub mod incremental;
 pub mod lint;
@@ -41,6 +46,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
+pub use diff::{DiffOutcome, DocumentDiff, DocumentStatus, diff_against, diff_with_files};
 pub use incremental::{Build, Progress, Stage, build_incremental};
 pub use load::{Limits, Repository};
 pub use write::{WriteSummary, write, write_build};
