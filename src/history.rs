@@ -83,9 +83,14 @@ pub fn files_at(root: &Path, revision: &str) -> Result<Files, Error> {
 /// root, with `/` between folders) whose SHA-256 digest, as
 /// [`manifest::digest`] writes it, is `digest`: the file in the working
 /// tree if it matches, else the newest version committed that does, found
-/// by walking the commits that touched the path, newest first. A digest of
-/// the text without its byte order mark matches too, as candor digests
-/// what it read. `None` when no version matches.
+/// by walking the commits that touched the path, newest first. `None` when
+/// no version matches.
+///
+/// candor digests a file as it read it from a working tree, so a committed
+/// version also matches as git checks it out with `\r\n` line endings
+/// (`core.autocrlf`, `eol=crlf`), and a digest of the text without its
+/// byte order mark matches too; the bytes returned are the ones that
+/// matched. Other checkout filters (LFS, encryption) are not applied.
 ///
 /// The working tree is read first and git only when it does not match, so
 /// a match there needs no git at all.
@@ -144,13 +149,39 @@ pub fn find_by_digest(
             // The path did not exist in that commit: it deleted the file.
             continue;
         };
-        if seen.insert(object) && matches(&bytes) {
+        if !seen.insert(object) {
+            continue;
+        }
+        let checked_out = with_crlf(&bytes);
+        if let Some(found) = [Some(bytes), checked_out]
+            .into_iter()
+            .flatten()
+            .find(|candidate| matches(candidate))
+        {
             batch.finish()?;
-            return Ok(Some(bytes));
+            return Ok(Some(found));
         }
     }
     batch.finish()?;
     Ok(None)
+}
+
+/// `bytes` with every line feed not already after a carriage return made
+/// `\r\n`, as git checks text out on Windows; `None` when that changes
+/// nothing.
+fn with_crlf(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut converted = Vec::with_capacity(bytes.len() + bytes.len() / 32);
+    let mut changed = false;
+    let mut previous = None;
+    for &byte in bytes {
+        if byte == b'\n' && previous != Some(b'\r') {
+            converted.push(b'\r');
+            changed = true;
+        }
+        converted.push(byte);
+        previous = Some(byte);
+    }
+    changed.then_some(converted)
 }
 
 /// Whether `path` is relative, with `/` between plain names: no `..`, no
@@ -562,6 +593,24 @@ mod tests {
         let digest = manifest::digest("id: first\ntitle: marked\n".as_bytes());
         let found = find_by_digest(&root, "cases/first.yaml", &digest).unwrap();
         assert_eq!(found.as_deref(), Some(with_bom.as_bytes()));
+    }
+
+    #[test]
+    fn a_version_checked_out_with_crlf_line_endings_matches() {
+        let (dir, root) = work_tree();
+        write(&root, "cases/first.yaml", "id: first\ntitle: lf\n");
+        commit_all(dir.path(), "lf");
+        write(&root, "cases/first.yaml", "id: first\n");
+        let on_windows = "id: first\r\ntitle: lf\r\n";
+        let found = find_by_digest(
+            &root,
+            "cases/first.yaml",
+            &manifest::digest(on_windows.as_bytes()),
+        )
+        .unwrap();
+        assert_eq!(found.as_deref(), Some(on_windows.as_bytes()));
+        assert_eq!(with_crlf(b"a\r\nb\n").as_deref(), Some(&b"a\r\nb\r\n"[..]));
+        assert_eq!(with_crlf(b"a\r\nb"), None);
     }
 
     #[test]
