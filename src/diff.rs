@@ -17,7 +17,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::history::{self, Files};
 use crate::redline::{self, Redline};
-use crate::{Diagnostic, Document, Error, Options, Outcome, load};
+use crate::{Diagnostic, Document, Error, Options, Outcome, load, model};
 
 /// How a document changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,33 +132,25 @@ pub fn render_files(
     label: &str,
     options: Options,
 ) -> Result<Option<Vec<Document>>, Error> {
-    let tree = TempTree::new()?;
-    for (path, bytes) in files {
-        if !history::is_plain_relative(path) {
-            return Err(Error::Usage(format!(
-                "{label}: `{path}` is not a path inside a repository"
-            )));
-        }
-        let target = tree.path.join(path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|source| Error::Io {
-                path: parent.to_path_buf(),
-                source,
-            })?;
-        }
-        fs::write(&target, bytes).map_err(|source| Error::Io {
-            path: target.clone(),
-            source,
-        })?;
+    if let Some(path) = files.keys().find(|p| !history::is_plain_relative(p)) {
+        return Err(Error::Usage(format!(
+            "{label}: `{path}` is not a path inside a repository"
+        )));
     }
-    let Some(case_file) = case_file_of(files, case_id, &tree.path, options)? else {
-        return Ok(None);
-    };
     let options = Options {
         html: false,
         ..options
     };
-    let repository = load::open(&[tree.path.join(case_file)], options.limits)?;
+    let tree = TempTree::new()?;
+    // Everything but the cases; of those, only what this one needs, so a
+    // repository of thousands of cases costs no more than one of five.
+    for (path, bytes) in files.iter().filter(|(path, _)| !path.starts_with("cases/")) {
+        tree.write(path, bytes)?;
+    }
+    let Some(case_file) = case_file_of(files, case_id, &tree, options)? else {
+        return Ok(None);
+    };
+    let repository = with_earlier_cases(files, &tree, &case_file, options)?;
     let (outcome, _) = crate::run(&repository, Some((case_id, None)));
     if let Some(error) = outcome.diagnostics.iter().find(|d| d.is_error()) {
         return Err(Error::Usage(format!(
@@ -177,38 +169,84 @@ pub fn render_files(
     Ok(Some(documents))
 }
 
-/// The path of the file holding the case `case_id` among `files`: the one
-/// named after it, as candor expects, or else whichever holds it. The
-/// files are written under `root` already.
+/// The path of the file holding the case `case_id` among `files`, written
+/// into `tree`: the one named after it, as candor expects, or else
+/// whichever holds it.
 fn case_file_of(
     files: &Files,
     case_id: &str,
-    root: &Path,
+    tree: &TempTree,
     options: Options,
 ) -> Result<Option<String>, Error> {
     let named = ["yaml", "yml"]
         .map(|extension| format!("cases/{case_id}.{extension}"))
         .into_iter()
-        .find(|path| files.contains_key(path));
-    if let Some(path) = named {
-        let repository = load::open(&[root.join(&path)], options.limits)?;
+        .find_map(|path| Some((files.get(&path)?, path)));
+    if let Some((bytes, path)) = named {
+        tree.write(&path, bytes)?;
+        let repository = load::open(&[tree.path.join(&path)], options.limits)?;
         match repository.cases.first() {
             Some(loaded) if loaded.value.id.as_str() != case_id => {}
             // The case, or a file that does not load: rendering it says why.
             _ => return Ok(Some(path)),
         }
     }
-    // Named otherwise (candor warns of it), or not there at all.
-    let repository = load::open(&[root.to_path_buf()], options.limits)?;
+    // Named otherwise (candor warns of it), or not there at all: read
+    // every case to find it.
+    for (path, bytes) in files.iter().filter(|(path, _)| path.starts_with("cases/")) {
+        tree.write(path, bytes)?;
+    }
+    let repository = load::open(std::slice::from_ref(&tree.path), options.limits)?;
     Ok(repository
         .cases
         .iter()
         .find(|loaded| loaded.value.id.as_str() == case_id)
         .map(|loaded| {
-            relative_to(&loaded.file, root)
+            relative_to(&loaded.file, &tree.path)
                 .to_string_lossy()
                 .replace('\\', "/")
         }))
+}
+
+/// Reads the case in `case_file` after writing into `tree` the earlier
+/// cases it updates, directly or through others. The loader finds those by
+/// file name, so they are looked for the same way.
+fn with_earlier_cases(
+    files: &Files,
+    tree: &TempTree,
+    case_file: &str,
+    options: Options,
+) -> Result<load::Repository, Error> {
+    loop {
+        let repository = load::open(&[tree.path.join(case_file)], options.limits)?;
+        let read: Vec<&model::Case> = repository
+            .cases
+            .iter()
+            .chain(&repository.earlier_cases)
+            .map(|loaded| &loaded.value)
+            .collect();
+        let mut wrote = false;
+        for case in &read {
+            let Some(earlier) = &case.updates else {
+                continue;
+            };
+            if read.iter().any(|c| c.id.as_str() == earlier.as_str()) {
+                continue;
+            }
+            for extension in ["yaml", "yml"] {
+                let path = format!("cases/{}.{extension}", earlier.as_str());
+                if let Some(bytes) = files.get(&path)
+                    && !tree.path.join(&path).exists()
+                {
+                    tree.write(&path, bytes)?;
+                    wrote = true;
+                }
+            }
+        }
+        if !wrote {
+            return Ok(repository);
+        }
+    }
 }
 
 /// The case `case` as it is now, and then as `old` renders it, compared.
@@ -358,6 +396,23 @@ impl TempTree {
     }
 }
 
+impl TempTree {
+    /// Writes `bytes` to `path` under the folder, making folders as needed.
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        let target = self.path.join(path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|source| Error::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        fs::write(&target, bytes).map_err(|source| Error::Io {
+            path: target.clone(),
+            source,
+        })
+    }
+}
+
 impl Drop for TempTree {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.path);
@@ -441,6 +496,25 @@ mod tests {
             render_files(&files, "no-such-case", "the test", Options::default()).unwrap(),
             None
         );
+    }
+
+    #[test]
+    fn an_update_is_rendered_with_the_case_it_updates() {
+        let files = bundled_files();
+        let update = "northwind-patient-portal-breach-update";
+        let text = String::from_utf8(files[&format!("cases/{update}.yaml")].clone()).unwrap();
+        assert!(text.contains("updates: northwind-patient-portal-breach"));
+        let documents = render_files(&files, update, "the test", Options::default())
+            .unwrap()
+            .unwrap();
+        assert!(!documents.is_empty());
+        // Without the earlier case, the update cannot be rendered.
+        let mut without = files.clone();
+        without.remove("cases/northwind-patient-portal-breach.yaml");
+        assert!(matches!(
+            render_files(&without, update, "the test", Options::default()),
+            Err(Error::Usage(_))
+        ));
     }
 
     #[test]
