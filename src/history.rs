@@ -68,14 +68,13 @@ pub fn files_at(root: &Path, revision: &str) -> Result<Files, Error> {
             wanted.push((relative.to_owned(), object.to_owned()));
         }
     }
-    let mut files = Files::new();
-    let mut batch = Batch::start(root)?;
-    for (path, object) in wanted {
-        if let Some((_, bytes)) = batch.read(&object)? {
-            files.insert(path, bytes);
-        }
-    }
-    batch.finish()?;
+    let objects: Vec<String> = wanted.iter().map(|(_, object)| object.clone()).collect();
+    let blobs = Batch::read_all(root, &objects)?;
+    let files = wanted
+        .into_iter()
+        .zip(blobs)
+        .filter_map(|((path, _), blob)| Some((path, blob?.1)))
+        .collect();
     Ok(files)
 }
 
@@ -141,7 +140,7 @@ pub fn find_by_digest(
         return Err(failed("log", said(&log.stderr)));
     }
     let commits = String::from_utf8_lossy(&log.stdout).into_owned();
-    let mut batch = Batch::start(root)?;
+    let mut batch = Batch::start(root, false)?;
     let mut seen = BTreeSet::new();
     for commit in commits.lines().filter(|line| !line.is_empty()) {
         let Some((object, bytes)) = batch.read(&format!("{commit}:{prefix}{relative_path}"))?
@@ -310,17 +309,27 @@ fn failed(command: &str, detail: impl Display) -> Error {
     Error::Usage(format!("git {command} failed: {detail}"))
 }
 
-/// One `git cat-file --batch` process, asked for one object at a time.
+/// One `git cat-file --batch` process.
 struct Batch {
     child: Child,
     stdin: Option<ChildStdin>,
     stdout: BufReader<ChildStdout>,
 }
 
+/// An object's id and content.
+type Blob = (String, Vec<u8>);
+
 impl Batch {
-    fn start(root: &Path) -> Result<Batch, Error> {
-        let mut child = git(root)
-            .args(["cat-file", "--batch"])
+    /// Starts git. `buffered`, it answers only as its output fills up or
+    /// its input ends: for many names written at once, not for one name
+    /// at a time.
+    fn start(root: &Path, buffered: bool) -> Result<Batch, Error> {
+        let mut command = git(root);
+        command.args(["cat-file", "--batch"]);
+        if buffered {
+            command.arg("--buffer");
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -338,17 +347,53 @@ impl Batch {
         })
     }
 
+    /// The contents of the blobs `objects` names, in order, through one
+    /// buffered process: a second thread writes the names while this one
+    /// reads the answers, so neither side waits on the other.
+    fn read_all(root: &Path, objects: &[String]) -> Result<Vec<Option<Blob>>, Error> {
+        let mut batch = Batch::start(root, true)?;
+        let Some(stdin) = batch.stdin.take() else {
+            return Err(failed("cat-file", "no pipe to it"));
+        };
+        let read = std::thread::scope(|scope| {
+            scope.spawn(move || -> io::Result<()> {
+                let mut stdin = io::BufWriter::new(stdin);
+                for object in objects {
+                    stdin.write_all(object.as_bytes())?;
+                    stdin.write_all(b"\n")?;
+                }
+                stdin.flush()
+                // Dropping the pipe tells git there is no more.
+            });
+            let read: Result<Vec<Option<Blob>>, Error> =
+                objects.iter().map(|_| batch.answer()).collect();
+            if read.is_err() {
+                // Stops git, so the writer is not left blocked on it.
+                let _ = batch.child.kill();
+            }
+            read
+        })?;
+        batch.finish()?;
+        Ok(read)
+    }
+
     /// The object `name` names (an object id, or `commit:path`) with its
-    /// id, if it exists and is a file's content.
-    fn read(&mut self, name: &str) -> Result<Option<(String, Vec<u8>)>, Error> {
-        let broken = |error: io::Error| failed("cat-file", error);
+    /// id, if it exists and is a file's content. Only for an unbuffered
+    /// process.
+    fn read(&mut self, name: &str) -> Result<Option<Blob>, Error> {
         let Some(stdin) = self.stdin.as_mut() else {
             return Err(failed("cat-file", "already finished"));
         };
         stdin
             .write_all(format!("{name}\n").as_bytes())
             .and_then(|()| stdin.flush())
-            .map_err(broken)?;
+            .map_err(|error| failed("cat-file", error))?;
+        self.answer()
+    }
+
+    /// Reads git's answer to the next name asked.
+    fn answer(&mut self) -> Result<Option<Blob>, Error> {
+        let broken = |error: io::Error| failed("cat-file", error);
         let mut header = Vec::new();
         self.stdout.read_until(b'\n', &mut header).map_err(broken)?;
         if header.last() != Some(&b'\n') {
