@@ -525,18 +525,33 @@ fn is_combining_mark(c: char) -> bool {
 }
 
 /// `line` cut into words, runs of whitespace and single other characters.
+/// A markdown footnote reference such as `[^1]` is one token, so a
+/// renumbered footnote reads as one reference replaced by another rather
+/// than a broken one.
 fn tokens_of(line: &str) -> Vec<&str> {
     let mut tokens = Vec::new();
     let mut start = 0;
     let mut current: Option<Class> = None;
+    let mut skip_to = 0;
     for (index, c) in line.char_indices() {
+        if index < skip_to {
+            continue;
+        }
+        let footnote = footnote_reference_at(&line[index..]);
         let class = class_of(c);
-        let continues = current == Some(class) && class != Class::Mark;
+        let continues = footnote == 0 && current == Some(class) && class != Class::Mark;
         if !continues && index > start {
             tokens.push(&line[start..index]);
             start = index;
         }
-        current = Some(class);
+        if footnote > 0 {
+            tokens.push(&line[index..index + footnote]);
+            start = index + footnote;
+            skip_to = start;
+            current = None;
+        } else {
+            current = Some(class);
+        }
     }
     if start < line.len() {
         tokens.push(&line[start..]);
@@ -544,10 +559,28 @@ fn tokens_of(line: &str) -> Vec<&str> {
     tokens
 }
 
+/// The length of the footnote reference (`[^label]`) `text` starts with,
+/// or 0.
+fn footnote_reference_at(text: &str) -> usize {
+    let Some(rest) = text.strip_prefix("[^") else {
+        return 0;
+    };
+    let label = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(rest.len());
+    if label > 0 && rest[label..].starts_with(']') {
+        label + 3
+    } else {
+        0
+    }
+}
+
+/// The words in `text`: tokens with a letter or digit, footnote references
+/// included.
 fn word_count(text: &str) -> usize {
     tokens_of(text)
         .iter()
-        .filter(|t| t.chars().next().is_some_and(|c| class_of(c) == Class::Word))
+        .filter(|t| t.chars().any(|c| class_of(c) == Class::Word))
         .count()
 }
 
@@ -614,7 +647,8 @@ fn change_of(segment: &Segment, text: &str) -> Chunk {
 }
 
 /// The length of the markdown block marker `line` starts with: indentation
-/// and any heading (`## `), quote (`> `) or list (`- `, `1. `) markers.
+/// and any heading (`## `), quote (`> `), list (`- `, `1. `) or footnote
+/// definition (`[^1]: `) markers.
 fn block_prefix(line: &str) -> usize {
     let mut rest = line.trim_start_matches(' ');
     loop {
@@ -626,6 +660,11 @@ fn block_prefix(line: &str) -> usize {
             1
         } else if (1..=9).contains(&digits) && rest[digits..].starts_with(['.', ')']) {
             digits + 1
+        } else if footnote_reference_at(rest) > 0
+            && rest[footnote_reference_at(rest)..].starts_with(':')
+        {
+            // A footnote's definition, `[^1]: `.
+            footnote_reference_at(rest) + 1
         } else {
             0
         };
@@ -1057,6 +1096,7 @@ mod tests {
             ("end.", "end"),
             ("- item one\n- item two\n", "- item one\n"),
             ("# Old title\n", "# New title\n"),
+            ("See.[^1]\n\n[^1]: A.\n", "See.[^2]\n\n[^2]: B.\n"),
         ];
         for (old, new) in pairs {
             let redline = compare(old, new);
@@ -1094,5 +1134,27 @@ mod tests {
             ["It", "'", "s", "   ", "“", "done", "”", "—", "now", "."]
         );
         assert_eq!(word_count("It's “done”—now."), 4);
+        assert_eq!(
+            tokens_of("found.[^12] See [^a-b][x] [^] [^1"),
+            [
+                "found", ".", "[^12]", " ", "See", " ", "[^a-b]", "[", "x", "]", " ", "[", "^",
+                "]", " ", "[", "^", "1"
+            ]
+        );
+        assert_eq!(tokens_of("[^1]"), ["[^1]"]);
+        assert_eq!(word_count("[^1] and [^2]"), 3);
+    }
+
+    #[test]
+    fn footnotes_change_whole() {
+        let redline = compare(
+            "We found it.[^1]\n\n[^1]: The Guardian.\n",
+            "We found it.[^2]\n\n[^1]: The Guardian.\n[^2]: The Times.\n",
+        );
+        assert_eq!(
+            redline.to_markdown(),
+            "We found it.~~[^1]~~<ins>[^2]</ins>\n\n[^1]: The Guardian.\n[^2]: <ins>The Times.</ins>\n"
+        );
+        assert_eq!(redline.summary(), "1 word deleted, 4 inserted");
     }
 }
