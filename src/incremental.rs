@@ -230,7 +230,7 @@ fn build_with(
             skip: &skip,
             kinds: &kinds,
             progress,
-            publish: options.publish,
+            rendering: crate::Rendering::of(options),
         },
     );
     let mut outcome = run.outcome;

@@ -13,18 +13,25 @@
 //! changed since the last build's [`manifest`], and [`write_build`] writes
 //! it. Cases are loaded, checked and rendered in parallel; the outcome is
 //! the same, byte for byte, as doing them one after the other.
+//!
+//! [`diff_against`] renders a case as it is and as it was at a git
+//! revision ([`history`]) and compares each document word by word
+//! ([`redline`]).
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod approval;
 pub mod calendar;
 pub mod diagnostic;
+pub mod diff;
+pub mod history;
 pub mod incremental;
 pub mod lint;
 pub mod load;
 pub mod manifest;
 pub mod model;
 pub mod project;
+pub mod redline;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
@@ -40,6 +47,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
+pub use diff::{DiffOutcome, DocumentDiff, DocumentStatus, diff_against, diff_with_files};
 pub use incremental::{Build, Progress, Stage, build_fresh, build_incremental};
 pub use load::{Limits, Repository};
 pub use write::{Drift, WriteSummary, compare, write, write_build};
@@ -154,7 +162,7 @@ pub fn check(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
 /// documents.
 pub fn build(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
     let repository = load::open(paths, options.limits)?;
-    let mut outcome = run(&repository, None, options.publish).0;
+    let mut outcome = run(&repository, None, Rendering::of(options)).0;
     if options.html {
         outcome.documents = with_html_pages(outcome.documents);
     }
@@ -190,7 +198,7 @@ pub fn render_one(root: &Path, case: &str, kind: &str, options: Options) -> Resu
         };
         return Err(Error::Usage(format!("no document kind `{kind}`; {hint}")));
     }
-    Ok(run(&repository, Some((&case_id, Some(kind))), false).0)
+    Ok(run(&repository, Some((&case_id, Some(kind))), Rendering::Marked).0)
 }
 
 /// The trace of one case: its principle → finding → action matrix and the
@@ -202,7 +210,7 @@ pub fn trace(
     options: Options,
 ) -> Result<(Outcome, Option<trace::Trace>), Error> {
     let (repository, case_id) = open_case(root, case, options)?;
-    Ok(run(&repository, Some((&case_id, None)), false))
+    Ok(run(&repository, Some((&case_id, None)), Rendering::Marked))
 }
 
 /// Exactly what `kind`'s template receives for `case`: the projected view,
@@ -444,9 +452,13 @@ pub fn approve(
         )));
     }
     // Rendering may still find errors: a template failing, a leak.
-    let rendered = render_case(&checked, &renderer, found, &|kind| {
-        kind.produced_for(found.case)
-    });
+    let rendered = render_case(
+        &checked,
+        &renderer,
+        found,
+        &|kind| kind.produced_for(found.case),
+        false,
+    );
     outcome.diagnostics.extend(
         rendered
             .diagnostics
@@ -548,7 +560,7 @@ fn open_case(root: &Path, case: &str, options: Options) -> Result<(Repository, S
 fn run(
     repository: &Repository,
     only: Option<(&str, Option<&str>)>,
-    publish: bool,
+    rendering: Rendering,
 ) -> (Outcome, Option<trace::Trace>) {
     let run = run_with(
         repository,
@@ -557,7 +569,7 @@ fn run(
             skip: &BTreeSet::new(),
             kinds: &BTreeMap::new(),
             progress: &|_| {},
-            publish,
+            rendering,
         },
     );
     (run.outcome, run.traced)
@@ -576,8 +588,30 @@ struct Scope<'a> {
     kinds: &'a BTreeMap<PathBuf, BTreeSet<String>>,
     /// Told after each case is rendered.
     progress: &'a (dyn Fn(Progress) + Sync),
-    /// Whether only the cases that may go out now are rendered.
-    publish: bool,
+    /// Which cases are rendered, and whether drafts are marked.
+    rendering: Rendering,
+}
+
+/// How a run treats sign-offs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rendering {
+    /// Every case; documents lacking sign-offs carry a draft banner.
+    Marked,
+    /// Only the cases that may go out now, none of them a draft.
+    Publishing,
+    /// Every case, no banner: the words alone, as a redline compares them.
+    Bare,
+}
+
+impl Rendering {
+    /// What `options` ask for.
+    pub(crate) fn of(options: Options) -> Rendering {
+        if options.publish {
+            Rendering::Publishing
+        } else {
+            Rendering::Marked
+        }
+    }
 }
 
 /// What a run produced.
@@ -628,7 +662,7 @@ fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
         }
     }
     let mut held_back = Vec::new();
-    let now = scope.publish.then(model::Timestamp::now);
+    let now = (scope.rendering == Rendering::Publishing).then(model::Timestamp::now);
     let selected: Vec<&validate::CheckedCase<'_>> = checked
         .cases
         .iter()
@@ -665,7 +699,13 @@ fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
                 (None, Some(kinds)) => kinds.contains(kind.id.as_str()),
                 (None, None) => kind.produced_for(case.case),
             };
-            let rendered = render_case(&checked, &renderer, case, &wanted);
+            let rendered = render_case(
+                &checked,
+                &renderer,
+                case,
+                &wanted,
+                scope.rendering != Rendering::Bare,
+            );
             let rendered = (rendered.documents, rendered.diagnostics);
             let done = done.fetch_add(1, Ordering::Relaxed) + 1;
             (scope.progress)(Progress {
@@ -727,6 +767,7 @@ fn render_case(
     renderer: &render::Renderer,
     case: &validate::CheckedCase<'_>,
     wanted: &dyn Fn(&model::DocumentKind) -> bool,
+    banners: bool,
 ) -> CaseRender {
     let case_id = case.case.id.as_str();
     let mut documents = Vec::new();
@@ -777,7 +818,8 @@ fn render_case(
         });
     let (standing, found) = approval::assess(checked, case, record.as_ref());
     diagnostics.extend(found);
-    if let Some(banner) = approval::banner(&standing, *case.case.status, true) {
+    let banner = approval::banner(&standing, *case.case.status, true).filter(|_| banners);
+    if let Some(banner) = banner {
         let plain = approval::banner(&standing, *case.case.status, false).unwrap_or_default();
         for document in &mut documents {
             let is_markdown = document.path.extension().is_some_and(|e| e == "md");

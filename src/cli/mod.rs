@@ -2,6 +2,7 @@
 //! subcommand to the library. Exit codes: 0 clean, 1 the content has
 //! errors, 2 usage or I/O failure.
 
+mod diff;
 mod progress;
 mod report;
 mod serve;
@@ -119,6 +120,25 @@ enum Command {
         #[arg(long, value_enum, default_value_t = TraceFormat::Table)]
         format: TraceFormat,
     },
+    /// Show, document by document, what changed in a case's rendered text
+    /// since an earlier version, word by word.
+    Diff {
+        /// A case id, or the path of a case file.
+        case: String,
+        /// The git revision to compare with, such as `HEAD`, `main` or a
+        /// commit id.
+        #[arg(long, value_name = "REV")]
+        against: Option<String>,
+        /// The repository (default: the current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        repo: PathBuf,
+        /// How to print the changes.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Terminal)]
+        format: DiffFormat,
+        /// Exit 1 when any document changed, was added or was removed.
+        #[arg(long)]
+        exit_code: bool,
+    },
     /// Print, as JSON, exactly the data a document kind's template receives.
     Context {
         /// A case id, or the path of a case file.
@@ -202,6 +222,16 @@ enum Format {
     Github,
 }
 
+/// How `candor diff` prints the changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// Changed lines with two lines of context, in colour on a terminal.
+    Terminal,
+    /// Each changed document whole, deletions struck through and insertions
+    /// marked, to paste into a review.
+    Markdown,
+}
+
 /// Which file `candor schema` describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum SchemaFile {
@@ -275,6 +305,21 @@ pub(crate) fn run() -> ExitCode {
         Command::Trace { case, repo, format } => {
             trace(repo, case, *format, options, cli.deny_warnings)
         }
+        Command::Diff {
+            case,
+            against,
+            repo,
+            format,
+            exit_code,
+        } => diff(
+            repo,
+            case,
+            against.as_deref(),
+            *format,
+            *exit_code,
+            options,
+            cli.deny_warnings,
+        ),
         Command::Context { case, doc, repo } => context(repo, case, doc, options),
         Command::Templates(TemplatesCommand::List { repo }) => list_templates(repo, options),
         Command::Templates(TemplatesCommand::Eject { name, repo }) => {
@@ -502,6 +547,40 @@ fn trace(
     };
     if io::stdout().lock().write_all(text.as_bytes()).is_err() {
         return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn diff(
+    repo: &std::path::Path,
+    case: &str,
+    against: Option<&str>,
+    format: DiffFormat,
+    exit_code: bool,
+    options: Options,
+    deny_warnings: bool,
+) -> Result<ExitCode, candor::Error> {
+    let Some(revision) = against else {
+        return Err(candor::Error::Usage(
+            "no approval to compare with yet; use --against REV".to_owned(),
+        ));
+    };
+    let compared = candor::diff_against(repo, case, revision, options)?;
+    if let Some(code) = report(&compared.outcome, Format::Human, false, deny_warnings) {
+        return Ok(code);
+    }
+    let text = match format {
+        DiffFormat::Terminal => {
+            let colour = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            diff::terminal(&compared, colour)
+        }
+        DiffFormat::Markdown => diff::markdown(&compared, &format!("`{revision}`")),
+    };
+    if io::stdout().lock().write_all(text.as_bytes()).is_err() {
+        return Ok(ExitCode::from(2));
+    }
+    if exit_code && compared.has_changes() {
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,405 @@
+//! `candor diff`: a case's documents compared with a git revision, as a
+//! reviewer reads them. Every test works in a temporary git repository
+//! holding a copy of the bundled one.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{bundled_repo, candor, copy_dir, text};
+use tempfile::TempDir;
+
+const CASE: &str = "imod-azure-services";
+const CASE_FILE: &str = "cases/imod-azure-services.yaml";
+
+/// The word changed: in a public finding, so in every document that
+/// states the findings.
+const OLD_WORDS: &str = "IMOD consumed Azure storage";
+const NEW_WORDS: &str = "IMOD used Azure storage";
+
+/// Runs git in `dir` with a fixed identity and no user or system
+/// configuration, so the tests pass on a machine where git is not set up.
+fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        text(&output.stderr)
+    );
+}
+
+fn commit_all(dir: &Path, message: &str) {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", message]);
+}
+
+/// Replaces `from` by `to` in a file of `root`, insisting it was there.
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let before = fs::read_to_string(&path).unwrap();
+    assert!(before.contains(from), "{file} does not contain {from:?}");
+    fs::write(&path, before.replacen(from, to, 1)).unwrap();
+}
+
+/// A git work tree holding a copy of the bundled repository in `folder`
+/// (the work tree's top when empty), committed. The founding case also
+/// produces a social post, which does not state the findings.
+fn committed_copy(folder: &str) -> (TempDir, PathBuf) {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join(folder);
+    fs::create_dir_all(&root).unwrap();
+    for name in ["candor.yaml", "cases", "principles", "templates"] {
+        let from = bundled_repo().join(name);
+        if from.is_dir() {
+            copy_dir(&from, &root.join(name));
+        } else {
+            fs::copy(&from, root.join(name)).unwrap();
+        }
+    }
+    edit(
+        &root,
+        CASE_FILE,
+        "\nsummary:",
+        "\ndocuments:\n  - kind: social-post\nsummary:",
+    );
+    git(dir.path(), &["init", "-q"]);
+    commit_all(dir.path(), "the bundled repository");
+    (dir, root)
+}
+
+/// [`committed_copy`] at the top of the work tree, with the word changed
+/// and not committed.
+fn changed_copy() -> (TempDir, PathBuf) {
+    let (dir, root) = committed_copy("");
+    edit(&root, CASE_FILE, OLD_WORDS, NEW_WORDS);
+    (dir, root)
+}
+
+/// The documents that state the findings, with their paths.
+const STATING: [&str; 3] = ["employee-memo", "public-statement", "press-qa"];
+
+/// The section of markdown `candor diff` wrote for `kind`: from its
+/// heading to the next document's.
+fn section<'a>(markdown: &'a str, kind: &str) -> &'a str {
+    let heading = format!("\n## {kind}\n");
+    let start = markdown
+        .find(&heading)
+        .unwrap_or_else(|| panic!("no section for {kind} in:\n{markdown}"));
+    let rest = &markdown[start + heading.len()..];
+    let end = STATING
+        .iter()
+        .map(|k| format!("\n## {k}\n"))
+        .chain(["\n## Unchanged\n".to_owned()])
+        .filter_map(|h| rest.find(&h))
+        .min()
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+#[test]
+fn markdown_strikes_the_old_word_and_marks_the_new_one_in_each_document() {
+    let (_dir, root) = changed_copy();
+    let output = candor(&root)
+        .args(["diff", CASE, "--against", "HEAD", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stderr), "");
+    let markdown = text(&output.stdout);
+    assert!(markdown.starts_with(&format!(
+        "Changes to the documents of `{CASE}` since `HEAD`.\n\n## employee-memo\n\n"
+    )));
+    for kind in STATING {
+        let section = section(&markdown, kind);
+        let path = format!("{CASE}/{kind}.md");
+        assert!(
+            section.starts_with(&format!("\n`{path}`: 1 word changed\n\n")),
+            "{kind}:\n{section}"
+        );
+        assert_eq!(
+            section
+                .matches("IMOD ~~consumed~~<ins>used</ins> Azure storage")
+                .count(),
+            1,
+            "{kind}:\n{section}"
+        );
+        assert_eq!(section.matches("~~").count(), 2, "{kind}:\n{section}");
+        // Without the marks, the redline is the document as it is now.
+        let now = candor(&root)
+            .args(["render", CASE, "--doc", kind])
+            .output()
+            .unwrap();
+        let read = section
+            .split_once("\n\n")
+            .unwrap()
+            .1
+            .replace("~~consumed~~", "")
+            .replace("<ins>used</ins>", "used");
+        // Redlines compare the words alone; `render` also marks the draft.
+        let rendered = text(&now.stdout);
+        let words = rendered
+            .strip_prefix(
+                "> **DRAFT — not approved for release.** Awaiting sign-off: legal and communications.\n\n",
+            )
+            .unwrap_or_else(|| panic!("no draft banner:\n{rendered}"));
+        assert_eq!(read.trim_end(), words.trim_end(), "{kind}");
+    }
+    assert!(
+        markdown.ends_with(&format!(
+            "\n## Unchanged\n\n- social-post (`{CASE}/social-post.txt`)\n"
+        )),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn terminal_shows_hunks_with_plain_marks_without_colour() {
+    let (_dir, root) = changed_copy();
+    let output = candor(&root)
+        .args(["diff", CASE, "--against", "HEAD"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let out = text(&output.stdout);
+    assert!(!out.contains('\x1b'), "{out}");
+    assert!(
+        out.contains(
+            "── public-statement (imod-azure-services/public-statement.md): 1 word changed\n\
+             28 │ ## What we found\n\
+             29 │\n\
+             30 │ - **F1.** IMOD [-consumed-]{+used+} Azure storage capacity in the Netherlands.[^1]\n\
+             31 │ - **F2.** IMOD made use of AI services.[^1]\n\
+             32 │\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("\n── social-post (imod-azure-services/social-post.txt): unchanged\n"),
+        "{out}"
+    );
+    insta::assert_snapshot!("terminal_one_word_changed", out);
+}
+
+#[test]
+fn exit_code_says_whether_anything_changed() {
+    let (dir, root) = changed_copy();
+    let changed = candor(&root)
+        .args(["diff", CASE, "--against", "HEAD", "--exit-code"])
+        .output()
+        .unwrap();
+    assert_eq!(changed.status.code(), Some(1), "{}", text(&changed.stderr));
+    assert_eq!(text(&changed.stderr), "");
+
+    commit_all(dir.path(), "the word changed");
+    let same = candor(&root)
+        .args(["diff", CASE, "--against", "HEAD", "--exit-code"])
+        .output()
+        .unwrap();
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same.stderr));
+    assert_eq!(
+        text(&same.stdout),
+        "── employee-memo (imod-azure-services/employee-memo.md): unchanged\n\
+         ── public-statement (imod-azure-services/public-statement.md): unchanged\n\
+         ── press-qa (imod-azure-services/press-qa.md): unchanged\n\
+         ── social-post (imod-azure-services/social-post.txt): unchanged\n"
+    );
+    // The revision before shows the change, committed or not.
+    let before = candor(&root)
+        .args(["diff", CASE, "--against", "HEAD~1", "--exit-code"])
+        .output()
+        .unwrap();
+    assert_eq!(before.status.code(), Some(1));
+}
+
+#[test]
+fn a_case_new_since_the_revision_has_every_document_added() {
+    let (_dir, root) = committed_copy("");
+    let from = root.join(CASE_FILE);
+    let text_of_case = fs::read_to_string(&from)
+        .unwrap()
+        .replace(&format!("id: {CASE}"), "id: fresh-case");
+    fs::write(root.join("cases/fresh-case.yaml"), text_of_case).unwrap();
+    let output = candor(&root)
+        .args([
+            "diff",
+            "fresh-case",
+            "--against",
+            "HEAD",
+            "--format",
+            "markdown",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let markdown = text(&output.stdout);
+    for kind in STATING {
+        let section = section(&markdown, kind);
+        assert!(section.starts_with(&format!("\n`fresh-case/{kind}.md`: added\n\n")));
+        assert!(section.contains("\n## <ins>"), "{section}");
+        assert!(!section.contains("~~"), "{section}");
+    }
+    assert!(!markdown.contains("## Unchanged"));
+}
+
+#[test]
+fn the_repository_may_be_a_folder_of_the_git_work_tree() {
+    let (dir, root) = committed_copy("site/comms");
+    edit(&root, CASE_FILE, OLD_WORDS, NEW_WORDS);
+    // Run from the work tree's top, naming the repository.
+    let output = candor(dir.path())
+        .args(["diff", CASE, "--against", "HEAD", "--repo", "site/comms"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let out = text(&output.stdout);
+    assert_eq!(out.matches("[-consumed-]{+used+}").count(), 3, "{out}");
+}
+
+#[test]
+fn a_case_with_errors_at_the_revision_cannot_be_compared() {
+    let (dir, root) = committed_copy("");
+    edit(
+        &root,
+        CASE_FILE,
+        "findings: [azure-storage-nl, ai-services]",
+        "findings: [azure-storage-nl, no-such-finding]",
+    );
+    commit_all(dir.path(), "broken");
+    edit(
+        &root,
+        CASE_FILE,
+        "findings: [azure-storage-nl, no-such-finding]",
+        "findings: [azure-storage-nl, ai-services]",
+    );
+    let output = candor(&root)
+        .args(["diff", CASE, "--against", "HEAD"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: the case `imod-azure-services` has errors at revision `HEAD`, so it cannot be compared; the first: cases/imod-azure-services.yaml:"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no-such-finding"), "{stderr}");
+    // The other way round, the errors are the case's now: exit 1 with the
+    // diagnostics, as `candor render` does.
+    let output = candor(&root)
+        .args(["diff", CASE, "--against", "HEAD~1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    edit(
+        &root,
+        CASE_FILE,
+        "findings: [azure-storage-nl, ai-services]",
+        "findings: [azure-storage-nl, no-such-finding]",
+    );
+    let output = candor(&root)
+        .args(["diff", CASE, "--against", "HEAD~1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(text(&output.stdout), "");
+    assert!(text(&output.stderr).contains("no-such-finding"));
+}
+
+#[test]
+fn an_unknown_revision_is_a_usage_error() {
+    let (_dir, root) = changed_copy();
+    let output = candor(&root)
+        .args(["diff", CASE, "--against", "no-such-rev"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(text(&output.stdout), "");
+    assert_eq!(
+        text(&output.stderr),
+        "error: unknown revision `no-such-rev`: bad revision 'no-such-rev'\n"
+    );
+}
+
+#[test]
+fn a_folder_outside_git_is_a_usage_error() {
+    let dir = TempDir::new().unwrap();
+    for name in ["candor.yaml", "cases", "principles"] {
+        let from = bundled_repo().join(name);
+        if from.is_dir() {
+            copy_dir(&from, &dir.path().join(name));
+        } else {
+            fs::copy(&from, dir.path().join(name)).unwrap();
+        }
+    }
+    let output = candor(dir.path())
+        .args(["diff", CASE, "--against", "HEAD"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr),
+        "error: . is not in a git repository, so it has no earlier versions\n"
+    );
+}
+
+#[test]
+fn an_unknown_case_is_a_usage_error_with_a_suggestion() {
+    let (_dir, root) = changed_copy();
+    let output = candor(&root)
+        .args(["diff", "imod-azure-service", "--against", "HEAD"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr),
+        "error: no case has the id `imod-azure-service`; did you mean `imod-azure-services`?\n"
+    );
+}
+
+#[test]
+fn without_a_revision_there_is_nothing_to_compare_with_yet() {
+    let (_dir, root) = changed_copy();
+    let output = candor(&root).args(["diff", CASE]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr),
+        "error: no approval to compare with yet; use --against REV\n"
+    );
+}
+
+#[test]
+fn git_missing_from_the_path_is_a_usage_error() {
+    let (_dir, root) = changed_copy();
+    let output = candor(&root)
+        .args(["diff", CASE, "--against", "HEAD"])
+        .env("PATH", "")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr),
+        "error: git was not found: install git, or put it on PATH, to compare with earlier versions\n"
+    );
+}
