@@ -1220,6 +1220,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        // Seeds of past failures live with the tests, not at the top level.
+        #![proptest_config(proptest::test_runner::Config {
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct(
+                    "tests/redline.proptest-regressions",
+                ),
+            )),
+            ..proptest::test_runner::Config::default()
+        })]
+
         /// Nothing is lost or made up: the old text is the redline without
         /// its insertions, the new one without its deletions; no mark holds
         /// a line break, and a text compared with itself is unchanged.
