@@ -574,3 +574,203 @@ mod tests {
         );
     }
 }
+
+/// The input files of the repository as they were when `approval` was
+/// given on the case in `case_file`, by path relative to the root: the
+/// files of the repository now, with every input the approval names
+/// replaced by the version whose digest it recorded — from the working
+/// tree, or else from git history, where a rebase or a squash does not
+/// lose it. Also returns notes on what could not be restored exactly: a
+/// built-in template changed by a newer candor.
+///
+/// Fails, naming the file, when a version the approval names is found
+/// nowhere.
+pub fn approved_files(
+    repository: &Repository,
+    case_file: &std::path::Path,
+    approval: &Approval,
+) -> Result<(crate::history::Files, Vec<String>), crate::Error> {
+    use crate::history::{self, Files};
+    let root = repository.root.as_path();
+    let relative = |file: &std::path::Path| -> String {
+        file.strip_prefix(root)
+            .unwrap_or(file)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let text_of = |file: &std::path::Path| repository.source_text(file).map(str::to_owned);
+    let mut files = Files::new();
+    let mut put = |path: String, text: Option<String>| {
+        if let Some(text) = text {
+            files.insert(path, text.into_bytes());
+        }
+    };
+    put(
+        crate::load::SETTINGS_FILE.to_owned(),
+        text_of(&repository.settings.file),
+    );
+    for principle in &repository.principles {
+        put(relative(&principle.file), text_of(&principle.file));
+    }
+    for template in &repository.templates {
+        put(
+            format!("templates/{}", template.name),
+            Some(template.text.clone()),
+        );
+    }
+    let all_cases: Vec<&Loaded<crate::model::Case>> = repository
+        .cases
+        .iter()
+        .chain(&repository.earlier_cases)
+        .collect();
+    let case_path = relative(case_file);
+    put(case_path.clone(), text_of(case_file));
+    let mut wanted = all_cases
+        .iter()
+        .find(|c| c.file == case_file)
+        .and_then(|c| c.value.updates.as_ref().map(|u| u.to_string()));
+    while let Some(id) = wanted.take() {
+        if let Some(earlier) = all_cases.iter().find(|c| c.value.id.as_str() == id) {
+            put(relative(&earlier.file), text_of(&earlier.file));
+            wanted = earlier.value.updates.as_ref().map(|u| u.to_string());
+        }
+    }
+
+    let role = approval.role.as_str();
+    let not_found = |path: &str| {
+        crate::Error::Usage(format!(
+            "the version of {path} the {role} sign-off was given on is neither in the working \
+             tree nor in git history; compare with a revision instead, with --against REV"
+        ))
+    };
+    let case_matcher = |wanted: String| {
+        move |bytes: &[u8]| {
+            let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+            std::str::from_utf8(bytes).is_ok_and(|text| case_digest(text) == wanted)
+        }
+    };
+    let mut notes = Vec::new();
+    let mut settings_keys: Vec<(&str, &str)> = Vec::new();
+    for (key, recorded) in &approval.inputs {
+        let recorded = recorded.value.as_str();
+        let (what, name) = key.split_once(' ').unwrap_or((key.as_str(), ""));
+        match what {
+            "case" | "earlier" => {
+                let path = if what == "case" {
+                    case_path.clone()
+                } else {
+                    let id = name.strip_prefix("case ").unwrap_or(name);
+                    all_cases
+                        .iter()
+                        .find(|c| c.value.id.as_str() == id)
+                        .map_or_else(|| format!("cases/{id}.yaml"), |c| relative(&c.file))
+                };
+                let current = files
+                    .get(&path)
+                    .and_then(|b| std::str::from_utf8(b).ok())
+                    .map(case_digest);
+                if current.as_deref() != Some(recorded) {
+                    let found =
+                        history::find_matching(root, &path, &case_matcher(recorded.to_owned()))?
+                            .ok_or_else(|| not_found(&path))?;
+                    files.insert(path, found);
+                }
+            }
+            "principle" => {
+                let path = repository
+                    .principles
+                    .iter()
+                    .find(|p| p.value.id.as_str() == name)
+                    .map_or_else(|| format!("principles/{name}.yaml"), |p| relative(&p.file));
+                let current = files.get(&path).map(|b| digest(b));
+                if current.as_deref() != Some(recorded) {
+                    let found = history::find_by_digest(root, &path, recorded)?
+                        .ok_or_else(|| not_found(&path))?;
+                    files.insert(path, found);
+                }
+            }
+            "template" => match name.strip_prefix(BUILTIN_PREFIX) {
+                Some(built_in) => {
+                    let now = crate::render::BUILTIN_TEMPLATES
+                        .iter()
+                        .find(|(n, _)| *n == built_in)
+                        .map(|(_, text)| digest(text.as_bytes()));
+                    if now.as_deref() != Some(recorded) {
+                        notes.push(format!(
+                            "the built-in template `{built_in}` has changed since the sign-off \
+                             (another version of candor): the documents then are shown with \
+                             today's"
+                        ));
+                    }
+                    // A template of the user's that replaces it came later.
+                    if !approval
+                        .inputs
+                        .contains_key(&format!("template {built_in}"))
+                    {
+                        files.remove(&format!("templates/{built_in}"));
+                    }
+                }
+                None => {
+                    let path = format!("templates/{name}");
+                    let current = files.get(&path).map(|b| digest(b));
+                    if current.as_deref() != Some(recorded) {
+                        let found = history::find_by_digest(root, &path, recorded)?
+                            .ok_or_else(|| not_found(&path))?;
+                        files.insert(path, found);
+                    }
+                }
+            },
+            _ => settings_keys.push((key.as_str(), recorded)),
+        }
+    }
+    if !settings_keys.is_empty() {
+        let limits = crate::Limits::default();
+        let holds = |bytes: &[u8]| {
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let Some(settings) = crate::load::settings_from_text(text, limits) else {
+                return false;
+            };
+            settings_keys.iter().all(|(key, recorded)| {
+                settings_part_digests(&settings, key).contains(&(*recorded).to_owned())
+            })
+        };
+        let path = crate::load::SETTINGS_FILE;
+        let current_holds = files.get(path).is_some_and(|b| holds(b));
+        if !current_holds {
+            let found =
+                history::find_matching(root, path, &holds)?.ok_or_else(|| not_found(path))?;
+            files.insert(path.to_owned(), found);
+        }
+    }
+    Ok((files, notes))
+}
+
+/// The digests the part of `settings` an approval's input `key` names may
+/// have had: one, or, for the organisation, any of those it can speak as.
+fn settings_part_digests(settings: &crate::model::Settings, key: &str) -> Vec<String> {
+    if key == "organisation" {
+        return std::iter::once(json_digest(&settings.organisation))
+            .chain(settings.organisations.iter().map(json_digest))
+            .collect();
+    }
+    if let Some(id) = key.strip_prefix("person ") {
+        return settings
+            .people
+            .iter()
+            .filter(|p| p.id.as_str() == id)
+            .map(json_digest)
+            .collect();
+    }
+    if let Some(id) = key.strip_prefix("document kind ") {
+        return crate::validate::document_kinds(settings)
+            .iter()
+            .filter(|k| k.id.as_str() == id)
+            .map(json_digest)
+            .collect();
+    }
+    Vec::new()
+}

@@ -102,6 +102,83 @@ pub fn diff_against(
     })
 }
 
+/// What a comparison with a sign-off compared with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignOff {
+    /// The role.
+    pub role: String,
+    /// Who signed off.
+    pub by: String,
+    /// When, as recorded.
+    pub at: String,
+    /// What could not be restored exactly, in words.
+    pub notes: Vec<String>,
+}
+
+impl SignOff {
+    /// The sign-off in words: `the legal sign-off (Jane Doe, 2026-…)`.
+    pub fn describe(&self) -> String {
+        format!("the {} sign-off ({}, {})", self.role, self.by, self.at)
+    }
+}
+
+/// Compares the documents of `case` as they are now with the documents as
+/// they were when the case was last signed off (the latest sign-off of any
+/// role): the inputs that sign-off recorded are found by their digests in
+/// the working tree or in git history ([`crate::approval::approved_files`]).
+/// A case with no sign-off, or whose signed-off inputs are found nowhere,
+/// is a usage error that suggests `--against`.
+pub fn diff_since_approval(
+    root: &Path,
+    case: &str,
+    options: Options,
+) -> Result<(DiffOutcome, SignOff), Error> {
+    let (repository, case_id) = crate::open_case(root, case, options)?;
+    let Some(loaded) = repository
+        .cases
+        .iter()
+        .find(|c| c.value.id.as_str() == case_id)
+    else {
+        // The case does not load: say why, as rendering it would.
+        let (outcome, _) = crate::run(&repository, None, crate::Rendering::Bare);
+        let sign_off = SignOff {
+            role: String::new(),
+            by: String::new(),
+            at: String::new(),
+            notes: Vec::new(),
+        };
+        return Ok((
+            DiffOutcome {
+                outcome,
+                case_id,
+                documents: Vec::new(),
+            },
+            sign_off,
+        ));
+    };
+    let latest = repository
+        .approvals
+        .get(&loaded.file)
+        .into_iter()
+        .flatten()
+        .max_by_key(|a| a.value.at.unix_seconds())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "`{case_id}` has no sign-off to compare with; compare with a git revision \
+                 instead, with --against REV"
+            ))
+        })?;
+    let (files, notes) = crate::approval::approved_files(&repository, &loaded.file, &latest.value)?;
+    let sign_off = SignOff {
+        role: latest.value.role.to_string(),
+        by: latest.value.by.value.trim().to_owned(),
+        at: latest.value.at.value.to_string(),
+        notes,
+    };
+    let compared = diff_with_files(root, case, &files, &sign_off.describe(), options)?;
+    Ok((compared, sign_off))
+}
+
 /// Like [`diff_against`], with the earlier inputs given: `files` holds the
 /// repository's input files as they were, by path relative to its root.
 /// `label` names that version in errors, such as `the approval by Ana`.

@@ -98,18 +98,28 @@ pub fn find_by_digest(
     relative_path: &str,
     digest: &str,
 ) -> Result<Option<Vec<u8>>, Error> {
+    let wanted = digest.to_ascii_lowercase();
+    find_matching(root, relative_path, &|bytes: &[u8]| {
+        manifest::digest(bytes) == wanted
+            || bytes
+                .strip_prefix(BOM)
+                .is_some_and(|text| manifest::digest(text) == wanted)
+    })
+}
+
+/// Like [`find_by_digest`], for any test of a version: the working tree's
+/// file if `matches` accepts it, else the newest committed version it
+/// accepts, also as checked out with `\r\n` line endings.
+pub fn find_matching(
+    root: &Path,
+    relative_path: &str,
+    matches: &dyn Fn(&[u8]) -> bool,
+) -> Result<Option<Vec<u8>>, Error> {
     if !is_plain_relative(relative_path) {
         return Err(Error::Usage(format!(
             "`{relative_path}` is not a path inside the repository"
         )));
     }
-    let wanted = digest.to_ascii_lowercase();
-    let matches = |bytes: &[u8]| {
-        manifest::digest(bytes) == wanted
-            || bytes
-                .strip_prefix(BOM)
-                .is_some_and(|text| manifest::digest(text) == wanted)
-    };
     let on_disk = root.join(relative_path);
     match std::fs::read(&on_disk) {
         Ok(bytes) if matches(&bytes) => return Ok(Some(bytes)),

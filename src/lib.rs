@@ -47,7 +47,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
-pub use diff::{DiffOutcome, DocumentDiff, DocumentStatus, diff_against, diff_with_files};
+pub use diff::{
+    DiffOutcome, DocumentDiff, DocumentStatus, SignOff, diff_against, diff_since_approval,
+    diff_with_files,
+};
 pub use incremental::{Build, Progress, Stage, build_fresh, build_incremental};
 pub use load::{Limits, Repository};
 pub use write::{Drift, WriteSummary, compare, write, write_build};
@@ -805,19 +808,20 @@ fn render_case(
             ))),
         }
     }
-    let record = checked
-        .repository
-        .approvals
-        .contains_key(case.file)
-        .then(|| {
-            approval::Record::of(
-                checked,
-                case,
-                &produced_texts(checked, renderer, case, &documents),
-            )
-        });
+    let signed = banners && checked.repository.approvals.contains_key(case.file);
+    let record = signed.then(|| {
+        approval::Record::of(
+            checked,
+            case,
+            &produced_texts(checked, renderer, case, &documents),
+        )
+    });
     let (standing, found) = approval::assess(checked, case, record.as_ref());
-    diagnostics.extend(found);
+    // Without banners the words alone matter: a redline, or a sign-off
+    // being recorded, is not held up by the state of the sign-offs.
+    if banners {
+        diagnostics.extend(found);
+    }
     let banner = approval::banner(&standing, *case.case.status, true).filter(|_| banners);
     if let Some(banner) = banner {
         let plain = approval::banner(&standing, *case.case.status, false).unwrap_or_default();

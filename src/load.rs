@@ -356,6 +356,13 @@ fn read_earlier_cases(
     Ok(found)
 }
 
+/// `candor.yaml` as `text` holds it, or `None` when it does not load: for
+/// telling which version of the file an approval was given on.
+pub fn settings_from_text(text: &str, limits: Limits) -> Option<Settings> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Reader::new(limits).parse_text::<Settings>(text).ok()
+}
+
 /// The folder holding the sign-offs of the case in `case_file`:
 /// `cases/<name>.approvals/` beside `cases/<name>.yaml`.
 pub fn approvals_folder(case_file: &Path) -> PathBuf {

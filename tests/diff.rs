@@ -379,17 +379,6 @@ fn an_unknown_case_is_a_usage_error_with_a_suggestion() {
 }
 
 #[test]
-fn without_a_revision_there_is_nothing_to_compare_with_yet() {
-    let (_dir, root) = changed_copy();
-    let output = candor(&root).args(["diff", CASE]).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        text(&output.stderr),
-        "error: no approval to compare with yet; use --against REV\n"
-    );
-}
-
-#[test]
 fn git_missing_from_the_path_is_a_usage_error() {
     let (_dir, root) = changed_copy();
     let output = candor(&root)
@@ -401,5 +390,121 @@ fn git_missing_from_the_path_is_a_usage_error() {
     assert_eq!(
         text(&output.stderr),
         "error: git was not found: install git, or put it on PATH, to compare with earlier versions\n"
+    );
+}
+
+/// Signs off on the founding case in `role` as it is in `root`.
+fn approve(root: &Path, role: &str, by: &str) {
+    let output = candor(root)
+        .args(["approve", CASE, "--role", role, "--by", by])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+}
+
+#[test]
+fn without_a_revision_the_diff_is_against_the_last_sign_off() {
+    let (dir, root) = committed_copy("");
+    approve(&root, "legal", "Jane Doe");
+    approve(&root, "communications", "Sam Lee");
+    edit(&root, CASE_FILE, "status: review", "status: approved");
+    commit_all(dir.path(), "signed off");
+    edit(
+        &root,
+        CASE_FILE,
+        "statement: IMOD consumed Azure storage",
+        "statement: IMOD used Azure storage",
+    );
+    // Committed or not, the signed-off version is found by its digest.
+    for commit in [false, true] {
+        if commit {
+            commit_all(dir.path(), "one word");
+        }
+        let output = candor(&root)
+            .args(["diff", CASE, "--format", "markdown"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        let stderr = text(&output.stderr);
+        // The latest sign-off: both were given within the same second or so.
+        let latest = [
+            "the communications sign-off (Sam Lee, 20",
+            "the legal sign-off (Jane Doe, 20",
+        ];
+        assert!(
+            latest
+                .iter()
+                .any(|s| stderr.starts_with(&format!("comparing with {s}")))
+                && stderr.lines().count() == 1,
+            "no diagnostics about the void sign-offs, only what is compared:\n{stderr}"
+        );
+        let markdown = text(&output.stdout);
+        assert!(
+            latest.iter().any(|s| markdown
+                .starts_with(&format!("Changes to the documents of `{CASE}` since {s}"))),
+            "{markdown}"
+        );
+        for kind in STATING {
+            assert_eq!(
+                section(&markdown, kind)
+                    .matches("IMOD ~~consumed~~<ins>used</ins> Azure storage")
+                    .count(),
+                1,
+                "{kind}:\n{markdown}"
+            );
+        }
+        assert!(
+            markdown.ends_with(&format!(
+                "\n## Unchanged\n\n- social-post (`{CASE}/social-post.txt`)\n"
+            )),
+            "{markdown}"
+        );
+    }
+
+    // A change to candor.yaml the case uses shows too, found in history.
+    edit(
+        &root,
+        "candor.yaml",
+        "title: Vice Chair and President",
+        "title: President",
+    );
+    let output = candor(&root).args(["diff", CASE]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let terminal = text(&output.stdout);
+    assert!(
+        terminal.contains("**From:** Brad Smith, [-Vice Chair and -]President"),
+        "{terminal}"
+    );
+    assert!(
+        terminal.contains("IMOD [-consumed-]{+used+} Azure"),
+        "{terminal}"
+    );
+}
+
+#[test]
+fn a_sign_off_whose_content_is_found_nowhere_cannot_be_compared() {
+    let (_dir, root) = committed_copy("");
+    let output = candor(&root).args(["diff", CASE]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr),
+        format!(
+            "error: `{CASE}` has no sign-off to compare with; compare with a git revision \
+             instead, with --against REV\n"
+        )
+    );
+    // Signed off on words never committed, then changed.
+    edit(&root, CASE_FILE, "IMOD consumed", "IMOD really consumed");
+    approve(&root, "legal", "Jane Doe");
+    edit(&root, CASE_FILE, "IMOD really consumed", "IMOD consumed");
+    let output = candor(&root).args(["diff", CASE]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr),
+        format!(
+            "error: the version of {CASE_FILE} the legal sign-off was given on is neither in \
+             the working tree nor in git history; compare with a revision instead, with \
+             --against REV\n"
+        )
     );
 }

@@ -560,12 +560,22 @@ fn diff(
     options: Options,
     deny_warnings: bool,
 ) -> Result<ExitCode, candor::Error> {
-    let Some(revision) = against else {
-        return Err(candor::Error::Usage(
-            "no approval to compare with yet; use --against REV".to_owned(),
-        ));
+    let (compared, since) = match against {
+        Some(revision) => (
+            candor::diff_against(repo, case, revision, options)?,
+            format!("`{revision}`"),
+        ),
+        None => {
+            let (compared, sign_off) = candor::diff_since_approval(repo, case, options)?;
+            if !compared.documents.is_empty() {
+                eprintln!("comparing with {}", sign_off.describe());
+            }
+            for note in &sign_off.notes {
+                eprintln!("note: {note}");
+            }
+            (compared, sign_off.describe())
+        }
     };
-    let compared = candor::diff_against(repo, case, revision, options)?;
     if let Some(code) = report(&compared.outcome, Format::Human, false, deny_warnings) {
         return Ok(code);
     }
@@ -574,7 +584,7 @@ fn diff(
             let colour = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             diff::terminal(&compared, colour)
         }
-        DiffFormat::Markdown => diff::markdown(&compared, &format!("`{revision}`")),
+        DiffFormat::Markdown => diff::markdown(&compared, &since),
     };
     if io::stdout().lock().write_all(text.as_bytes()).is_err() {
         return Ok(ExitCode::from(2));

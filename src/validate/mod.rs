@@ -104,7 +104,6 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         );
     }
 
-    let mut documents = DocumentKind::built_in();
     let mut kinds = IdIndex::new("document kind");
     for (index, kind) in settings.documents.iter().enumerate() {
         kinds.insert(
@@ -113,19 +112,8 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
             format!("documents[{index}]"),
             &mut diagnostics,
         );
-        match documents.iter_mut().find(|k| k.id.value == kind.id.value) {
-            Some(existing) => {
-                // A kind redefined in candor.yaml keeps what it does not restate.
-                let built_in = existing.clone();
-                *existing = kind.clone();
-                existing.covers = existing.covers.take().or(built_in.covers);
-                existing.every_case = existing.every_case.or(built_in.every_case);
-                existing.regulation = existing.regulation.or(built_in.regulation);
-                existing.max_length = existing.max_length.or(built_in.max_length);
-            }
-            None => documents.push(kind.clone()),
-        }
     }
+    let documents = document_kinds(settings);
 
     let mut roles = IdIndex::new("role");
     for (index, role) in settings.approvals.required.iter().enumerate() {
@@ -211,6 +199,27 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         documents,
         diagnostics,
     }
+}
+
+/// The document kinds of a repository with `settings`: the built-in ones,
+/// updated and extended by `candor.yaml`. A kind redefined there keeps what
+/// it does not restate.
+pub fn document_kinds(settings: &crate::model::Settings) -> Vec<DocumentKind> {
+    let mut documents = DocumentKind::built_in();
+    for kind in &settings.documents {
+        match documents.iter_mut().find(|k| k.id.value == kind.id.value) {
+            Some(existing) => {
+                let built_in = existing.clone();
+                *existing = kind.clone();
+                existing.covers = existing.covers.take().or(built_in.covers);
+                existing.every_case = existing.every_case.or(built_in.every_case);
+                existing.regulation = existing.regulation.or(built_in.regulation);
+                existing.max_length = existing.max_length.or(built_in.max_length);
+            }
+            None => documents.push(kind.clone()),
+        }
+    }
+    documents
 }
 
 /// The rules of `kind`'s regulation applied to `case`, for a document of
