@@ -554,27 +554,6 @@ impl Hold {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::case_digest;
-
-    #[test]
-    fn only_the_status_line_is_left_out() {
-        let review = "id: a\nstatus: review\nsummary: x\n";
-        let approved = "id: a\nstatus : approved  # signed\nsummary: x\n";
-        assert_eq!(case_digest(review), case_digest(approved));
-        assert_ne!(
-            case_digest(review),
-            case_digest("id: a\nstatus: review\nsummary: y\n")
-        );
-        // A nested `status` is content.
-        assert_ne!(
-            case_digest("id: a\nx:\n  status: a\n"),
-            case_digest("id: a\nx:\n  status: b\n")
-        );
-    }
-}
-
 /// The input files of the repository as they were when `approval` was
 /// given on the case in `case_file`, by path relative to the root: the
 /// files of the repository now, with every input the approval names
@@ -773,4 +752,25 @@ fn settings_part_digests(settings: &crate::model::Settings, key: &str) -> Vec<St
             .collect();
     }
     Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::case_digest;
+
+    #[test]
+    fn only_the_status_line_is_left_out() {
+        let review = "id: a\nstatus: review\nsummary: x\n";
+        let approved = "id: a\nstatus : approved  # signed\nsummary: x\n";
+        assert_eq!(case_digest(review), case_digest(approved));
+        assert_ne!(
+            case_digest(review),
+            case_digest("id: a\nstatus: review\nsummary: y\n")
+        );
+        // A nested `status` is content.
+        assert_ne!(
+            case_digest("id: a\nx:\n  status: a\n"),
+            case_digest("id: a\nx:\n  status: b\n")
+        );
+    }
 }
