@@ -290,6 +290,65 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// A mangled approval file ends in diagnostics, never a panic, and
+    /// never in a case counted as signed off by it unless it still
+    /// records exactly what the case renders now.
+    #[test]
+    fn mangled_approval_files_never_panic(edits in prop::collection::vec(edit(), 1..6)) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let repo = tempfile::TempDir::new().unwrap();
+        fs::copy(root.join("candor.yaml"), repo.path().join("candor.yaml")).unwrap();
+        let cases = repo.path().join("cases");
+        fs::create_dir(&cases).unwrap();
+        fs::copy(
+            root.join("cases/imod-azure-services.yaml"),
+            cases.join("imod-azure-services.yaml"),
+        )
+        .unwrap();
+        let principles = repo.path().join("principles");
+        fs::create_dir(&principles).unwrap();
+        for entry in fs::read_dir(root.join("principles")).unwrap() {
+            let entry = entry.unwrap();
+            fs::copy(entry.path(), principles.join(entry.file_name())).unwrap();
+        }
+        let (_, approved) = candor::approve(
+            repo.path(),
+            "imod-azure-services",
+            "legal",
+            "Jane Doe",
+            candor::Options::default(),
+        )
+        .unwrap();
+        let file = approved.unwrap().file;
+        let original = fs::read_to_string(&file).unwrap();
+        let mut text = original.clone();
+        for e in &edits {
+            text = apply(&text, e);
+        }
+        fs::write(&file, &text).unwrap();
+        for publish in [false, true] {
+            let outcome = candor::build(
+                &[repo.path().to_path_buf()],
+                candor::Options { publish, ..candor::Options::default() },
+            );
+            prop_assert!(outcome.is_ok());
+        }
+        let outcome = candor::check(&[repo.path().to_path_buf()], candor::Options::default()).unwrap();
+        let memo = outcome.documents.iter().find(|d| d.kind == "employee-memo");
+        if let Some(memo) = memo {
+            // Communications never signed off: the banner always stays.
+            prop_assert!(memo.text.starts_with("> **DRAFT"), "{}", memo.text);
+        }
+    }
+}
+
 /// One of the bundled cases, chosen by `seed`, renamed `generated`.
 fn bundled_case(seed: prop::sample::Index) -> String {
     let mut files: Vec<PathBuf> = fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
