@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{bundled_repo, candor, copy_dir, text};
+use common::{bundled_repo, candor, copy_dir, edit, text};
 use tempfile::TempDir;
 
 const CASE: &str = "imod-azure-services";
@@ -52,14 +52,6 @@ fn git(dir: &Path, args: &[&str]) {
 fn commit_all(dir: &Path, message: &str) {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "-m", message]);
-}
-
-/// Replaces `from` by `to` in a file of `root`, insisting it was there.
-fn edit(root: &Path, file: &str, from: &str, to: &str) {
-    let path = root.join(file);
-    let before = fs::read_to_string(&path).unwrap();
-    assert!(before.contains(from), "{file} does not contain {from:?}");
-    fs::write(&path, before.replacen(from, to, 1)).unwrap();
 }
 
 /// A git work tree holding a copy of the bundled repository in `folder`

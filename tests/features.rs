@@ -9,32 +9,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{bundled_repo, candor, copy_dir, text, write_file};
-use tempfile::TempDir;
-
-/// A throwaway copy of the bundled repository, built-in templates only.
-fn bundled_copy() -> TempDir {
-    let dir = TempDir::new().unwrap();
-    fs::copy(
-        bundled_repo().join("candor.yaml"),
-        dir.path().join("candor.yaml"),
-    )
-    .unwrap();
-    copy_dir(
-        &bundled_repo().join("principles"),
-        &dir.path().join("principles"),
-    );
-    copy_dir(&bundled_repo().join("cases"), &dir.path().join("cases"));
-    dir
-}
-
-/// Replaces `from` by `to` in a file of `root`, insisting it was there.
-fn edit(root: &Path, file: &str, from: &str, to: &str) {
-    let path = root.join(file);
-    let before = fs::read_to_string(&path).unwrap();
-    assert!(before.contains(from), "{file} does not contain {from:?}");
-    fs::write(&path, before.replacen(from, to, 1)).unwrap();
-}
+use common::{bundled_copy, candor, edit, text, write_file};
 
 fn render(root: &Path, case: &str, kind: &str) -> String {
     let output = candor(root)

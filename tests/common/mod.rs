@@ -156,3 +156,29 @@ pub(crate) fn plural(n: usize, noun: &str) -> String {
         format!("{n} {noun}s")
     }
 }
+
+/// A throwaway copy of the bundled repository's settings, principles and
+/// cases: the built-in templates only.
+pub(crate) fn bundled_copy() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    fs::copy(
+        bundled_repo().join("candor.yaml"),
+        dir.path().join("candor.yaml"),
+    )
+    .unwrap();
+    copy_dir(
+        &bundled_repo().join("principles"),
+        &dir.path().join("principles"),
+    );
+    copy_dir(&bundled_repo().join("cases"), &dir.path().join("cases"));
+    dir
+}
+
+/// Replaces the first `from` by `to` in a file of `root`, insisting it was
+/// there.
+pub(crate) fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let before = fs::read_to_string(&path).unwrap();
+    assert!(before.contains(from), "{file} does not contain {from:?}");
+    fs::write(&path, before.replacen(from, to, 1)).unwrap();
+}
