@@ -548,7 +548,11 @@ fn publishing_into_a_folder_of_drafts_removes_the_drafts() {
             .join("out/commons-harassment-network/employee-memo.md")
             .exists()
     );
-    run(repo.path(), &["build", "--publish"], 0);
+    let (_, err) = run(repo.path(), &["build", "--publish"], 0);
+    assert!(
+        err.ends_with("removed 18 files an earlier build wrote and this one does not\n"),
+        "{err}"
+    );
     assert!(!repo.path().join("out/commons-harassment-network").exists());
     assert!(
         repo.path()

@@ -408,6 +408,12 @@ fn build(
             built.out.display(),
             written.unchanged.len()
         );
+        if !written.removed.is_empty() {
+            eprintln!(
+                "removed {} an earlier build wrote and this one does not",
+                plural(written.removed.len(), "file")
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
