@@ -17,7 +17,6 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::incremental::templates_used;
 use crate::load::{Loaded, Repository};
@@ -482,16 +481,6 @@ pub fn banner(standing: &Standing, status: Status, markdown: bool) -> Option<Str
     } else {
         format!("[{text}]\n\n")
     })
-}
-
-/// Puts `banner` at the top of `document`.
-pub fn add_banner(document: &mut Document, banner: &str) {
-    document.text.insert_str(0, banner);
-}
-
-/// Whether a repository asks for sign-offs at all.
-pub fn required(repository: &Repository) -> bool {
-    !repository.settings.value.approvals.required.is_empty()
 }
 
 /// Why a case may not go out now, before its sign-offs are even looked at.

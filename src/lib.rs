@@ -462,18 +462,13 @@ pub fn approve(
         &|kind| kind.produced_for(found.case),
         false,
     );
-    outcome.diagnostics.extend(
-        rendered
-            .diagnostics
-            .into_iter()
-            .filter(|d| !matches!(d.code, Code::ApprovalVoid | Code::NotApproved)),
-    );
+    outcome.diagnostics.extend(rendered.diagnostics);
     repository.attach_source_lines(&mut outcome.diagnostics);
     diagnostic::sort(&mut outcome.diagnostics);
     if outcome.has_errors() {
         return Ok((outcome, None));
     }
-    let texts = produced_texts(&checked, &renderer, found, &[]);
+    let texts = produced_texts(&checked, &renderer, found, &rendered.documents);
     let record = approval::Record::of(&checked, found, &texts);
     let file = load::approvals_folder(found.file).join(format!("{role}.yaml"));
     let text = record.approval_file(&case_id, role, by, &model::Timestamp::now());
@@ -808,26 +803,31 @@ fn render_case(
             ))),
         }
     }
-    let signed = banners && checked.repository.approvals.contains_key(case.file);
-    let record = signed.then(|| {
-        approval::Record::of(
-            checked,
-            case,
-            &produced_texts(checked, renderer, case, &documents),
-        )
-    });
-    let (standing, found) = approval::assess(checked, case, record.as_ref());
     // Without banners the words alone matter: a redline, or a sign-off
     // being recorded, is not held up by the state of the sign-offs.
     if banners {
+        let record = checked
+            .repository
+            .approvals
+            .contains_key(case.file)
+            .then(|| {
+                approval::Record::of(
+                    checked,
+                    case,
+                    &produced_texts(checked, renderer, case, &documents),
+                )
+            });
+        let (standing, found) = approval::assess(checked, case, record.as_ref());
         diagnostics.extend(found);
-    }
-    let banner = approval::banner(&standing, *case.case.status, true).filter(|_| banners);
-    if let Some(banner) = banner {
-        let plain = approval::banner(&standing, *case.case.status, false).unwrap_or_default();
-        for document in &mut documents {
-            let is_markdown = document.path.extension().is_some_and(|e| e == "md");
-            approval::add_banner(document, if is_markdown { &banner } else { &plain });
+        let status = *case.case.status;
+        if let Some(banner) = approval::banner(&standing, status, true) {
+            let plain = approval::banner(&standing, status, false).unwrap_or_default();
+            for document in &mut documents {
+                let is_markdown = document.path.extension().is_some_and(|e| e == "md");
+                document
+                    .text
+                    .insert_str(0, if is_markdown { &banner } else { &plain });
+            }
         }
     }
     CaseRender {
