@@ -100,7 +100,11 @@ impl Record {
                 format!("document kind {}", kind.id.value),
                 json_digest(kind),
             );
-            for (name, template_digest) in templates_used(&kind.template, &repository.templates) {
+            let (style, _) = crate::project::style_of(checked, raw, kind);
+            let template = crate::render::template_for(&kind.template, style, |name| {
+                repository.templates.iter().any(|t| t.name == name)
+            });
+            for (name, template_digest) in templates_used(&template, &repository.templates) {
                 inputs.insert(format!("template {name}"), template_digest);
             }
         }

@@ -429,10 +429,17 @@ impl Inputs {
         let templates = kinds
             .iter()
             .map(|(id, kind)| {
-                (
-                    id.clone(),
-                    templates_used(&kind.template, &repository.templates),
-                )
+                // Either style's template may serve, by case.
+                let exists = |name: &str| {
+                    crate::render::is_builtin(name)
+                        || repository.templates.iter().any(|t| t.name == name)
+                };
+                let [letter, brief] = crate::render::templates_of_kind(&kind.template);
+                let mut used = templates_used(&letter, &repository.templates);
+                if exists(&brief) {
+                    used.extend(templates_used(&brief, &repository.templates));
+                }
+                (id.clone(), used)
             })
             .collect();
         let approvals = repository
@@ -751,12 +758,12 @@ mod tests {
     fn a_document_depends_on_its_template_and_what_it_includes() {
         let used = templates_used("employee-memo.md", &[]);
         assert!(used.contains_key("builtin/employee-memo.md"));
-        assert!(used.contains_key("builtin/_update.md"));
+        assert!(used.contains_key("builtin/_letter-update.md"));
         assert!(!used.contains_key("builtin/public-statement.md"));
 
-        let users = [user("_update.md", "changed")];
+        let users = [user("_letter-update.md", "changed")];
         let used = templates_used("employee-memo.md", &users);
-        assert!(used.contains_key("_update.md"));
+        assert!(used.contains_key("_letter-update.md"));
         assert!(!used.contains_key("builtin/_update.md"));
 
         let users = [user("mine.md", "{% include 'nowhere.md' %}")];

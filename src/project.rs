@@ -13,7 +13,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Audience, Case, Date, DocumentKind, Id, Person, Principle, Source, Visibility};
+use crate::model::{
+    ActionState, Audience, Case, Date, DocumentKind, Id, Locale, Person, Principle, Since, Source,
+    Style, Visibility,
+};
 use crate::validate::{Checked, CheckedCase};
 
 /// What a template sees: one case, as one audience may see it.
@@ -39,6 +42,13 @@ pub struct View {
     pub review: Option<ReviewView>,
     /// The findings, by label.
     pub findings: Vec<FindingView>,
+    /// Framing paragraphs, in the order written, each with where it goes.
+    pub framing: Vec<FramingView>,
+    /// What the findings say of the reporting, complaints and research that
+    /// prompted them: sources whose claims may be said to be borne out or
+    /// not. An attacker's claim or the organisation's own report is never
+    /// among them.
+    pub bearings: BearingsView,
     /// The actions, by label, declined demands included.
     pub actions: Vec<ActionView>,
     /// The declined demands alone, by label: also in `actions`.
@@ -66,6 +76,9 @@ pub struct View {
     pub contacts: Vec<ContactView>,
     /// Internal only: likely questions and their answers.
     pub faq: Vec<FaqView>,
+    /// Internal only: the same case as a public document sees it, for what
+    /// may be said outside (the press answers). Absent in public documents.
+    pub public: Option<Box<View>>,
 }
 
 /// The organisation.
@@ -73,6 +86,9 @@ pub struct View {
 pub struct OrganisationView {
     /// Its name.
     pub name: String,
+    /// Whether `candor.yaml` names it; when not, `name` is a stand-in
+    /// that documents avoid printing.
+    pub named: bool,
 }
 
 /// The document kind being rendered.
@@ -85,6 +101,37 @@ pub struct DocumentView {
     /// The date it carries: the case's, unless the case gives this kind
     /// its own.
     pub date: DateView,
+    /// `letter` or `brief`.
+    pub style: &'static str,
+    /// The language tag dates are written in: `en-GB`, `en-US`.
+    pub locale: &'static str,
+    /// The paragraph it opens with, in the sender's voice.
+    pub opening: Option<String>,
+    /// The paragraph it closes with.
+    pub closing: Option<String>,
+}
+
+/// The sources the findings bear on, by how.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BearingsView {
+    /// Sources some finding supports.
+    pub supports: Vec<SourceRef>,
+    /// Sources some finding contradicts.
+    pub contradicts: Vec<SourceRef>,
+    /// Sources some finding can neither confirm nor refute.
+    pub inconclusive: Vec<SourceRef>,
+}
+
+/// A paragraph that frames the decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct FramingView {
+    /// Its id.
+    pub id: String,
+    /// The paragraph.
+    pub text: String,
+    /// Where it goes: `opening`, `principles`, `findings`, `actions` or
+    /// `closing`.
+    pub at: &'static str,
 }
 
 /// The case's own fields.
@@ -119,24 +166,33 @@ pub struct DateView {
     pub approximate: bool,
 }
 
-impl From<&Date> for DateView {
-    fn from(date: &Date) -> Self {
+impl DateView {
+    /// `date` as `locale` writes it.
+    pub fn new(date: &Date, locale: Locale) -> Self {
         DateView {
             iso: date.iso(),
             text: if date.is_approximate() {
-                format!("about {}", date.text())
+                format!("about {}", date.text_in(locale))
             } else {
-                date.text()
+                date.text_in(locale)
             },
-            phrase: date.phrase(),
+            phrase: date.phrase_in(locale),
             approximate: date.is_approximate(),
         }
+    }
+}
+
+impl From<&Date> for DateView {
+    fn from(date: &Date) -> Self {
+        DateView::new(date, Locale::default())
     }
 }
 
 /// A person who speaks or is quoted.
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonView {
+    /// The id `candor.yaml` gives them.
+    pub id: String,
     /// Full name.
     pub name: String,
     /// Role.
@@ -146,6 +202,7 @@ pub struct PersonView {
 impl From<&Person> for PersonView {
     fn from(person: &Person) -> Self {
         PersonView {
+            id: person.id.value.to_string(),
             name: person.name.clone(),
             title: person.title.clone(),
         }
@@ -165,8 +222,13 @@ pub struct PrincipleView {
     pub statement: String,
     /// Where it is written down.
     pub basis: Option<String>,
-    /// Since when it has been held.
+    /// Since when it has been held, when that is a date.
     pub since: Option<DateView>,
+    /// How long it has been held, as a phrase that follows "held":
+    /// `since May 2002`, `for more than two decades`.
+    pub held: Option<String>,
+    /// Its title, or a short form of its statement, for prose that names it.
+    pub name: String,
 }
 
 /// A reference to a principle, from an action or an exclusion.
@@ -202,8 +264,8 @@ pub struct SourceView {
     pub public: bool,
     /// Its title.
     pub title: Option<String>,
-    /// When.
-    pub date: DateView,
+    /// When, if known.
+    pub date: Option<DateView>,
     /// Where to read it.
     pub url: Option<String>,
     /// The claim, in neutral words.
@@ -219,8 +281,13 @@ pub struct SourceRef {
     pub footnote: usize,
     /// Who published it.
     pub publisher: String,
+    /// The kind, as written: `press-report`.
+    pub kind: &'static str,
     /// The kind in words: `press report`.
     pub kind_words: &'static str,
+    /// The source as prose names what it claims: `the reporting by The
+    /// Guardian`, `the complaint from a patient`.
+    pub reference: String,
 }
 
 /// The review.
@@ -228,10 +295,10 @@ pub struct SourceRef {
 pub struct ReviewView {
     /// When it began.
     pub opened: DateView,
-    /// Who carried it out.
-    pub conducted_by: Option<String>,
-    /// `ongoing` or `concluded`.
-    pub state: &'static str,
+    /// Who carried it out, in the order written.
+    pub conducted_by: Vec<String>,
+    /// `ongoing` or `concluded`; absent when the case does not say.
+    pub state: Option<&'static str>,
     /// What was looked at.
     pub examined: Vec<String>,
     /// What was not looked at, and why.
@@ -258,8 +325,9 @@ pub struct FindingView {
     pub public: bool,
     /// The finding.
     pub statement: String,
-    /// `supports`, `contradicts`, `inconclusive` or `undetermined`.
-    pub bearing: &'static str,
+    /// `supports`, `contradicts`, `inconclusive` or `undetermined`;
+    /// absent when the case does not say.
+    pub bearing: Option<&'static str>,
     /// What it rests on.
     pub evidence: Option<String>,
     /// `false` when the statement names something not yet known.
@@ -493,6 +561,10 @@ pub struct QuoteView {
     pub public: bool,
     /// Who said it; the organisation when no person is named.
     pub by: String,
+    /// The id of the person who said it, from `candor.yaml`; absent when
+    /// the organisation speaks. A letter signed by that person does not
+    /// quote them to themselves.
+    pub by_id: Option<String>,
     /// Their role, when a person said it.
     pub by_title: Option<String>,
 }
@@ -563,12 +635,21 @@ impl Numbering {
         // order in which documents first cite them, since every document
         // opens by saying what prompted the review. A stable sort keeps
         // sources of the same date in the order written.
-        let mut ordered: Vec<&Source> = all_sources(checked).into_iter().map(|(s, _)| s).collect();
-        ordered.sort_by_key(|s| (s.visibility != Visibility::Public, s.date.earliest()));
+        let mut ordered = all_sources(checked);
+        // A source of unknown date comes after the dated ones.
+        ordered.sort_by_key(|s| {
+            (
+                s.visibility != Visibility::Public,
+                s.source
+                    .date
+                    .as_ref()
+                    .map_or((u16::MAX, 0, 0), Date::earliest),
+            )
+        });
         let footnotes = ordered
             .iter()
             .enumerate()
-            .map(|(index, s)| (s.id.value.clone(), index + 1))
+            .map(|(index, s)| (s.source.id.value.clone(), index + 1))
             .collect();
         Numbering {
             principles,
@@ -579,292 +660,506 @@ impl Numbering {
     }
 }
 
+/// The style and locale a document is written in: the case's choice for
+/// that document, then the case's, the kind's, the repository's.
+pub fn style_of(checked: &Checked<'_>, case: &Case, kind: &DocumentKind) -> (Style, Locale) {
+    let settings = &checked.repository.settings.value;
+    let override_for_kind = case
+        .documents
+        .iter()
+        .find(|d| d.kind.value == kind.id.value);
+    let style = override_for_kind
+        .and_then(|o| o.style)
+        .or(case.style)
+        .or(kind.style)
+        .or(settings.style)
+        .unwrap_or_default();
+    let locale = kind.locale.or(settings.locale).unwrap_or_default();
+    (style, locale)
+}
+
 /// Builds what `kind`'s template may see of `case`.
 pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKind) -> View {
-    let audience = kind.audience;
-    let numbering = Numbering::of(case);
-    let visible = |v: Visibility| v.visible_to(audience);
-    let raw: &Case = case.case;
+    let mut view = project_for(checked, case, kind, kind.audience);
+    if kind.audience == Audience::Internal {
+        // What may be said outside, for internal documents that brief
+        // spokespeople: the projection a public document would get.
+        view.public = Some(Box::new(project_for(checked, case, kind, Audience::Public)));
+    }
+    view
+}
 
-    let principle_by_id: BTreeMap<&Id, &Principle> = case
-        .principles
-        .iter()
-        .filter(|p| visible(p.visibility))
-        .map(|p| (&p.id.value, *p))
-        .collect();
-    let principle_ref = |id: &Id| -> Option<PrincipleRef> {
-        let principle = principle_by_id.get(id)?;
+/// The items of one case as one audience may see them, resolved, labelled
+/// and dated in the document's locale.
+struct Projection<'c, 'a> {
+    case: &'c CheckedCase<'a>,
+    audience: Audience,
+    numbering: Numbering,
+    locale: Locale,
+    /// The document's own date: what was still to come then reads as
+    /// planned.
+    as_of: Date,
+}
+
+impl<'c, 'a> Projection<'c, 'a> {
+    fn visible(&self, visibility: Visibility) -> bool {
+        visibility.visible_to(self.audience)
+    }
+
+    fn date(&self, date: &Date) -> DateView {
+        DateView::new(date, self.locale)
+    }
+
+    fn principle(&self, id: &Id) -> Option<&'a Principle> {
+        self.case
+            .principles
+            .iter()
+            .copied()
+            .find(|p| p.id.value == *id && self.visible(p.visibility))
+    }
+
+    fn principle_ref(&self, id: &Id) -> Option<PrincipleRef> {
+        let principle = self.principle(id)?;
         Some(PrincipleRef {
             id: id.to_string(),
-            label: numbering.principles.get(id)?.clone(),
-            name: principle
-                .title
-                .clone()
-                .unwrap_or_else(|| principle.statement.clone()),
+            label: self.numbering.principles.get(id)?.clone(),
+            name: principle_name(principle),
         })
-    };
-    let all_sources = all_sources(case);
-    let earlier_source: BTreeMap<&Id, bool> = all_sources
-        .iter()
-        .map(|(s, earlier)| (&s.id.value, *earlier))
-        .collect();
-    let source_by_id: BTreeMap<&Id, &Source> = all_sources
-        .iter()
-        .filter(|(s, _)| visible(s.visibility))
-        .map(|(s, _)| (&s.id.value, *s))
-        .collect();
-    let source_ref = |id: &Id| -> Option<SourceRef> {
-        let source = source_by_id.get(id)?;
+    }
+
+    fn source(&self, id: &Id) -> Option<&'a Source> {
+        all_sources(self.case)
+            .into_iter()
+            .find(|s| s.source.id.value == *id && self.visible(s.visibility))
+            .map(|s| s.source)
+    }
+
+    fn source_ref(&self, id: &Id) -> Option<SourceRef> {
+        let source = self.source(id)?;
         Some(SourceRef {
             id: id.to_string(),
-            footnote: *numbering.footnotes.get(id)?,
+            footnote: *self.numbering.footnotes.get(id)?,
             publisher: source.publisher.clone(),
+            kind: kind_name(source.kind),
             kind_words: source.kind.as_words(),
+            reference: source_reference(source),
         })
-    };
-    let visible_findings: BTreeMap<&Id, ()> = raw
-        .findings
-        .iter()
-        .filter(|f| visible(f.visibility))
-        .map(|f| (&f.id.value, ()))
-        .collect();
-    let finding_ref = |id: &Id| -> Option<FindingRef> {
-        visible_findings.get(id)?;
+    }
+
+    /// The sources the visible findings take a side on, where a letter may
+    /// say so: reporting, research and complaints.
+    fn bearings(&self, findings: &[FindingView]) -> BearingsView {
+        let mut bearings = BearingsView::default();
+        for finding in findings {
+            let list = match finding.bearing {
+                Some("supports") => &mut bearings.supports,
+                Some("contradicts") => &mut bearings.contradicts,
+                Some("inconclusive") => &mut bearings.inconclusive,
+                _ => continue,
+            };
+            for source in &finding.sources {
+                let speaks_of_claims =
+                    matches!(source.kind, "press-report" | "research" | "complaint");
+                if speaks_of_claims && !list.iter().any(|s| s.id == source.id) {
+                    list.push(source.clone());
+                }
+            }
+        }
+        for list in [
+            &mut bearings.supports,
+            &mut bearings.contradicts,
+            &mut bearings.inconclusive,
+        ] {
+            list.sort_by_key(|s| s.footnote);
+        }
+        bearings
+    }
+
+    fn finding_ref(&self, id: &Id) -> Option<FindingRef> {
+        let finding = self.case.case.findings.iter().find(|f| f.id.value == *id)?;
+        if !self.visible(finding.visibility) {
+            return None;
+        }
         Some(FindingRef {
             id: id.to_string(),
-            label: numbering.findings.get(id)?.clone(),
+            label: self.numbering.findings.get(id)?.clone(),
         })
-    };
-    let by_label = |a: &String, b: &String| natural_key(a).cmp(&natural_key(b));
+    }
 
-    let mut principles: Vec<PrincipleView> = principle_by_id
-        .values()
-        .filter_map(|p| {
-            Some(PrincipleView {
-                id: p.id.to_string(),
-                label: numbering.principles.get(&p.id.value)?.clone(),
-                title: p.title.clone(),
-                statement: p.statement.clone(),
-                basis: p.basis.clone(),
-                since: p.since.as_ref().map(DateView::from),
+    fn principles(&self) -> Vec<PrincipleView> {
+        let mut principles: Vec<PrincipleView> = self
+            .case
+            .principles
+            .iter()
+            .filter(|p| self.visible(p.visibility))
+            .filter_map(|p| {
+                Some(PrincipleView {
+                    id: p.id.to_string(),
+                    label: self.numbering.principles.get(&p.id.value)?.clone(),
+                    title: p.title.clone(),
+                    statement: p.statement.clone(),
+                    basis: p.basis.clone(),
+                    since: p.since.as_ref().and_then(Since::date).map(|d| self.date(d)),
+                    held: p.since.as_ref().map(|since| match since {
+                        Since::Date(date) => format!("since {}", self.date(date).text),
+                        Since::Words(words) => words.clone(),
+                    }),
+                    name: principle_name(p),
+                })
             })
-        })
-        .collect();
-    principles.sort_by(|a, b| by_label(&a.label, &b.label));
+            .collect();
+        principles.dedup_by(|a, b| a.id == b.id);
+        principles.sort_by_key(|p| natural_key(&p.label));
+        principles
+    }
 
-    let mut sources: Vec<SourceView> = source_by_id
-        .values()
-        .filter_map(|s| {
-            Some(SourceView {
-                id: s.id.to_string(),
-                footnote: *numbering.footnotes.get(&s.id.value)?,
-                kind: kind_name(s.kind),
-                kind_words: s.kind.as_words(),
-                publisher: s.publisher.clone(),
-                event: source_event(s),
-                earlier: earlier_source.get(&s.id.value).copied().unwrap_or(false),
-                public: s.visibility == Visibility::Public,
-                title: s.title.clone(),
-                date: DateView::from(&s.date),
-                url: s.url.clone(),
-                claim: s.claim.clone(),
-            })
-        })
-        .collect();
-    sources.sort_by_key(|s| s.footnote);
+    fn sources(&self) -> Vec<SourceView> {
+        let mut sources: Vec<SourceView> = all_sources(self.case)
+            .into_iter()
+            .filter(|s| self.visible(s.visibility))
+            .filter_map(
+                |CaseSource {
+                     source: s,
+                     earlier,
+                     visibility,
+                 }| {
+                    Some(SourceView {
+                        id: s.id.to_string(),
+                        footnote: *self.numbering.footnotes.get(&s.id.value)?,
+                        kind: kind_name(s.kind),
+                        kind_words: s.kind.as_words(),
+                        publisher: s.publisher.clone(),
+                        event: source_event(s),
+                        earlier,
+                        public: visibility == Visibility::Public,
+                        title: s.title.clone(),
+                        date: s.date.as_ref().map(|d| self.date(d)),
+                        url: s.url.clone(),
+                        claim: s.claim.clone(),
+                    })
+                },
+            )
+            .collect();
+        sources.sort_by_key(|s| s.footnote);
+        sources
+    }
 
-    let review = raw
-        .review
-        .as_ref()
-        .filter(|r| visible(r.visibility))
-        .map(|r| ReviewView {
-            opened: DateView::from(&r.opened.value),
+    fn review(&self) -> Option<ReviewView> {
+        let r = self.case.case.review.as_ref()?;
+        if !self.visible(r.visibility) {
+            return None;
+        }
+        Some(ReviewView {
+            opened: self.date(&r.opened.value),
             conducted_by: r.conducted_by.clone(),
-            state: match r.state {
+            state: r.state.map(|state| match state {
                 crate::model::ReviewState::Ongoing => "ongoing",
                 crate::model::ReviewState::Concluded => "concluded",
-            },
+            }),
             examined: r
                 .examined
                 .iter()
-                .filter(|e| visible(e.visibility))
+                .filter(|e| self.visible(e.visibility))
                 .map(|e| e.what.clone())
                 .collect(),
             not_examined: r
                 .not_examined
                 .iter()
-                .filter(|e| visible(e.visibility))
+                .filter(|e| self.visible(e.visibility))
                 .map(|e| ExclusionView {
                     what: e.what.clone(),
-                    principle: e.principle.as_ref().and_then(|p| principle_ref(&p.value)),
+                    principle: e
+                        .principle
+                        .as_ref()
+                        .and_then(|p| self.principle_ref(&p.value)),
                 })
                 .collect(),
-        });
-
-    let mut findings: Vec<FindingView> = raw
-        .findings
-        .iter()
-        .filter(|f| visible(f.visibility))
-        .filter_map(|f| {
-            let mut cited: Vec<SourceRef> = f
-                .sources
-                .iter()
-                .filter_map(|s| source_ref(&s.value))
-                .collect();
-            cited.sort_by_key(|s| s.footnote);
-            cited.dedup_by_key(|s| s.footnote);
-            Some(FindingView {
-                id: f.id.to_string(),
-                label: numbering.findings.get(&f.id.value)?.clone(),
-                public: f.visibility == Visibility::Public,
-                statement: f.statement.clone(),
-                bearing: f.bearing.as_str(),
-                evidence: f.evidence.clone(),
-                known: f.known,
-                revises: f.revises.as_ref().and_then(|old| {
-                    let earlier = case.earlier?;
-                    let old = earlier
-                        .findings
-                        .iter()
-                        .find(|e| e.id.value == old.value && visible(e.visibility))?;
-                    Some(RevisionView {
-                        id: old.id.to_string(),
-                        statement: old.statement.clone(),
-                        known: old.known,
-                    })
-                }),
-                sources: cited,
-            })
         })
-        .collect();
-    findings.sort_by(|a, b| by_label(&a.label, &b.label));
-    let update = case.earlier.map(|earlier| UpdateView {
-        earlier: EarlierView {
-            id: earlier.id.to_string(),
-            title: earlier.title.clone(),
-            date: DateView::from(&earlier.date),
-        },
-        changes: findings
-            .iter()
-            .filter_map(|f| {
-                let old = f.revises.as_ref()?;
-                Some(ChangeView {
-                    label: f.label.clone(),
-                    id: f.id.clone(),
-                    before: old.statement.clone(),
-                    before_known: old.known,
-                    now: f.statement.clone(),
-                    now_known: f.known,
-                })
-            })
-            .collect(),
-    });
+    }
 
-    let mut actions: Vec<ActionView> = raw
-        .actions
-        .iter()
-        .filter(|a| visible(a.visibility))
-        .filter_map(|a| {
-            let mut principles: Vec<PrincipleRef> = a
-                .principles
-                .iter()
-                .filter_map(|p| principle_ref(&p.value))
-                .collect();
-            principles.sort_by(|x, y| by_label(&x.label, &y.label));
-            principles.dedup_by(|x, y| x.id == y.id);
-            let mut findings: Vec<FindingRef> = a
-                .findings
-                .iter()
-                .filter_map(|f| finding_ref(&f.value))
-                .collect();
-            findings.sort_by(|x, y| by_label(&x.label, &y.label));
-            findings.dedup_by(|x, y| x.id == y.id);
-            Some(ActionView {
-                id: a.id.to_string(),
-                label: numbering.actions.get(&a.id.value)?.clone(),
-                public: a.visibility == Visibility::Public,
-                statement: a.statement.clone(),
-                state: a.state.as_str(),
-                declined: a.state == crate::model::ActionState::Declined,
-                reason: a.reason.clone(),
-                effective: a.effective.as_ref().map(DateView::from),
-                principles,
-                findings,
-                sources: a
+    fn findings(&self) -> Vec<FindingView> {
+        let mut findings: Vec<FindingView> = self
+            .case
+            .case
+            .findings
+            .iter()
+            .filter(|f| self.visible(f.visibility))
+            .filter_map(|f| {
+                // A finding names only the sources this audience may see, so
+                // an internal finding never changes a public footnote.
+                let mut cited: Vec<SourceRef> = f
                     .sources
                     .iter()
-                    .filter_map(|s| source_ref(&s.value))
-                    .collect(),
-                departs_from: a
-                    .departs_from
-                    .iter()
-                    .filter_map(|d| {
-                        Some(DepartureView {
-                            principle: principle_ref(&d.principle.value)?,
-                            reason: d.reason.clone().unwrap_or_default(),
-                        })
-                    })
-                    .collect(),
-                constrained_by: a
-                    .constrained_by
-                    .iter()
-                    .filter_map(|p| principle_ref(&p.value))
-                    .collect(),
-                limits: a.limits.clone(),
+                    .filter_map(|s| self.source_ref(&s.value))
+                    .collect();
+                cited.sort_by_key(|s| s.footnote);
+                cited.dedup_by_key(|s| s.footnote);
+                Some(FindingView {
+                    id: f.id.to_string(),
+                    label: self.numbering.findings.get(&f.id.value)?.clone(),
+                    public: f.visibility == Visibility::Public,
+                    statement: f.statement.clone(),
+                    bearing: f.bearing.map(|b| b.as_str()),
+                    evidence: f.evidence.clone(),
+                    known: f.known,
+                    revises: f.revises.as_ref().and_then(|old| self.revision(&old.value)),
+                    sources: cited,
+                })
             })
-        })
-        .collect();
-    actions.sort_by(|a, b| by_label(&a.label, &b.label));
+            .collect();
+        findings.sort_by_key(|f| natural_key(&f.label));
+        findings
+    }
 
-    let mut timeline: Vec<(Date, TimelineView)> = raw
-        .timeline
-        .iter()
-        .filter(|t| visible(t.visibility))
-        .map(|t| {
-            (
-                t.date,
-                TimelineView {
-                    date: DateView::from(&t.date),
-                    event: t.event.clone(),
-                },
-            )
+    fn revision(&self, old: &Id) -> Option<RevisionView> {
+        let earlier = self.case.earlier?;
+        let old = earlier
+            .findings
+            .iter()
+            .find(|e| e.id.value == *old && self.visible(e.visibility))?;
+        Some(RevisionView {
+            id: old.id.to_string(),
+            statement: old.statement.clone(),
+            known: old.known,
         })
-        .collect();
-    // A stable sort keeps events on the same day in the order written.
-    timeline.sort_by_key(|(date, _)| date.latest());
+    }
 
-    let internal = audience == Audience::Internal;
-    let override_for_kind = raw.documents.iter().find(|d| d.kind.value == kind.id.value);
-    let settings = &checked.repository.settings.value;
-    let organisation_name = raw
-        .organisation
-        .as_ref()
-        .and_then(|id| {
-            settings
-                .organisations
+    fn update(&self, findings: &[FindingView]) -> Option<UpdateView> {
+        let earlier = self.case.earlier?;
+        Some(UpdateView {
+            earlier: EarlierView {
+                id: earlier.id.to_string(),
+                title: earlier.title.clone(),
+                date: self.date(&earlier.date),
+            },
+            changes: findings
                 .iter()
-                .find(|o| o.id.value == id.value)
+                .filter_map(|f| {
+                    let old = f.revises.as_ref()?;
+                    Some(ChangeView {
+                        label: f.label.clone(),
+                        id: f.id.clone(),
+                        before: old.statement.clone(),
+                        before_known: old.known,
+                        now: f.statement.clone(),
+                        now_known: f.known,
+                    })
+                })
+                .collect(),
         })
-        .map_or_else(|| settings.organisation.name.clone(), |o| o.name.clone());
+    }
+
+    fn actions(&self) -> Vec<ActionView> {
+        let by_label = |a: &String, b: &String| natural_key(a).cmp(&natural_key(b));
+        let mut actions: Vec<ActionView> = self
+            .case
+            .case
+            .actions
+            .iter()
+            .filter(|a| self.visible(a.visibility))
+            .filter_map(|a| {
+                let mut principles: Vec<PrincipleRef> = a
+                    .principles
+                    .iter()
+                    .filter_map(|p| self.principle_ref(&p.value))
+                    .collect();
+                principles.sort_by(|x, y| by_label(&x.label, &y.label));
+                principles.dedup_by(|x, y| x.id == y.id);
+                let mut findings: Vec<FindingRef> = a
+                    .findings
+                    .iter()
+                    .filter_map(|f| self.finding_ref(&f.value))
+                    .collect();
+                findings.sort_by(|x, y| by_label(&x.label, &y.label));
+                findings.dedup_by(|x, y| x.id == y.id);
+                Some(ActionView {
+                    id: a.id.to_string(),
+                    label: self.numbering.actions.get(&a.id.value)?.clone(),
+                    public: a.visibility == Visibility::Public,
+                    statement: a.statement.clone(),
+                    state: self.action_state(a),
+                    declined: a.state == ActionState::Declined,
+                    reason: a.reason.clone(),
+                    effective: a.effective.as_ref().map(|d| self.date(d)),
+                    principles,
+                    findings,
+                    sources: a
+                        .sources
+                        .iter()
+                        .filter_map(|s| self.source_ref(&s.value))
+                        .collect(),
+                    departs_from: a
+                        .departs_from
+                        .iter()
+                        .filter_map(|d| {
+                            Some(DepartureView {
+                                principle: self.principle_ref(&d.principle.value)?,
+                                reason: d.reason.clone().unwrap_or_default(),
+                            })
+                        })
+                        .collect(),
+                    constrained_by: a
+                        .constrained_by
+                        .iter()
+                        .filter_map(|p| self.principle_ref(&p.value))
+                        .collect(),
+                    limits: a.limits.clone(),
+                })
+            })
+            .collect();
+        actions.sort_by(|a, b| by_label(&a.label, &b.label));
+        actions
+    }
+
+    /// An action's state as of the document's date: one that takes effect
+    /// after the document is sent is still planned in it.
+    fn action_state(&self, action: &crate::model::Action) -> &'static str {
+        let later = action
+            .effective
+            .as_ref()
+            .is_some_and(|effective| self.as_of.certainly_before(effective));
+        match action.state {
+            ActionState::Done | ActionState::InProgress if later => ActionState::Planned.as_str(),
+            state => state.as_str(),
+        }
+    }
+
+    fn framing(&self) -> Vec<FramingView> {
+        self.case
+            .case
+            .framing
+            .iter()
+            .filter(|f| self.visible(f.visibility))
+            .map(|f| FramingView {
+                id: f.id.to_string(),
+                text: f.text.clone(),
+                at: f.at.as_str(),
+            })
+            .collect()
+    }
+
+    fn timeline(&self) -> Vec<TimelineView> {
+        let mut timeline: Vec<(Date, TimelineView)> = self
+            .case
+            .case
+            .timeline
+            .iter()
+            .filter(|t| self.visible(t.visibility))
+            .map(|t| {
+                (
+                    t.date,
+                    TimelineView {
+                        date: self.date(&t.date),
+                        event: t.event.clone(),
+                    },
+                )
+            })
+            .collect();
+        // A stable sort keeps events on the same day in the order written.
+        timeline.sort_by_key(|(date, _)| date.latest());
+        timeline.into_iter().map(|(_, view)| view).collect()
+    }
+
+    fn acknowledgements(&self) -> Vec<AcknowledgementView> {
+        self.case
+            .case
+            .acknowledgements
+            .iter()
+            .filter(|a| self.visible(a.visibility))
+            .map(|a| AcknowledgementView {
+                text: a.text.clone(),
+                source: a.source.as_ref().and_then(|s| self.source_ref(&s.value)),
+            })
+            .collect()
+    }
+
+    fn next_steps(&self) -> Vec<NextStepView> {
+        self.case
+            .case
+            .next_steps
+            .iter()
+            .filter(|n| self.visible(n.visibility))
+            .map(|n| NextStepView {
+                text: n.text.clone(),
+                date: n.date.as_ref().map(|d| self.date(d)),
+            })
+            .collect()
+    }
+}
+
+/// A principle's name in prose: its title, or the first clause of its
+/// statement.
+fn principle_name(principle: &Principle) -> String {
+    match &principle.title {
+        Some(title) => title.clone(),
+        None => {
+            let statement = principle.statement.trim();
+            let clause = statement
+                .split([';', ':'])
+                .next()
+                .unwrap_or(statement)
+                .trim_end_matches(['.', ','])
+                .trim();
+            clause.to_owned()
+        }
+    }
+}
+
+/// The projection of `case` for `audience`, through `kind`.
+fn project_for(
+    checked: &Checked<'_>,
+    case: &CheckedCase<'_>,
+    kind: &DocumentKind,
+    audience: Audience,
+) -> View {
+    let raw: &Case = case.case;
+    let (style, locale) = style_of(checked, raw, kind);
+    let override_for_kind = raw.documents.iter().find(|d| d.kind.value == kind.id.value);
+    let document_date = override_for_kind
+        .and_then(|o| o.date.as_ref())
+        .unwrap_or(&raw.date);
+    let projection = Projection {
+        case,
+        audience,
+        numbering: Numbering::of(case),
+        locale,
+        as_of: *document_date,
+    };
+    let visible = |v: Visibility| v.visible_to(audience);
+
+    let findings = projection.findings();
+    let actions = projection.actions();
+    let internal = audience == Audience::Internal;
+    let settings = &checked.repository.settings.value;
+    let named_organisation = raw.organisation.as_ref().and_then(|id| {
+        settings
+            .organisations
+            .iter()
+            .find(|o| o.id.value == id.value)
+    });
+    let organisation_name =
+        named_organisation.map_or_else(|| settings.organisation.name.clone(), |o| o.name.clone());
     View {
         audience: audience.as_str(),
         organisation: OrganisationView {
             name: organisation_name.clone(),
+            named: named_organisation.is_some()
+                || settings.organisation.name != crate::model::Organisation::default().name,
         },
         document: DocumentView {
             kind: kind.id.to_string(),
             title: kind.title.clone(),
-            date: DateView::from(
-                override_for_kind
-                    .and_then(|o| o.date.as_ref())
-                    .unwrap_or(&raw.date),
-            ),
+            date: projection.date(document_date),
+            style: style.as_str(),
+            locale: locale.tag(),
+            opening: override_for_kind.and_then(|o| o.opening.clone()),
+            closing: override_for_kind.and_then(|o| o.closing.clone()),
         },
-        update,
+        update: projection.update(&findings),
         case: CaseView {
             id: raw.id.to_string(),
             title: raw.title.clone(),
-            date: DateView::from(&raw.date),
+            date: projection.date(&raw.date),
             status: raw.status.as_str(),
             summary: raw.summary.clone(),
             url: raw.url.clone(),
@@ -875,31 +1170,17 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
             .or(raw.spokesperson.as_ref())
             .and_then(|id| checked.person(&id.value))
             .map(PersonView::from),
-        principles,
-        sources,
-        review,
+        principles: projection.principles(),
+        sources: projection.sources(),
+        review: projection.review(),
+        bearings: projection.bearings(&findings),
         findings,
+        framing: projection.framing(),
         declined: actions.iter().filter(|a| a.declined).cloned().collect(),
         actions,
-        acknowledgements: raw
-            .acknowledgements
-            .iter()
-            .filter(|a| visible(a.visibility))
-            .map(|a| AcknowledgementView {
-                text: a.text.clone(),
-                source: a.source.as_ref().and_then(|s| source_ref(&s.value)),
-            })
-            .collect(),
-        next_steps: raw
-            .next_steps
-            .iter()
-            .filter(|n| visible(n.visibility))
-            .map(|n| NextStepView {
-                text: n.text.clone(),
-                date: n.date.as_ref().map(DateView::from),
-            })
-            .collect(),
-        timeline: timeline.into_iter().map(|(_, view)| view).collect(),
+        acknowledgements: projection.acknowledgements(),
+        next_steps: projection.next_steps(),
+        timeline: projection.timeline(),
         quotes: raw
             .quotes
             .iter()
@@ -911,6 +1192,7 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
                     text: q.text.clone(),
                     public: q.visibility == Visibility::Public,
                     by: person.map_or_else(|| organisation_name.clone(), |p| p.name.clone()),
+                    by_id: q.by.as_ref().map(|by| by.value.to_string()),
                     by_title: person.map(|p| p.title.clone()),
                 }
             })
@@ -919,7 +1201,7 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
             .incident
             .as_ref()
             .filter(|i| visible(i.visibility))
-            .map(|i| incident_view(&i.value)),
+            .map(|i| incident_view(&i.value, locale)),
         customers: raw
             .customers
             .as_ref()
@@ -973,23 +1255,48 @@ pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKin
         } else {
             Vec::new()
         },
+        public: None,
     }
 }
 
+/// A source a case may cite, with the visibility it has in this case.
+struct CaseSource<'a> {
+    source: &'a Source,
+    /// Whether it comes from the earlier case this one updates.
+    earlier: bool,
+    /// An earlier case's source that only internal findings cite is
+    /// internal here, whatever it was there: otherwise an internal finding
+    /// would add a footnote to public documents and renumber the rest.
+    visibility: Visibility,
+}
+
 /// The sources a case may cite: its own, then those of the case it
-/// updates that its findings cite, each marked `true` when earlier.
-fn all_sources<'a>(checked: &CheckedCase<'a>) -> Vec<(&'a Source, bool)> {
+/// updates that its findings cite.
+fn all_sources<'a>(checked: &CheckedCase<'a>) -> Vec<CaseSource<'a>> {
     let case = checked.case;
-    let mut sources: Vec<(&Source, bool)> = case.sources.iter().map(|s| (s, false)).collect();
+    let mut sources: Vec<CaseSource<'a>> = case
+        .sources
+        .iter()
+        .map(|source| CaseSource {
+            source,
+            earlier: false,
+            visibility: source.visibility,
+        })
+        .collect();
     if let Some(earlier) = checked.earlier {
         for source in &earlier.sources {
-            let cited = case
+            let shadowed = case.sources.iter().any(|s| s.id.value == source.id.value);
+            let citing = case
                 .findings
                 .iter()
-                .any(|f| f.sources.iter().any(|id| id.value == source.id.value));
-            let shadowed = case.sources.iter().any(|s| s.id.value == source.id.value);
-            if cited && !shadowed {
-                sources.push((source, true));
+                .filter(|f| f.sources.iter().any(|id| id.value == source.id.value));
+            let cited_by = citing.map(|f| f.visibility).min();
+            if let (Some(cited_by), false) = (cited_by, shadowed) {
+                sources.push(CaseSource {
+                    source,
+                    earlier: true,
+                    visibility: source.visibility.max(cited_by),
+                });
             }
         }
     }
@@ -997,8 +1304,9 @@ fn all_sources<'a>(checked: &CheckedCase<'a>) -> Vec<(&'a Source, bool)> {
 }
 
 /// The incident as `audience` may see it.
-fn incident_view(incident: &crate::model::Incident) -> IncidentView {
+fn incident_view(incident: &crate::model::Incident, locale: Locale) -> IncidentView {
     use crate::calendar::Day;
+    let date = |d: &Date| DateView::new(d, locale);
     let count = |c: &crate::model::Count| CountView {
         what: c.what.clone(),
         number: c.number.map(|n| {
@@ -1012,12 +1320,12 @@ fn incident_view(incident: &crate::model::Incident) -> IncidentView {
     };
     IncidentView {
         nature: incident.nature.clone(),
-        began: incident.began.as_ref().map(DateView::from),
-        detected: incident.detected.as_ref().map(DateView::from),
-        aware: incident.aware.as_ref().map(|d| DateView::from(&d.value)),
-        contained: incident.contained.as_ref().map(DateView::from),
+        began: incident.began.as_ref().map(date),
+        detected: incident.detected.as_ref().map(date),
+        aware: incident.aware.as_ref().map(|d| date(&d.value)),
+        contained: incident.contained.as_ref().map(date),
         scope: incident.scope.clone(),
-        material: incident.material.as_ref().map(|d| DateView::from(&d.value)),
+        material: incident.material.as_ref().map(|d| date(&d.value)),
         data: incident.data.clone(),
         subjects: incident.subjects.as_ref().map(count),
         records: incident.records.as_ref().map(count),
@@ -1038,13 +1346,13 @@ fn incident_view(incident: &crate::model::Incident) -> IncidentView {
             .as_ref()
             .and_then(|d| crate::calendar::gdpr_art33_due(&d.value))
             .as_ref()
-            .map(DateView::from),
+            .map(date),
         sec_8k_due: incident
             .material
             .as_ref()
             .and_then(|d| Day::latest_of(&d.value).plus_us_business_days(4).to_date())
             .as_ref()
-            .map(DateView::from),
+            .map(date),
     }
 }
 
@@ -1057,6 +1365,12 @@ fn not_for_disclosure(case: &CheckedCase<'_>) -> Vec<String> {
         .iter()
         .filter(|f| internal(f.visibility))
         .map(|f| f.statement.clone())
+        .chain(
+            raw.next_steps
+                .iter()
+                .filter(|n| internal(n.visibility))
+                .map(|n| n.text.clone()),
+        )
         .chain(
             raw.actions
                 .iter()
@@ -1085,6 +1399,22 @@ fn group_thousands(n: u64) -> String {
     grouped
 }
 
+/// A source as prose names its claim.
+fn source_reference(source: &Source) -> String {
+    use crate::model::SourceKind as K;
+    let who = &source.publisher;
+    match source.kind {
+        K::PressReport => format!("the reporting by {who}"),
+        K::Complaint => format!("the complaint from {who}"),
+        K::Audit => format!("the audit by {who}"),
+        K::RegulatorInquiry => format!("the inquiry by {who}"),
+        K::InternalReport => format!("the report from {who}"),
+        K::Research => format!("the research by {who}"),
+        K::OwnPublication => who.clone(),
+        K::Other => format!("the claim by {who}"),
+    }
+}
+
 /// How a source came about, as a clause that follows a date phrase.
 fn source_event(source: &Source) -> String {
     use crate::model::SourceKind as K;
@@ -1096,6 +1426,7 @@ fn source_event(source: &Source) -> String {
         K::RegulatorInquiry => format!("{who} opened an inquiry"),
         K::InternalReport => format!("{who} raised an internal report"),
         K::Research => format!("{who} published research"),
+        K::OwnPublication => format!("we published {who}"),
         K::Other => format!("{who} sent us a report"),
     }
 }
@@ -1118,6 +1449,7 @@ fn kind_name(kind: crate::model::SourceKind) -> &'static str {
         K::RegulatorInquiry => "regulator-inquiry",
         K::InternalReport => "internal-report",
         K::Research => "research",
+        K::OwnPublication => "own-publication",
         K::Other => "other",
     }
 }

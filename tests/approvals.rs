@@ -79,8 +79,16 @@ fn an_approval_records_every_input_and_document_one_per_line() {
             "person brad-smith",
             "principle customer-privacy",
             "principle no-mass-surveillance",
-            "template builtin/_action-notes.md",
-            "template builtin/_update.md",
+            "template builtin/_letter-actions.md",
+            "template builtin/_letter-exception.md",
+            "template builtin/_letter-findings.md",
+            "template builtin/_letter-incident.md",
+            "template builtin/_letter-principle-basis.md",
+            "template builtin/_letter-principles.md",
+            "template builtin/_letter-review.md",
+            "template builtin/_letter-source.md",
+            "template builtin/_letter-sources.md",
+            "template builtin/_letter-update.md",
             "template builtin/employee-memo.md",
             "template builtin/press-qa.md",
             "template builtin/public-statement.md",
@@ -182,7 +190,7 @@ fn a_check_says_which_input_changed() {
     assert!(
         report.contains(
             "is void: since it was given, the principle `customer-privacy` changed and the text \
-             of `employee-memo` and `public-statement` changed\n"
+             of `employee-memo`, `press-qa` and `public-statement` changed\n"
         ),
         "{report}"
     );

@@ -364,7 +364,9 @@ fn render_prints_the_memo_on_stdout() {
         "{memo}"
     );
     assert!(
-        memo.contains("We spend our budget where it serves the most readers."),
+        memo.contains(
+            "a standing principle: we spend our budget where it serves the most readers."
+        ),
         "{memo}"
     );
     assert!(memo.contains("The reading room will close on Sundays."));
@@ -725,15 +727,15 @@ fn a_repository_with_only_cases_builds_with_the_defaults() {
     );
     let statement = fs::read_to_string(out.join("reading-room/public-statement.md")).unwrap();
     let memo = fs::read_to_string(out.join("reading-room/employee-memo.md")).unwrap();
-    // The default organisation speaks, and with no spokesperson it signs.
-    assert!(
-        statement.contains("\n*The organisation · 3 March 2025*\n"),
-        "{statement}"
-    );
-    assert!(memo.contains("\n**From:** The organisation  \n"), "{memo}");
-    // The inline principle is cited in both, by the same label.
-    let principle =
-        "- **P1 · Serve the most readers.** We spend our budget where it serves the most readers.";
+    // With no organisation named, no document prints a stand-in name.
+    assert!(statement.contains("\n*3 March 2025*\n"), "{statement}");
+    assert!(memo.contains("\n**To:** All employees  \n"), "{memo}");
+    for document in [&statement, &memo] {
+        assert!(!document.contains("The organisation"), "{document}");
+        assert!(!document.contains("**From:**"), "{document}");
+    }
+    // The inline principle is stated in both, in the same words.
+    let principle = "Our decision rests on a standing principle: we spend our budget where it serves the most readers.";
     assert!(statement.contains(principle), "{statement}");
     assert!(memo.contains(principle), "{memo}");
 }

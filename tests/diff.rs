@@ -72,8 +72,8 @@ fn committed_copy(folder: &str) -> (TempDir, PathBuf) {
     edit(
         &root,
         CASE_FILE,
-        "\nsummary:",
-        "\ndocuments:\n  - kind: social-post\nsummary:",
+        "\ndocuments:\n",
+        "\ndocuments:\n  - kind: social-post\n",
     );
     git(dir.path(), &["init", "-q"]);
     commit_all(dir.path(), "the bundled repository");
@@ -177,12 +177,15 @@ fn terminal_shows_hunks_with_plain_marks_without_colour() {
     assert!(!out.contains('\x1b'), "{out}");
     assert!(
         out.contains(
-            "── public-statement (imod-azure-services/public-statement.md): 1 word changed\n\
-             28 │ ## What we found\n\
-             29 │\n\
-             30 │ - **F1.** IMOD [-consumed-]{+used+} Azure storage capacity in the Netherlands.[^1]\n\
-             31 │ - **F2.** IMOD made use of AI services.[^1]\n\
-             32 │\n"
+            "── public-statement (imod-azure-services/public-statement.md): 1 word changed\n \
+             9 │ On 6 August 2025, The Guardian reported that a unit"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "11 │ Our review found evidence that supports elements of the reporting by The Guardian.[^1] \
+             IMOD [-consumed-]{+used+} Azure storage capacity in the Netherlands. IMOD made use of AI services.\n"
         ),
         "{out}"
     );
@@ -248,7 +251,7 @@ fn a_case_new_since_the_revision_has_every_document_added() {
     for kind in STATING {
         let section = section(&markdown, kind);
         assert!(section.starts_with(&format!("\n`fresh-case/{kind}.md`: added\n\n")));
-        assert!(section.contains("\n## <ins>"), "{section}");
+        assert!(section.contains("\n# <ins>"), "{section}");
         assert!(!section.contains("~~"), "{section}");
     }
     assert!(!markdown.contains("## Unchanged"));

@@ -120,7 +120,7 @@ fn texts<'a>(case: &'a CheckedCase<'a>) -> (Vec<Secret<'a>>, Vec<String>) {
     }
     if let Some(review) = &raw.review {
         let review_public = review.visibility;
-        if let Some(by) = &review.conducted_by {
+        for by in &review.conducted_by {
             add(
                 review_public,
                 by,

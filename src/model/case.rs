@@ -3,7 +3,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor, value::MapAccessDeserializer};
 
-use super::{Date, Id, Principle, Spanned, Timestamp, Visibility};
+use super::{Date, Id, Principle, Spanned, Style, Timestamp, Visibility};
 
 /// One decision to explain: a case file under `cases/`.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -18,6 +18,10 @@ pub struct Case {
     /// Where the case is in its lifecycle.
     #[serde(default)]
     pub status: Spanned<Status>,
+    /// How this case's narrative documents are written, over the style of
+    /// `candor.yaml` and of each document kind.
+    #[serde(default)]
+    pub style: Option<Style>,
     /// Held back from publication until this moment has passed.
     #[serde(default)]
     pub embargo: Option<Spanned<Timestamp>>,
@@ -37,6 +41,11 @@ pub struct Case {
     pub spokesperson: Option<Spanned<Id>>,
     /// The decision in a few sentences: what the documents open with.
     pub summary: String,
+    /// Paragraphs that are neither principle, finding nor action: framing
+    /// ("like every company, we decide which services to offer"), regret,
+    /// an admission. Each is printed in its place.
+    #[serde(default)]
+    pub framing: Vec<Framing>,
     /// The principles at stake: ids from the library, or inline definitions.
     #[serde(default)]
     pub principles: Vec<Spanned<PrincipleEntry>>,
@@ -136,6 +145,63 @@ pub struct DocumentOverride {
     /// The date it carries.
     #[serde(default)]
     pub date: Option<Date>,
+    /// How it is written, over every other choice of style.
+    #[serde(default)]
+    pub style: Option<Style>,
+    /// The paragraph it opens with, in the sender's voice ("I want to let
+    /// you know…"), before the news.
+    #[serde(default)]
+    pub opening: Option<String>,
+    /// The paragraph it closes with, before the signature.
+    #[serde(default)]
+    pub closing: Option<String>,
+}
+
+/// A paragraph that frames the decision without being a principle, a
+/// finding or an action.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Framing {
+    /// The paragraph's id.
+    pub id: Spanned<Id>,
+    /// The paragraph, as every document prints it.
+    pub text: String,
+    /// Where documents print it.
+    #[serde(default)]
+    pub at: Placement,
+    /// Who may see it.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// Where in a document a framing paragraph goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Placement {
+    /// Right after the news.
+    #[default]
+    Opening,
+    /// Before the principles.
+    Principles,
+    /// Before what was found.
+    Findings,
+    /// Before what was decided.
+    Actions,
+    /// Before the closing words.
+    Closing,
+}
+
+impl Placement {
+    /// The placement as written in a case file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Placement::Opening => "opening",
+            Placement::Principles => "principles",
+            Placement::Findings => "findings",
+            Placement::Actions => "actions",
+            Placement::Closing => "closing",
+        }
+    }
 }
 
 /// A principle a case rests on: either the id of one in the principles
@@ -201,8 +267,9 @@ pub struct Source {
     /// Its title, as published.
     #[serde(default)]
     pub title: Option<String>,
-    /// When it was published or received.
-    pub date: Date,
+    /// When it was published or received; left out when not known.
+    #[serde(default)]
+    pub date: Option<Date>,
     /// Where to read it.
     #[serde(default)]
     pub url: Option<String>,
@@ -229,6 +296,9 @@ pub enum SourceKind {
     InternalReport,
     /// Research published by others.
     Research,
+    /// The organisation's own publication: a blog post, a status page, an
+    /// earlier statement.
+    OwnPublication,
     /// Anything else.
     Other,
 }
@@ -243,6 +313,7 @@ impl SourceKind {
             SourceKind::RegulatorInquiry => "regulator inquiry",
             SourceKind::InternalReport => "internal report",
             SourceKind::Research => "research",
+            SourceKind::OwnPublication => "publication",
             SourceKind::Other => "report",
         }
     }
@@ -254,12 +325,13 @@ impl SourceKind {
 pub struct Review {
     /// When it began.
     pub opened: Spanned<Date>,
-    /// Who carried it out.
+    /// Who carried it out: one name, or a list.
+    #[serde(default, deserialize_with = "one_or_many")]
+    #[schemars(with = "OneOrMany")]
+    pub conducted_by: Vec<String>,
+    /// Whether it continues; documents say nothing of it when absent.
     #[serde(default)]
-    pub conducted_by: Option<String>,
-    /// Whether it continues.
-    #[serde(default)]
-    pub state: ReviewState,
+    pub state: Option<ReviewState>,
     /// What was looked at.
     #[serde(default)]
     pub examined: Vec<Spanned<ScopeItem>>,
@@ -272,12 +344,47 @@ pub struct Review {
     pub visibility: Visibility,
 }
 
+/// One text, or a list of them.
+#[derive(schemars::JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// `conducted_by: Legal` and `conducted_by: [Legal, Security]` alike.
+fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    struct OneOrManyVisitor;
+
+    impl<'de> Visitor<'de> for OneOrManyVisitor {
+        type Value = Vec<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a name, or a list of names")
+        }
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Vec<String>, E> {
+            Ok(vec![text.to_owned()])
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut names = Vec::new();
+            while let Some(name) = seq.next_element::<String>()? {
+                names.push(name);
+            }
+            Ok(names)
+        }
+    }
+
+    deserializer.deserialize_any(OneOrManyVisitor)
+}
+
 /// Whether a review continues.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ReviewState {
     /// Still under way.
-    #[default]
     Ongoing,
     /// Finished.
     Concluded,
@@ -319,9 +426,10 @@ pub struct Finding {
     /// The sources whose claims the finding bears on.
     #[serde(default)]
     pub sources: Vec<Spanned<Id>>,
-    /// How the finding bears on those sources.
+    /// How the finding bears on those sources; documents say nothing of it
+    /// when absent.
     #[serde(default)]
-    pub bearing: Bearing,
+    pub bearing: Option<Bearing>,
     /// What the finding rests on.
     #[serde(default)]
     pub evidence: Option<String>,
@@ -343,7 +451,7 @@ fn yes() -> bool {
 }
 
 /// How a finding bears on the claims of the sources it cites.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Bearing {
     /// The finding supports the claim.
@@ -353,7 +461,6 @@ pub enum Bearing {
     /// The evidence points neither way.
     Inconclusive,
     /// Not yet determined.
-    #[default]
     Undetermined,
 }
 

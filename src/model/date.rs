@@ -2,6 +2,8 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
+use super::Locale;
+
 /// How much of a date is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Precision {
@@ -173,11 +175,19 @@ impl Date {
 
     /// The date as words, such as `6 August 2025`, `April 2022` or `2022`.
     pub fn text(&self) -> String {
-        match (self.month, self.day) {
-            (Some(month), Some(day)) => {
+        self.text_in(Locale::EnGb)
+    }
+
+    /// The date as words in `locale`: `6 August 2025` or `August 6, 2025`.
+    pub fn text_in(&self, locale: Locale) -> String {
+        match (self.month, self.day, locale) {
+            (Some(month), Some(day), Locale::EnGb) => {
                 format!("{day} {} {}", MONTHS[usize::from(month) - 1], self.year)
             }
-            (Some(month), None) => format!("{} {}", MONTHS[usize::from(month) - 1], self.year),
+            (Some(month), Some(day), Locale::EnUs) => {
+                format!("{} {day}, {}", MONTHS[usize::from(month) - 1], self.year)
+            }
+            (Some(month), None, _) => format!("{} {}", MONTHS[usize::from(month) - 1], self.year),
             _ => self.year.to_string(),
         }
     }
@@ -185,7 +195,12 @@ impl Date {
     /// The date as it reads in a sentence: `on 6 August 2025`, `in April
     /// 2022`, `on or about 22 March 2022`, `in or around 2022`.
     pub fn phrase(&self) -> String {
-        let text = self.text();
+        self.phrase_in(Locale::EnGb)
+    }
+
+    /// The date as it reads in a sentence, in `locale`.
+    pub fn phrase_in(&self, locale: Locale) -> String {
+        let text = self.text_in(locale);
         match (self.precision(), self.approximate) {
             (Precision::Day, false) => format!("on {text}"),
             (Precision::Day, true) => format!("on or about {text}"),

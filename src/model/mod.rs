@@ -16,16 +16,16 @@ mod time;
 pub use approval::Approval;
 pub use case::{
     Acknowledgement, Action, ActionState, Bearing, Case, Contact, ContactPoint, Count,
-    CustomerAdvice, Departure, DocumentOverride, Exclusion, FaqEntry, Finding, Incident, NextStep,
-    PressBriefing, PrincipleEntry, Quote, Review, ReviewState, ScopeItem, Source, SourceKind,
-    Status, TalkingPoint, TimelineEvent,
+    CustomerAdvice, Departure, DocumentOverride, Exclusion, FaqEntry, Finding, Framing, Incident,
+    NextStep, Placement, PressBriefing, PrincipleEntry, Quote, Review, ReviewState, ScopeItem,
+    Source, SourceKind, Status, TalkingPoint, TimelineEvent,
 };
 pub use date::{Date, Precision};
 pub use id::Id;
-pub use principle::Principle;
+pub use principle::{Principle, Since};
 pub use settings::{
-    Approvals, Audience, Coverage, DocumentKind, NamedOrganisation, Organisation, Person,
-    Regulation, Settings,
+    Approvals, Audience, Coverage, DocumentKind, Locale, NamedOrganisation, Organisation, Person,
+    Regulation, Settings, Style,
 };
 pub use time::Timestamp;
 

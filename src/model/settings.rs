@@ -23,6 +23,68 @@ pub struct Settings {
     /// Who must sign off before a case may be published.
     #[serde(default)]
     pub approvals: Approvals,
+    /// How narrative documents are written: `letter` (the default) or
+    /// `brief`. A document kind or a case may choose otherwise.
+    #[serde(default)]
+    pub style: Option<Style>,
+    /// How dates are written: `en-GB` (the default) or `en-US`. A document
+    /// kind may choose otherwise.
+    #[serde(default)]
+    pub locale: Option<Locale>,
+}
+
+/// How a narrative document is written.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Style {
+    /// Prose in the sender's voice: principles named in words, findings and
+    /// actions as sentences, sources as footnotes, no labels.
+    #[default]
+    Letter,
+    /// For legal review: every item under its label (`P1`, `F2`, `A1`),
+    /// each action with the principles and findings that justify it.
+    Brief,
+}
+
+impl Style {
+    /// The style as written in `candor.yaml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Style::Letter => "letter",
+            Style::Brief => "brief",
+        }
+    }
+}
+
+/// The conventions dates and lists are written in.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema,
+)]
+pub enum Locale {
+    /// British English: `25 September 2025`; "A, B and C".
+    #[default]
+    #[serde(rename = "en-GB")]
+    EnGb,
+    /// American English: `September 25, 2025`; "A, B, and C".
+    #[serde(rename = "en-US")]
+    EnUs,
+}
+
+impl Locale {
+    /// The locale as a language tag, as HTML's `lang` takes it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::EnGb => "en-GB",
+            Locale::EnUs => "en-US",
+        }
+    }
+
+    /// Whether lists of three or more take a comma before the last `and`.
+    pub fn serial_comma(self) -> bool {
+        self == Locale::EnUs
+    }
 }
 
 /// The sign-offs a case needs before it may be published.
@@ -133,6 +195,14 @@ pub struct DocumentKind {
     /// The longest the rendered document may be, in characters.
     #[serde(default)]
     pub max_length: Option<usize>,
+    /// How documents of this kind are written, over the repository's
+    /// `style`.
+    #[serde(default)]
+    pub style: Option<Style>,
+    /// How dates are written in documents of this kind, over the
+    /// repository's `locale`.
+    #[serde(default)]
+    pub locale: Option<Locale>,
 }
 
 /// A notice whose contents and timing the law prescribes.
@@ -203,6 +273,8 @@ impl DocumentKind {
                 every_case: Some(every_case),
                 regulation: None,
                 max_length: None,
+                style: None,
+                locale: None,
             };
         let regulated = |regulation, kind: DocumentKind| DocumentKind {
             regulation: Some(regulation),
@@ -268,16 +340,20 @@ impl DocumentKind {
                     false,
                 ),
             ),
-            regulated(
-                Regulation::Sec8kItem105,
-                kind(
-                    "sec-8k-item-1-05",
-                    Audience::Public,
-                    "Form 8-K, Item 1.05: Material Cybersecurity Incidents",
-                    &[],
-                    false,
-                ),
-            ),
+            DocumentKind {
+                // A filing with the SEC is written the American way.
+                locale: Some(Locale::EnUs),
+                ..regulated(
+                    Regulation::Sec8kItem105,
+                    kind(
+                        "sec-8k-item-1-05",
+                        Audience::Public,
+                        "Form 8-K, Item 1.05: Material Cybersecurity Incidents",
+                        &[],
+                        false,
+                    ),
+                )
+            },
         ]
     }
 

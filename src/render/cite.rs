@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use tera::{Kwargs, State, TeraResult, Value};
 
 use super::escape::escape_markdown;
+use crate::model::Locale;
 use crate::project::{SourceView, View};
 
 /// What a citable id resolves to in the document being rendered.
@@ -24,11 +25,16 @@ enum Citable {
     Source(Box<SourceView>),
 }
 
-/// The state of one render: what can be cited and what has been.
+/// The state of one render: what can be cited and what has been, and the
+/// locale its prose helpers write in.
 #[derive(Debug, Default)]
 struct Session {
     citable: BTreeMap<String, Citable>,
     cited: BTreeSet<String>,
+    locale: Locale,
+    /// The names in the case (organisation, people, publishers), which
+    /// prose helpers must not lower-case.
+    names: Vec<String>,
 }
 
 thread_local! {
@@ -57,6 +63,12 @@ pub(super) fn with_session<T>(view: &View, render: impl FnOnce() -> T) -> (T, BT
         *session.borrow_mut() = Some(Session {
             citable,
             cited: BTreeSet::new(),
+            locale: if view.document.locale == Locale::EnUs.tag() {
+                Locale::EnUs
+            } else {
+                Locale::EnGb
+            },
+            names: names_in(view),
         });
     });
     let result = render();
@@ -92,6 +104,41 @@ pub(super) fn cite(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     })
 }
 
+/// The first word of every name in the view.
+fn names_in(view: &View) -> Vec<String> {
+    let mut names: Vec<String> = std::iter::once(view.organisation.name.as_str())
+        .chain(view.spokesperson.iter().map(|p| p.name.as_str()))
+        .chain(view.sources.iter().map(|s| s.publisher.as_str()))
+        .chain(view.quotes.iter().map(|q| q.by.as_str()))
+        .filter_map(|name| name.split_whitespace().next())
+        .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
+        .filter(|word| !word.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Whether `word` opens a name in the case being rendered.
+pub(super) fn is_name(word: &str) -> bool {
+    SESSION.with(|session| {
+        session
+            .borrow()
+            .as_ref()
+            .is_some_and(|s| s.names.iter().any(|name| name == word))
+    })
+}
+
+/// The locale of the document being rendered; the default outside a render.
+pub(super) fn locale() -> Locale {
+    SESSION.with(|session| {
+        session
+            .borrow()
+            .as_ref()
+            .map_or_else(Locale::default, |s| s.locale)
+    })
+}
+
 /// `footnotes()`: the definitions of the sources cited so far, in order.
 pub(super) fn footnotes(_: Kwargs, _: &State) -> TeraResult<Value> {
     SESSION.with(|session| {
@@ -120,24 +167,18 @@ fn footnote_definition(source: &SourceView) -> String {
     let mut line = format!(
         "[^{}]: {}",
         source.footnote,
-        escape_markdown(&upper_first(&source.publisher))
+        escape_markdown(&super::filters::upper_first(&source.publisher))
     );
     if let Some(title) = &source.title {
         line.push_str(&format!(", “{}”", escape_markdown(title)));
     }
-    line.push_str(&format!(", {}.", source.date.text));
+    match &source.date {
+        Some(date) => line.push_str(&format!(", {}.", date.text)),
+        None => line.push('.'),
+    }
     if let Some(url) = &source.url {
         line.push(' ');
         line.push_str(&super::link(url));
     }
     line
-}
-
-/// `text` with its first letter in upper case.
-pub(super) fn upper_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

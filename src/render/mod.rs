@@ -9,6 +9,7 @@
 
 mod cite;
 mod escape;
+mod filters;
 pub mod html;
 
 use std::collections::BTreeSet;
@@ -18,7 +19,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::TemplateFile;
-use crate::model::{DocumentKind, Pos};
+use crate::model::{DocumentKind, Pos, Style};
 use crate::project::View;
 
 pub(crate) use escape::escape_markdown;
@@ -34,13 +35,61 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("_update.md", include_str!("../../templates/_update.md")),
     (
+        "_letter-exception.md",
+        include_str!("../../templates/_letter-exception.md"),
+    ),
+    (
+        "_letter-incident.md",
+        include_str!("../../templates/_letter-incident.md"),
+    ),
+    (
+        "_letter-principle-basis.md",
+        include_str!("../../templates/_letter-principle-basis.md"),
+    ),
+    (
+        "_letter-source.md",
+        include_str!("../../templates/_letter-source.md"),
+    ),
+    (
+        "_letter-principles.md",
+        include_str!("../../templates/_letter-principles.md"),
+    ),
+    (
+        "_letter-sources.md",
+        include_str!("../../templates/_letter-sources.md"),
+    ),
+    (
+        "_letter-review.md",
+        include_str!("../../templates/_letter-review.md"),
+    ),
+    (
+        "_letter-findings.md",
+        include_str!("../../templates/_letter-findings.md"),
+    ),
+    (
+        "_letter-actions.md",
+        include_str!("../../templates/_letter-actions.md"),
+    ),
+    (
+        "_letter-update.md",
+        include_str!("../../templates/_letter-update.md"),
+    ),
+    (
         "_incident-facts.md",
         include_str!("../../templates/_incident-facts.md"),
     ),
     ("press-qa.md", include_str!("../../templates/press-qa.md")),
     (
+        "press-qa.brief.md",
+        include_str!("../../templates/press-qa.brief.md"),
+    ),
+    (
         "customer-notice.md",
         include_str!("../../templates/customer-notice.md"),
+    ),
+    (
+        "customer-notice.brief.md",
+        include_str!("../../templates/customer-notice.brief.md"),
     ),
     (
         "social-post.txt",
@@ -63,10 +112,58 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/employee-memo.md"),
     ),
     (
+        "employee-memo.brief.md",
+        include_str!("../../templates/employee-memo.brief.md"),
+    ),
+    (
         "public-statement.md",
         include_str!("../../templates/public-statement.md"),
     ),
+    (
+        "public-statement.brief.md",
+        include_str!("../../templates/public-statement.brief.md"),
+    ),
 ];
+
+/// The name of the `brief` variant of a template: `employee-memo.md` →
+/// `employee-memo.brief.md`.
+pub fn brief_variant(template: &str) -> String {
+    match template.rsplit_once('.') {
+        Some((stem, extension)) => format!("{stem}.brief.{extension}"),
+        None => format!("{template}.brief"),
+    }
+}
+
+/// The template a document is rendered through in `style`. In `brief`
+/// style: the user's brief variant (`employee-memo.brief.md`) if they wrote
+/// one, else their own template of the kind if they wrote that, else the
+/// built-in brief variant where there is one. A user's override thus serves
+/// both styles until they write a brief of their own. `user_has` says
+/// whether the user has a template of a name.
+pub fn template_for(template: &str, style: Style, user_has: impl Fn(&str) -> bool) -> String {
+    let brief = brief_variant(template);
+    let chosen = match style {
+        Style::Letter => template,
+        Style::Brief if user_has(&brief) => &brief,
+        Style::Brief if user_has(template) => template,
+        Style::Brief if is_builtin(&brief) => &brief,
+        Style::Brief => template,
+    };
+    chosen.to_owned()
+}
+
+/// Every template a document of a kind whose template is `template` may
+/// be rendered through, whatever its style.
+pub fn templates_of_kind(template: &str) -> [String; 2] {
+    [template.to_owned(), brief_variant(template)]
+}
+
+/// Whether a built-in template of this name exists.
+pub fn is_builtin(name: &str) -> bool {
+    BUILTIN_TEMPLATES
+        .iter()
+        .any(|(builtin, _)| *builtin == name)
+}
 
 /// A rendered document and what it cited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,9 +205,7 @@ impl Renderer {
         tera.register_filter("link", LinkFilter);
         tera.register_function("cite", cite::cite);
         tera.register_function("footnotes", cite::footnotes);
-        tera.register_filter("upper_first", |text: String, _: Kwargs, _: &State| {
-            cite::upper_first(&text)
-        });
+        filters::register(&mut tera);
 
         let builtins = BUILTIN_TEMPLATES
             .iter()
@@ -203,12 +298,19 @@ impl Renderer {
                 format!("cannot pass the case to templates: {e}"),
             ))
         })?;
-        let (rendered, cited) =
-            cite::with_session(view, || self.tera.render(&kind.template, &context));
+        let style = if view.document.style == Style::Brief.as_str() {
+            Style::Brief
+        } else {
+            Style::Letter
+        };
+        let template = template_for(&kind.template, style, |name| {
+            self.user_files.iter().any(|(user, _)| user == name)
+        });
+        let (rendered, cited) = cite::with_session(view, || self.tera.render(&template, &context));
         let rendered = rendered.map_err(|error| {
             let failed_in = match error.kind() {
                 tera::ErrorKind::RenderingError(report) => report.filename(),
-                _ => kind.template.as_str(),
+                _ => template.as_str(),
             };
             let file = self
                 .user_files

@@ -26,12 +26,14 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
     const LATER: &str = "correct the date, or the case's publication `date`";
 
     for (index, source) in case.sources.iter().enumerate() {
-        if after_publication(&source.date) {
+        if let Some(date) = &source.date
+            && after_publication(date)
+        {
             report(
                 format!(
                     "source `{}` is dated {}, after the case is published ({})",
                     source.id.value,
-                    source.date.text(),
+                    date.text(),
                     published.text()
                 ),
                 format!("sources[{index}].date"),
@@ -42,7 +44,7 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
         }
     }
     for (index, principle) in checked.principles.iter().enumerate() {
-        if let Some(since) = &principle.since
+        if let Some(since) = principle.since.as_ref().and_then(|s| s.date())
             && after_publication(since)
         {
             report(
@@ -78,10 +80,13 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
         let earlier_sources = checked.earlier.map_or(&[][..], |e| &e.sources[..]);
         let sources: Vec<&crate::model::Source> =
             case.sources.iter().chain(earlier_sources).collect();
+        // A source of unknown date may have come first.
         let all_sources_later = !sources.is_empty()
-            && sources
-                .iter()
-                .all(|s| review.opened.certainly_before(&s.date));
+            && sources.iter().all(|s| {
+                s.date
+                    .as_ref()
+                    .is_some_and(|date| review.opened.certainly_before(date))
+            });
         if all_sources_later {
             report(
                 format!(

@@ -188,14 +188,17 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
         }
     }
     for (index, finding) in case.findings.iter().enumerate() {
-        if finding.bearing != Bearing::Undetermined && !cited_findings.contains(&finding.id.value) {
+        // A finding that takes a side on its sources should justify
+        // something; one of undetermined or unstated bearing may stand alone.
+        let takes_a_side = !matches!(finding.bearing, None | Some(Bearing::Undetermined));
+        if takes_a_side && !cited_findings.contains(&finding.id.value) {
             diagnostics.push(at(
                 Code::UnusedFinding,
                 format!("finding `{}` justifies no action", finding.id.value),
                 finding.id.pos,
                 format!("findings[{index}]"),
                 Some(&finding.id),
-                "cite it from the actions it justifies, or mark its bearing `undetermined`",
+                "cite it from the actions it justifies; a finding that justifies nothing can leave out its `bearing`, or say `bearing: undetermined`",
             ));
         }
     }

@@ -1,0 +1,300 @@
+//! The two styles: documents as letters in prose by default, and the brief
+//! with labels for legal review; both keep every citation guarantee.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use candor::{Document, Options, Outcome};
+
+use common::{bundled_copy, bundled_repo, candor, edit, text, write_file};
+
+fn build(root: &Path) -> Outcome {
+    let outcome = candor::build(&[root.to_path_buf()], Options::default()).unwrap();
+    assert!(!outcome.has_errors(), "{:#?}", outcome.diagnostics);
+    outcome
+}
+
+fn document<'a>(outcome: &'a Outcome, case: &str, kind: &str) -> &'a Document {
+    outcome
+        .documents
+        .iter()
+        .find(|d| d.case_id == case && d.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind} for {case}"))
+}
+
+/// `P1`, `F12`, `A3` standing as words: a label a letter must not print.
+fn label_tokens(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| {
+            let mut chars = word.chars();
+            matches!(chars.next(), Some('P' | 'F' | 'A'))
+                && !chars.as_str().is_empty()
+                && chars.all(|c| c.is_ascii_digit())
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The footnote definitions of a document: number → the source it names.
+fn footnotes(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|line| line.starts_with("[^"))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn with_brief_style(root: &Path) {
+    edit(
+        root,
+        "candor.yaml",
+        "\napprovals:",
+        "\nstyle: brief\n\napprovals:",
+    );
+}
+
+#[test]
+fn letters_print_no_labels_and_no_justification_lines() {
+    let outcome = build(&bundled_repo());
+    for d in &outcome.documents {
+        if !["employee-memo", "public-statement", "customer-notice"].contains(&d.kind.as_str()) {
+            continue;
+        }
+        assert_eq!(
+            label_tokens(&d.text),
+            Vec::<String>::new(),
+            "{}",
+            d.path.display()
+        );
+        for form in [
+            "rests on",
+            "Why:",
+            "resting on",
+            "*Limits:*",
+            "*Exception:*",
+        ] {
+            assert!(!d.text.contains(form), "{} says {form:?}", d.path.display());
+        }
+    }
+}
+
+#[test]
+fn the_founding_memo_and_statement_state_each_item_in_the_same_words() {
+    let outcome = build(&bundled_repo());
+    let memo = document(&outcome, "imod-azure-services", "employee-memo");
+    let statement = document(&outcome, "imod-azure-services", "public-statement");
+    let case = fs::read_to_string(bundled_repo().join("cases/imod-azure-services.yaml")).unwrap();
+    let statements = statements_of(&case);
+    assert!(statements.len() >= 3, "{statements:?}");
+    for words in &statements {
+        assert!(memo.text.contains(words.as_str()), "memo lacks {words:?}");
+        assert!(
+            statement.text.contains(words.as_str()),
+            "statement lacks {words:?}"
+        );
+    }
+    // Footnotes name the same source under the same number.
+    assert_eq!(footnotes(&memo.text), footnotes(&statement.text));
+    assert!(!footnotes(&memo.text).is_empty());
+    // Citations are recorded though no label is printed.
+    for id in [
+        "azure-storage-nl",
+        "ai-services",
+        "disable-subscriptions",
+        "no-mass-surveillance",
+    ] {
+        assert!(memo.cited.contains(id), "memo did not cite {id}");
+        assert!(statement.cited.contains(id), "statement did not cite {id}");
+    }
+}
+
+/// The `statement:` of every finding and action of a case file, folded as
+/// YAML folds `>-` text.
+fn statements_of(case: &str) -> Vec<String> {
+    let mut statements = Vec::new();
+    let lines: Vec<&str> = case.lines().collect();
+    let mut section = "";
+    for (i, line) in lines.iter().enumerate() {
+        if !line.starts_with(' ') && line.ends_with(':') {
+            section = line.trim_end_matches(':');
+        }
+        if !matches!(section, "findings" | "actions") {
+            continue;
+        }
+        let Some(value) = line.trim_start().strip_prefix("statement:") else {
+            continue;
+        };
+        let value = value.trim();
+        if value == ">-" {
+            let indent = lines[i + 1].len() - lines[i + 1].trim_start().len();
+            let folded: Vec<&str> = lines[i + 1..]
+                .iter()
+                .take_while(|l| l.len() - l.trim_start().len() >= indent && !l.trim().is_empty())
+                .map(|l| l.trim())
+                .collect();
+            statements.push(folded.join(" "));
+        } else {
+            statements.push(value.to_owned());
+        }
+    }
+    statements
+}
+
+#[test]
+fn the_brief_style_prints_labels_again_and_the_trace_is_unchanged() {
+    let letters = bundled_copy();
+    let brief = bundled_copy();
+    with_brief_style(brief.path());
+    let outcome = build(brief.path());
+    let memo = document(&outcome, "imod-azure-services", "employee-memo");
+    assert!(
+        memo.text
+            .contains("- **F1.** IMOD consumed Azure storage capacity in the Netherlands.[^1]"),
+        "{}",
+        memo.text
+    );
+    assert!(
+        memo.text
+            .contains("*Why:* P1 (No mass surveillance of civilians)"),
+        "{}",
+        memo.text
+    );
+
+    let trace = |root: &Path| {
+        let output = candor(root)
+            .args(["trace", "imod-azure-services", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    assert_eq!(trace(letters.path()), trace(brief.path()));
+}
+
+#[test]
+fn every_bundled_case_in_the_brief_style_matches_its_snapshot() {
+    let repo = bundled_copy();
+    with_brief_style(repo.path());
+    let outcome = build(repo.path());
+    let mut names = BTreeSet::new();
+    for d in &outcome.documents {
+        let name = format!("{}@{}", d.case_id, d.kind);
+        insta::assert_snapshot!(name.clone(), d.text);
+        names.insert(format!("letters__{name}.snap"));
+    }
+    let stale: Vec<String> = fs::read_dir(bundled_repo().join("tests/snapshots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("letters__") && !names.contains(n))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "snapshots of documents no longer built: {stale:?}"
+    );
+}
+
+#[test]
+fn a_letter_that_leaves_out_a_public_action_fails_coverage() {
+    let repo = bundled_copy();
+    write_file(
+        repo.path(),
+        "templates/public-statement.md",
+        "# {{ case.title }}\n\n{{ case.summary }}\n\n{% for f in findings %}{{ f.statement }}{{ cite(id=f.id, show=false) }} {% endfor %}\n",
+    );
+    let output = candor(repo.path()).args(["check"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let report = text(&output.stderr);
+    assert!(report.contains("error[coverage]"), "{report}");
+    assert!(report.contains("disable-subscriptions"), "{report}");
+}
+
+#[test]
+fn the_locale_decides_how_dates_are_written() {
+    let repo = bundled_copy();
+    edit(
+        repo.path(),
+        "candor.yaml",
+        "\napprovals:",
+        "\nlocale: en-US\n\napprovals:",
+    );
+    let outcome = build(repo.path());
+    let memo = document(&outcome, "imod-azure-services", "employee-memo");
+    assert!(
+        memo.text.contains("**Date:** September 25, 2025"),
+        "{}",
+        memo.text
+    );
+    assert!(
+        memo.text
+            .contains("On August 6, 2025, The Guardian reported"),
+        "{}",
+        memo.text
+    );
+
+    // The Form 8-K is written the American way whatever the repository says.
+    let outcome = build(&bundled_repo());
+    let filing = document(&outcome, "meridale-ransomware-attack", "sec-8k-item-1-05");
+    assert!(filing.text.contains("January 11, 2026"), "{}", filing.text);
+}
+
+#[test]
+fn the_press_answers_hold_only_what_may_be_said_in_public() {
+    let repo = bundled_copy();
+    let internal_step = "Procurement will quietly review every government contract by March.";
+    edit(
+        repo.path(),
+        "cases/imod-azure-services.yaml",
+        "\ntimeline:",
+        &format!("  - text: {internal_step}\n\ntimeline:"),
+    );
+    let outcome = build(repo.path());
+    let qa = &document(&outcome, "imod-azure-services", "press-qa").text;
+    let guidance = qa
+        .find("## Internal guidance")
+        .expect("an internal heading");
+    let answers = &qa[..guidance];
+    assert!(!answers.contains(internal_step), "{qa}");
+    assert!(qa[guidance..].contains(internal_step), "{qa}");
+    // The public next step is still answered.
+    assert!(
+        answers
+            .contains("Our review continues, and we will share further findings as appropriate."),
+        "{qa}"
+    );
+}
+
+#[test]
+fn a_case_without_a_review_or_a_bearing_says_nothing_of_them() {
+    let repo = bundled_copy();
+    let case = "cases/imod-azure-services.yaml";
+    let text = fs::read_to_string(repo.path().join(case)).unwrap();
+    let start = text.find("\nreview:\n").unwrap();
+    let end = text.find("\nfindings:\n").unwrap();
+    let without_review =
+        format!("{}{}", &text[..start], &text[end..]).replace("    bearing: supports\n", "");
+    fs::write(repo.path().join(case), without_review).unwrap();
+    for style in ["letter", "brief"] {
+        if style == "brief" {
+            with_brief_style(repo.path());
+        }
+        let outcome = build(repo.path());
+        for kind in ["employee-memo", "public-statement", "press-qa"] {
+            let d = &document(&outcome, "imod-azure-services", kind).text;
+            for words in [
+                "How we reviewed it",
+                "We opened a review",
+                "How did you investigate?",
+                "supports",
+                "bears out",
+                "not yet determined",
+                "The review is continuing",
+            ] {
+                assert!(!d.contains(words), "{style} {kind} says {words:?}:\n{d}");
+            }
+        }
+    }
+}
