@@ -636,10 +636,14 @@ impl Numbering {
         // opens by saying what prompted the review. A stable sort keeps
         // sources of the same date in the order written.
         let mut ordered = all_sources(checked);
-        // A source of unknown date comes after the dated ones.
+        // Publications (with a title or an address) come before what was
+        // only received, such as a complaint or an internal alert, which a
+        // letter does not footnote; a source of unknown date comes after
+        // the dated ones.
         ordered.sort_by_key(|s| {
             (
                 s.visibility != Visibility::Public,
+                s.source.title.is_none() && s.source.url.is_none(),
                 s.source
                     .date
                     .as_ref()
@@ -747,7 +751,8 @@ impl<'c, 'a> Projection<'c, 'a> {
     }
 
     /// The sources the visible findings take a side on, where a letter may
-    /// say so: reporting, research and complaints.
+    /// say so: published reporting and research. A complaint, a question
+    /// or an attacker's claim is answered by the findings themselves.
     fn bearings(&self, findings: &[FindingView]) -> BearingsView {
         let mut bearings = BearingsView::default();
         for finding in findings {
@@ -758,8 +763,7 @@ impl<'c, 'a> Projection<'c, 'a> {
                 _ => continue,
             };
             for source in &finding.sources {
-                let speaks_of_claims =
-                    matches!(source.kind, "press-report" | "research" | "complaint");
+                let speaks_of_claims = matches!(source.kind, "press-report" | "research");
                 if speaks_of_claims && !list.iter().any(|s| s.id == source.id) {
                     list.push(source.clone());
                 }

@@ -31,6 +31,9 @@ enum Citable {
 struct Session {
     citable: BTreeMap<String, Citable>,
     cited: BTreeSet<String>,
+    /// The sources whose footnote marker was printed: only those are
+    /// defined at the foot.
+    marked: BTreeSet<String>,
     locale: Locale,
     /// The names in the case (organisation, people, publishers), which
     /// prose helpers must not lower-case.
@@ -63,6 +66,7 @@ pub(super) fn with_session<T>(view: &View, render: impl FnOnce() -> T) -> (T, BT
         *session.borrow_mut() = Some(Session {
             citable,
             cited: BTreeSet::new(),
+            marked: BTreeSet::new(),
             locale: if view.document.locale == Locale::EnUs.tag() {
                 Locale::EnUs
             } else {
@@ -82,6 +86,9 @@ pub(super) fn cite(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     // `show=false` records the citation without printing the label, for
     // documents whose readers need no labels (a letter to patients).
     let show = kwargs.get::<bool>("show")?.unwrap_or(true);
+    // `once=true` prints a source's marker only at its first citation in the
+    // document, as a letter footnotes a source once.
+    let once = kwargs.get::<bool>("once")?.unwrap_or(false);
     SESSION.with(|session| {
         let mut session = session.borrow_mut();
         let Some(session) = session.as_mut() else {
@@ -99,33 +106,42 @@ pub(super) fn cite(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
                 )));
             }
         };
-        session.cited.insert(id);
+        let show = show && !(once && session.marked.contains(&id));
+        session.cited.insert(id.clone());
+        if show && text.starts_with("[^") {
+            session.marked.insert(id);
+        }
         Ok(Value::safe_string(if show { &text } else { "" }))
     })
 }
 
-/// The first word of every name in the view.
+/// Every name in the view: the organisation, people, publishers.
 fn names_in(view: &View) -> Vec<String> {
     let mut names: Vec<String> = std::iter::once(view.organisation.name.as_str())
         .chain(view.spokesperson.iter().map(|p| p.name.as_str()))
         .chain(view.sources.iter().map(|s| s.publisher.as_str()))
         .chain(view.quotes.iter().map(|q| q.by.as_str()))
-        .filter_map(|name| name.split_whitespace().next())
-        .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
-        .filter(|word| !word.is_empty())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
         .collect();
     names.sort();
     names.dedup();
     names
 }
 
-/// Whether `word` opens a name in the case being rendered.
-pub(super) fn is_name(word: &str) -> bool {
+/// Whether `text` opens with a name of the case being rendered: "The
+/// Guardian reported" does, "The Commission asked" does not.
+pub(super) fn opens_with_name(text: &str) -> bool {
     SESSION.with(|session| {
-        session
-            .borrow()
-            .as_ref()
-            .is_some_and(|s| s.names.iter().any(|name| name == word))
+        session.borrow().as_ref().is_some_and(|s| {
+            s.names.iter().any(|name| {
+                text.starts_with(name.as_str())
+                    || (!name.starts_with("The ")
+                        && name.split_whitespace().next().is_some_and(|first| {
+                            text.split(|c: char| !c.is_alphanumeric()).next() == Some(first)
+                        }))
+            })
+        })
     })
 }
 
@@ -139,7 +155,8 @@ pub(super) fn locale() -> Locale {
     })
 }
 
-/// `footnotes()`: the definitions of the sources cited so far, in order.
+/// `footnotes()`: the definitions of the sources whose marker was printed
+/// so far, in order.
 pub(super) fn footnotes(_: Kwargs, _: &State) -> TeraResult<Value> {
     SESSION.with(|session| {
         let session = session.borrow();
@@ -149,7 +166,7 @@ pub(super) fn footnotes(_: Kwargs, _: &State) -> TeraResult<Value> {
             ));
         };
         let mut sources: Vec<&SourceView> = session
-            .cited
+            .marked
             .iter()
             .filter_map(|id| match session.citable.get(id) {
                 Some(Citable::Source(source)) => Some(source.as_ref()),
