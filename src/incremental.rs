@@ -57,9 +57,10 @@ pub struct Build {
     /// The files of the skipped cases, relative to the output folder.
     pub unchanged_files: Vec<PathBuf>,
     /// Files written by an earlier build that this one no longer
-    /// produces, relative to the output folder: writing the build removes
-    /// them. Only files a manifest lists are ever removed.
-    pub removed_files: Vec<PathBuf>,
+    /// produces, relative to the output folder, with what the manifest
+    /// recorded of each: writing the build removes those still holding
+    /// exactly that (see [`crate::confine`]).
+    pub removed_files: Vec<(PathBuf, FileEntry)>,
 }
 
 impl Build {
@@ -147,11 +148,11 @@ fn build_with(
         None => default_out(&repository.root),
     };
     let previous_manifest = Manifest::read(&out);
-    let previous_files: BTreeSet<String> = previous_manifest
+    let previous_files: BTreeMap<String, FileEntry> = previous_manifest
         .iter()
         .flat_map(|manifest| manifest.cases.values())
         .flat_map(|entry| entry.documents.values())
-        .flat_map(|document| document.files.keys().cloned())
+        .flat_map(|document| document.files.clone())
         .collect();
     // A publishing build renders every case it publishes afresh: the
     // files in place may be drafts.
@@ -319,9 +320,9 @@ fn build_with(
         Vec::new()
     } else {
         previous_files
-            .iter()
-            .filter(|file| !produced.contains(file.as_str()))
-            .map(PathBuf::from)
+            .into_iter()
+            .filter(|(file, _)| !produced.contains(file.as_str()))
+            .map(|(file, recorded)| (PathBuf::from(file), recorded))
             .collect()
     };
     let manifest_changed = manifest_changed || !removed_files.is_empty();

@@ -22,6 +22,7 @@
 
 pub mod approval;
 pub mod calendar;
+pub mod confine;
 pub mod diagnostic;
 pub mod diff;
 pub mod history;

@@ -415,6 +415,14 @@ fn build(
             );
         }
     }
+    // Said whatever the format: a manifest asked for something refused.
+    for refusal in &written.refused {
+        eprintln!(
+            "warning: left {} in place, which the manifest listed for removal: {}",
+            refusal.path.display(),
+            refusal.reason
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
