@@ -35,7 +35,7 @@ use rayon::prelude::*;
 
 use crate::load::{self, Repository, TemplateFile};
 use crate::manifest::{self, CaseEntry, DocumentEntry, FileEntry, Manifest};
-use crate::model::{DocumentKind, PrincipleEntry};
+use crate::model::{DocumentKind, PrincipleEntry, Visibility};
 use crate::render::{BUILTIN_PREFIX, BUILTIN_TEMPLATES};
 use crate::{Error, Options, Outcome, Scope};
 
@@ -162,6 +162,7 @@ fn build_with(
         (previous_manifest, None)
     };
     let inputs = Inputs::of(&repository);
+    let public_only = options.publish && !options.include_internal;
 
     // Skipped cases by manifest key, with their files and entries; cases
     // of which only some documents are rendered again, with the entries
@@ -286,8 +287,14 @@ fn build_with(
                 continue;
             };
             let case_documents = documents.get(file.as_path()).map_or(&[][..], Vec::as_slice);
-            let Some(mut entry) = inputs.entry(&repository, file, case, *warnings, case_documents)
-            else {
+            let Some(mut entry) = inputs.entry(
+                &repository,
+                file,
+                case,
+                *warnings,
+                case_documents,
+                public_only,
+            ) else {
                 continue;
             };
             // The documents not rendered again keep their entries; their
@@ -471,6 +478,7 @@ impl Inputs {
     fn stale(&self, key: &str, entry: &CaseEntry, html: bool, out: &Path) -> Stale {
         let no_approvals = BTreeMap::new();
         let same_inputs = entry.warnings == 0
+            && !entry.public_only
             && self.cases.get(key) == Some(&entry.digest)
             && *self.approvals.get(key).unwrap_or(&no_approvals) == entry.approvals
             && self.settings == entry.settings
@@ -531,12 +539,23 @@ impl Inputs {
         case: &crate::model::Case,
         warnings: usize,
         documents: &[&crate::Document],
+        public_only: bool,
     ) -> Option<CaseEntry> {
+        let is_public = |id: &str| {
+            repository
+                .principles
+                .iter()
+                .find(|loaded| loaded.value.id.as_str() == id)
+                .is_some_and(|loaded| loaded.value.visibility == Visibility::Public)
+        };
         let principles = case
             .principles
             .iter()
             .filter_map(|entry| match &entry.value {
                 PrincipleEntry::Library(id) => {
+                    if public_only && !is_public(id.as_str()) {
+                        return None;
+                    }
                     let digest = self.principles.get(id.as_str())?;
                     Some((id.to_string(), digest.clone()))
                 }
@@ -590,6 +609,7 @@ impl Inputs {
             documents: entries,
             id: case.id.to_string(),
             principles,
+            public_only,
             settings: self.settings.clone(),
             templates,
             updates,

@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
@@ -172,4 +173,224 @@ fn a_removal_through_a_linked_folder_is_refused() {
         )),
         "{err}"
     );
+}
+
+/// The roles `candor.yaml` requires to sign off.
+const ROLES: [(&str, &str); 2] = [
+    ("legal", "Jane Doe <jane@example.com>"),
+    ("communications", "Sam Lee <sam@example.com>"),
+];
+
+/// A copy of the bundled repository with every case signed off and
+/// approved, so that a publishing build publishes them all.
+fn approved_bundled_copy() -> TempDir {
+    let repo = bundled_copy();
+    for case in common::bundled_case_ids() {
+        for (role, by) in ROLES {
+            run(
+                repo.path(),
+                &["approve", &case, "--role", role, "--by", by],
+                0,
+            );
+        }
+        let file = format!("cases/{case}.yaml");
+        common::edit(repo.path(), &file, "status: review", "status: approved");
+    }
+    repo
+}
+
+/// Every string in a JSON value, with the key it is under; but not dates,
+/// which a view spells out in words of candor's own.
+fn strings<'a>(value: &'a Value, key: &'a str, found: &mut BTreeSet<(&'a str, &'a str)>) {
+    match value {
+        Value::String(text) => {
+            found.insert((key, text));
+        }
+        Value::Array(items) => items.iter().for_each(|item| strings(item, key, found)),
+        Value::Object(fields) if fields.contains_key("iso") => {}
+        Value::Object(fields) => fields
+            .iter()
+            .for_each(|(key, item)| strings(item, key, found)),
+        _ => {}
+    }
+}
+
+/// Keys under which a view holds candor's words about a document or an
+/// item — its kind, audience, label, state — rather than a case's text.
+const CANDORS_WORDS: &[&str] = &["audience", "kind", "kind_words", "label", "state"];
+
+/// What the internal documents of the repository at `root` are given and
+/// no public document is — every internal text and id of its cases — and
+/// the ids of the internal document kinds. Taken from the views templates
+/// receive, not from the wording of the cases.
+fn internal_material(root: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
+    let outcome = candor::build(&[root.to_path_buf()], candor::Options::default()).unwrap();
+    assert!(!outcome.has_errors(), "{:#?}", outcome.diagnostics);
+    let mut internal_views = Vec::new();
+    let mut public_views = Vec::new();
+    let mut internal_kinds = BTreeSet::new();
+    for document in &outcome.documents {
+        let view = candor::context(root, &document.case_id, &document.kind, Default::default())
+            .unwrap()
+            .1
+            .unwrap();
+        if document.audience == candor::model::Audience::Internal {
+            internal_kinds.insert(document.kind.clone());
+            internal_views.push(view);
+        } else {
+            public_views.push(view);
+        }
+    }
+    let mut shown = BTreeSet::new();
+    for view in &public_views {
+        strings(view, "", &mut shown);
+    }
+    // Public text, joined: an internal text that only quotes a public one,
+    // as a talking point may, is no secret.
+    let shown = letters(
+        &shown
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let mut given = BTreeSet::new();
+    for view in &internal_views {
+        strings(view, "", &mut given);
+    }
+    let texts: BTreeSet<String> = given
+        .into_iter()
+        .filter(|(key, text)| {
+            !CANDORS_WORDS.contains(key)
+                && !letters(text).is_empty()
+                && !shown.contains(&letters(text))
+        })
+        .map(|(_, text)| text.to_owned())
+        .collect();
+    assert!(!texts.is_empty() && !internal_kinds.is_empty());
+    (texts, internal_kinds)
+}
+
+/// `text` with only its letters and digits, lowercased: how a text reads
+/// whatever escaping or markup a renderer put around it.
+fn letters(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[test]
+fn a_publish_folder_holds_nothing_internal() {
+    let repo = approved_bundled_copy();
+    let (texts, internal_kinds) = internal_material(repo.path());
+    let (_, err) = run(
+        repo.path(),
+        &["build", "--publish", "--html", "--out", "public"],
+        0,
+    );
+    assert!(!err.contains("held back"), "{err}");
+    let files = snapshot_tree(&repo.path().join("public"));
+    assert!(files.len() > 1, "{files:?}");
+    for kind in &internal_kinds {
+        assert!(
+            !files
+                .keys()
+                .any(|path| path.to_string_lossy().contains(kind.as_str())),
+            "{kind} written: {:?}",
+            files.keys()
+        );
+    }
+    let needles: Vec<(&str, String)> = texts
+        .iter()
+        .chain(&internal_kinds)
+        .map(|text| (text.as_str(), letters(text)))
+        .collect();
+    let mut leaks = Vec::new();
+    for (path, (bytes, _)) in &files {
+        let content = String::from_utf8_lossy(bytes);
+        let content_letters = letters(&content);
+        for (text, text_letters) in &needles {
+            let leaked = content.contains(text)
+                || (text_letters.chars().count() >= 12 && content_letters.contains(text_letters));
+            if leaked {
+                leaks.push(format!("{} holds internal {text:?}", path.display()));
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "{}", leaks.join("\n"));
+}
+
+#[test]
+fn a_publish_folder_holds_internal_documents_only_when_asked() {
+    let repo = approved_bundled_copy();
+    let (_, internal_kinds) = internal_material(repo.path());
+    run(
+        repo.path(),
+        &[
+            "build",
+            "--publish",
+            "--include-internal",
+            "--out",
+            "public",
+        ],
+        0,
+    );
+    let files = snapshot_tree(&repo.path().join("public"));
+    for kind in &internal_kinds {
+        assert!(
+            files
+                .keys()
+                .any(|path| path.to_string_lossy().contains(kind.as_str())),
+            "{kind} not written: {:?}",
+            files.keys()
+        );
+    }
+    // Asked for without publishing, it is refused.
+    let output = candor(repo.path())
+        .args(["build", "--include-internal"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+}
+
+#[test]
+fn a_build_after_a_public_only_one_writes_every_document() {
+    let repo = approved_bundled_copy();
+    let (_, internal_kinds) = internal_material(repo.path());
+    run(repo.path(), &["build", "--publish"], 0);
+    run(repo.path(), &["build"], 0);
+    let files = snapshot_tree(&repo.path().join("out"));
+    for kind in &internal_kinds {
+        assert!(
+            files
+                .keys()
+                .any(|path| path.to_string_lossy().contains(kind.as_str())),
+            "{kind} not written: {:?}",
+            files.keys()
+        );
+    }
+}
+
+#[test]
+fn a_publish_manifest_names_no_internal_principle() {
+    let repo = common::copy_of_fixture("leaky");
+    run(repo.path(), &["build", "--publish", "--out", "public"], 0);
+    let files = snapshot_tree(&repo.path().join("public"));
+    assert!(
+        files.keys().any(|p| p.ends_with("manifest.json")),
+        "{files:?}"
+    );
+    // Every internal text and id of the fixture holds this token.
+    for (path, (bytes, _)) in &files {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("7f3a"),
+            "{} names something internal",
+            path.display()
+        );
+    }
+    // Building every document afterwards names it again.
+    run(repo.path(), &["build", "--out", "public"], 0);
+    let manifest = fs::read_to_string(repo.path().join("public/manifest.json")).unwrap();
+    assert!(manifest.contains("internal-principle-7f3a"), "{manifest}");
 }
