@@ -14,6 +14,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use crate::Error;
 use crate::manifest::{self, FileEntry};
 
 /// A path candor would not write or remove, and why.
@@ -99,6 +100,86 @@ pub fn removal(out: &Path, relative: &Path, recorded: &FileEntry) -> Removal {
     }
 }
 
+/// The folders of a repository at `root` that candor reads as input.
+fn input_folders(root: &Path) -> [PathBuf; 3] {
+    ["cases", "principles", "templates"].map(|name| root.join(name))
+}
+
+/// Refuses an output folder that holds an input folder of the repository
+/// at `root`, or lies inside one: what a build writes there would be read
+/// back as cases, principles or templates by the next.
+pub fn check_output_folder(out: &Path, root: &Path) -> Result<(), Error> {
+    let out_resolved = absolute(out);
+    for input in input_folders(root) {
+        let input_resolved = absolute(&input);
+        let problem = if out_resolved.starts_with(&input_resolved) {
+            "lies inside the input folder"
+        } else if input_resolved.starts_with(&out_resolved) {
+            "holds the input folder"
+        } else {
+            continue;
+        };
+        return Err(Error::Usage(format!(
+            "the output folder `{}` {problem} `{}`; write the documents elsewhere, such as `{}`",
+            out.display(),
+            input.display(),
+            crate::incremental::default_out(root).display()
+        )));
+    }
+    Ok(())
+}
+
+/// `path` made absolute, `.` and `..` resolved by name, then links
+/// resolved as far as it exists.
+fn absolute(path: &Path) -> PathBuf {
+    let whole = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut lexical = PathBuf::new();
+    for component in whole.components() {
+        match component {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.as_path();
+    let mut rest = Vec::new();
+    let mut resolved = loop {
+        if let Ok(found) = fs::canonicalize(existing) {
+            break found;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => break existing.to_path_buf(),
+        }
+    };
+    resolved.extend(rest.into_iter().rev());
+    resolved
+}
+
+/// Whether `name` is a temporary file candor writes beside a document
+/// before renaming it into place — `.NAME.PID.tmp` — of a process other
+/// than `this_process`.
+pub fn is_temporary(name: &str, this_process: u32) -> bool {
+    let Some(middle) = name
+        .strip_prefix('.')
+        .and_then(|rest| rest.strip_suffix(".tmp"))
+    else {
+        return false;
+    };
+    let Some((file, pid)) = middle.rsplit_once('.') else {
+        return false;
+    };
+    !file.is_empty()
+        && !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && pid.parse::<u32>().is_ok_and(|pid| pid != this_process)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +210,41 @@ mod tests {
             refused.reason.starts_with("case is a symbolic link"),
             "{refused:?}"
         );
+    }
+
+    #[test]
+    fn temporary_files_are_told_by_name() {
+        assert!(is_temporary(".public-statement.md.4242.tmp", 1));
+        assert!(is_temporary(".manifest.json.7.tmp", 1));
+        assert!(!is_temporary(".manifest.json.7.tmp", 7));
+        for other in [
+            ".x.tmp",
+            "x.md.4.tmp",
+            "..4.tmp",
+            ".x.md.4a.tmp",
+            ".x.md.4.TMP",
+        ] {
+            assert!(!is_temporary(other, 1), "{other}");
+        }
+    }
+
+    #[test]
+    fn an_output_folder_may_not_overlap_an_input_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("cases")).unwrap();
+        assert!(check_output_folder(&root.join("out"), root).is_ok());
+        assert!(check_output_folder(&root.join("cases-out"), root).is_ok());
+        for bad in [
+            ".",
+            "cases",
+            "cases/out",
+            "templates",
+            "out/../principles/x",
+        ] {
+            let error = check_output_folder(&root.join(bad), root).unwrap_err();
+            assert!(error.to_string().contains("input folder"), "{bad}: {error}");
+        }
     }
 
     #[test]

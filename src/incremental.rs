@@ -147,6 +147,7 @@ fn build_with(
         Some(out) => out.to_path_buf(),
         None => default_out(&repository.root),
     };
+    crate::confine::check_output_folder(&out, &repository.root)?;
     let previous_manifest = Manifest::read(&out);
     let previous_files: BTreeMap<String, FileEntry> = previous_manifest
         .iter()

@@ -43,6 +43,8 @@ pub struct WriteSummary {
     /// Files a manifest listed for removal that were left in place, and
     /// why: outside the output folder, or changed since candor wrote them.
     pub refused: Vec<Refusal>,
+    /// Temporary files a build that was killed left behind.
+    pub temporaries: Vec<PathBuf>,
 }
 
 /// How an output folder differs from what a build would write into it.
@@ -130,27 +132,31 @@ pub fn write(out: &Path, documents: &[Document]) -> Result<WriteSummary, Error> 
             })?;
     // Each folder is made once rather than once per file: on a slow file
     // system a failed `mkdir` costs as much as writing the file. A folder
-    // made now holds nothing to compare with.
+    // made now holds nothing to compare with. A folder already there may
+    // hold the temporary files of a build that was killed writing it.
     let folders: BTreeSet<PathBuf> = targets
         .iter()
         .filter_map(|target| target.parent().map(Path::to_path_buf))
         .collect();
-    let made: Vec<Result<Option<PathBuf>, Error>> = folders
+    let made: Vec<Result<MadeFolder, Error>> = folders
         .into_par_iter()
         .map(|folder| {
             if folder.is_dir() {
-                return Ok(None);
+                return Ok((None, remove_temporaries(&folder)));
             }
             fs::create_dir_all(&folder).map_err(|source| Error::Io {
                 path: folder.clone(),
                 source,
             })?;
-            Ok(Some(folder))
+            Ok((Some(folder), Vec::new()))
         })
         .collect();
     let mut new_folders = BTreeSet::new();
-    for folder in made {
-        new_folders.extend(folder?);
+    let mut temporaries = Vec::new();
+    for made in made {
+        let (folder, left) = made?;
+        new_folders.extend(folder);
+        temporaries.extend(left);
     }
     let results: Vec<Result<(PathBuf, bool), Error>> = documents
         .par_iter()
@@ -166,7 +172,10 @@ pub fn write(out: &Path, documents: &[Document]) -> Result<WriteSummary, Error> 
             Ok((target, true))
         })
         .collect();
-    let mut summary = WriteSummary::default();
+    let mut summary = WriteSummary {
+        temporaries,
+        ..WriteSummary::default()
+    };
     for result in results {
         match result? {
             (target, true) => summary.written.push(target),
@@ -194,6 +203,8 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
         }
     }
     let mut summary = write(out, &build.outcome.documents)?;
+    // The manifest's own temporary file sits in the output folder itself.
+    summary.temporaries.extend(remove_temporaries(out));
     summary
         .unchanged
         .extend(build.unchanged_files.iter().map(|file| out.join(file)));
@@ -226,6 +237,30 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
         build.manifest.write(out)?;
     }
     Ok(summary)
+}
+
+/// A folder made for a write, if it was not there, and the temporary
+/// files removed from it if it was.
+type MadeFolder = (Option<PathBuf>, Vec<PathBuf>);
+
+/// Removes the temporary files ([`confine::is_temporary`]) other processes
+/// left in `folder`, and returns them. What cannot be removed stays.
+fn remove_temporaries(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_file()))
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_str()
+                .is_some_and(|name| confine::is_temporary(name, process_id()))
+        })
+        .map(|entry| entry.path())
+        .filter(|path| fs::remove_file(path).is_ok())
+        .collect()
 }
 
 /// Writes `bytes` to `target` through a temporary file renamed over it,

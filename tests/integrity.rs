@@ -394,3 +394,54 @@ fn a_publish_manifest_names_no_internal_principle() {
     let manifest = fs::read_to_string(repo.path().join("public/manifest.json")).unwrap();
     assert!(manifest.contains("internal-principle-7f3a"), "{manifest}");
 }
+
+#[test]
+fn the_next_build_removes_the_temporary_files_of_a_killed_one() {
+    let repo = common::copy_of_fixture("minimal");
+    run(repo.path(), &["build"], 0);
+    let out = repo.path().join("out");
+    // What a build killed mid-write leaves: a temporary file beside a
+    // document and beside the manifest, and a manifest that no longer
+    // vouches for the case being written.
+    write_file(&out, "book-fines/.public-statement.md.999999.tmp", "half");
+    write_file(&out, ".manifest.json.999999.tmp", "{");
+    fs::remove_file(out.join("manifest.json")).unwrap();
+    // Files of the user's that look alike but are not candor's.
+    write_file(&out, "book-fines/.notes.tmp", "ours");
+    write_file(&out, "book-fines/draft.1.tmp", "ours");
+
+    let (_, err) = run(repo.path(), &["build"], 0);
+
+    assert!(
+        err.contains("removed 2 temporary files a build that was stopped left behind"),
+        "{err}"
+    );
+    let left: Vec<String> = snapshot_tree(&out)
+        .into_keys()
+        .map(|path| path.to_string_lossy().into_owned())
+        .filter(|path| path.ends_with(".tmp"))
+        .collect();
+    assert_eq!(left, ["book-fines/.notes.tmp", "book-fines/draft.1.tmp"]);
+}
+
+#[test]
+fn an_output_folder_holding_an_input_folder_is_refused() {
+    let repo = common::copy_of_fixture("minimal");
+    // A case whose id is the name of the templates folder.
+    let case = fs::read_to_string(repo.path().join("cases/book-fines.yaml")).unwrap();
+    write_file(
+        repo.path(),
+        "cases/templates.yaml",
+        &case.replacen("id: book-fines", "id: templates", 1),
+    );
+    for out in [".", "cases", "cases/out", "templates", "principles/x"] {
+        let (_, err) = run(repo.path(), &["build", "--out", out], 2);
+        assert!(err.contains("input folder"), "{out}: {err}");
+    }
+    let (_, err) = run(repo.path(), &["build", "--check", "--out", "."], 2);
+    assert!(err.contains("input folder"), "{err}");
+    assert!(!repo.path().join("templates").exists());
+    assert!(!repo.path().join("manifest.json").exists());
+    // Beside them, it is fine.
+    run(repo.path(), &["build", "--out", "cases-out"], 0);
+}

@@ -421,6 +421,12 @@ fn build(
                 plural(written.removed.len(), "file")
             );
         }
+        if !written.temporaries.is_empty() {
+            eprintln!(
+                "removed {} a build that was stopped left behind",
+                plural(written.temporaries.len(), "temporary file")
+            );
+        }
     }
     // Said whatever the format: a manifest asked for something refused.
     for refusal in &written.refused {
