@@ -445,3 +445,110 @@ fn an_output_folder_holding_an_input_folder_is_refused() {
     // Beside them, it is fine.
     run(repo.path(), &["build", "--out", "cases-out"], 0);
 }
+
+#[cfg(unix)]
+mod links {
+    use std::os::unix::fs::symlink;
+
+    use super::*;
+
+    #[test]
+    fn a_template_linked_out_of_the_repository_is_not_read() {
+        let repo = common::copy_of_fixture("minimal");
+        let elsewhere = TempDir::new().unwrap();
+        let secret = elsewhere.path().join("secret.env");
+        fs::write(&secret, "TOKEN=hunter2-secret").unwrap();
+        fs::create_dir_all(repo.path().join("templates")).unwrap();
+        symlink(&secret, repo.path().join("templates/config.md")).unwrap();
+        write_file(
+            repo.path(),
+            "templates/public-statement.md",
+            "{% include \"config.md\" %}\n",
+        );
+        let (out, err) = run(repo.path(), &["build"], 2);
+        assert!(
+            err.contains("templates/config.md: leads to")
+                && err.contains("outside the repository; candor reads nothing outside it"),
+            "{err}"
+        );
+        assert!(!out.contains("hunter2") && !err.contains("hunter2"));
+        assert!(!repo.path().join("out").exists());
+        // Nor a case file, nor a folder of them.
+        fs::remove_dir_all(repo.path().join("templates")).unwrap();
+        fs::write(elsewhere.path().join("x.yaml"), "id: x\n").unwrap();
+        symlink(
+            elsewhere.path().join("x.yaml"),
+            repo.path().join("cases/x.yaml"),
+        )
+        .unwrap();
+        let (_, err) = run(repo.path(), &["check"], 2);
+        assert!(err.contains("cases/x.yaml: leads to"), "{err}");
+        fs::remove_file(repo.path().join("cases/x.yaml")).unwrap();
+        symlink(elsewhere.path(), repo.path().join("principles")).unwrap();
+        fs::write(elsewhere.path().join("p.yaml"), "id: p\n").unwrap();
+        let (_, err) = run(repo.path(), &["check"], 2);
+        assert!(err.contains("principles: leads to"), "{err}");
+    }
+
+    #[test]
+    fn a_link_inside_the_repository_is_followed() {
+        let repo = common::copy_of_fixture("minimal");
+        let built_in =
+            fs::read_to_string(common::bundled_repo().join("templates/public-statement.md"))
+                .unwrap();
+        write_file(
+            repo.path(),
+            "shared/public-statement.md",
+            &format!("{built_in}\nSHARED-NOTE-TEXT\n"),
+        );
+        fs::create_dir_all(repo.path().join("templates")).unwrap();
+        symlink(
+            "../shared/public-statement.md",
+            repo.path().join("templates/public-statement.md"),
+        )
+        .unwrap();
+        run(repo.path(), &["build"], 0);
+        let statement =
+            fs::read_to_string(repo.path().join("out/book-fines/public-statement.md")).unwrap();
+        assert!(statement.contains("SHARED-NOTE-TEXT"), "{statement}");
+    }
+
+    #[test]
+    fn a_link_loop_is_an_error() {
+        let repo = common::copy_of_fixture("minimal");
+        fs::create_dir_all(repo.path().join("templates")).unwrap();
+        symlink("..", repo.path().join("templates/loop")).unwrap();
+        let (_, err) = run(repo.path(), &["check"], 2);
+        assert!(
+            err.contains("templates/loop: a link to a folder that holds it"),
+            "{err}"
+        );
+        fs::remove_file(repo.path().join("templates/loop")).unwrap();
+        // Links to each other, which the system itself refuses to resolve.
+        symlink("b.md", repo.path().join("templates/a.md")).unwrap();
+        symlink("a.md", repo.path().join("templates/b.md")).unwrap();
+        let (_, err) = run(repo.path(), &["check"], 2);
+        assert!(
+            err.starts_with("error: templates/a.md: ")
+                || err.starts_with("error: templates/b.md: "),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_linked_folder_in_the_output_folder_is_not_written_through() {
+        let repo = common::copy_of_fixture("minimal");
+        let elsewhere = TempDir::new().unwrap();
+        fs::create_dir_all(repo.path().join("out")).unwrap();
+        symlink(elsewhere.path(), repo.path().join("out/book-fines")).unwrap();
+        let (_, err) = run(repo.path(), &["build"], 2);
+        assert!(
+            err.contains("refusing to write book-fines/")
+                && err.contains(
+                    "book-fines is a symbolic link, and candor does not write through links"
+                ),
+            "{err}"
+        );
+        assert!(snapshot_tree(elsewhere.path()).is_empty());
+    }
+}
