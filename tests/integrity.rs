@@ -552,3 +552,42 @@ mod links {
         assert!(snapshot_tree(elsewhere.path()).is_empty());
     }
 }
+
+#[test]
+fn editing_a_component_rebuilds_the_documents_calling_it() {
+    let repo = common::copy_of_fixture("minimal");
+    let built_in =
+        fs::read_to_string(common::bundled_repo().join("templates/public-statement.md")).unwrap();
+    // Written as Tera allows, with a space after `<`.
+    write_file(
+        repo.path(),
+        "templates/public-statement.md",
+        &format!("{built_in}\n{{{{ < Note /> }}}}\n"),
+    );
+    write_file(
+        repo.path(),
+        "templates/_note.md",
+        "{% component Note() %}FIRST-NOTE{% endcomponent Note %}",
+    );
+    run(repo.path(), &["build"], 0);
+    let statement = repo.path().join("out/book-fines/public-statement.md");
+    assert!(
+        fs::read_to_string(&statement)
+            .unwrap()
+            .contains("FIRST-NOTE")
+    );
+
+    write_file(
+        repo.path(),
+        "templates/_note.md",
+        "{% component Note() %}SECOND-NOTE{% endcomponent Note %}",
+    );
+    let (_, err) = run(repo.path(), &["build"], 0);
+    assert!(err.contains("wrote 2 files"), "{err}");
+    assert!(
+        fs::read_to_string(&statement)
+            .unwrap()
+            .contains("SECOND-NOTE")
+    );
+    run(repo.path(), &["build", "--check"], 0);
+}

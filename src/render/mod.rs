@@ -8,6 +8,7 @@
 //! Templates ending in `.md` escape every printed value for markdown.
 
 mod cite;
+pub mod dependencies;
 mod escape;
 pub mod html;
 
@@ -98,19 +99,7 @@ impl Renderer {
     /// same name still serves.
     pub fn new(user_templates: &[TemplateFile]) -> (Renderer, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
-        let mut tera = Tera::new();
-        // The prefix is set before any template is added, as Tera requires.
-        if let Err(e) = tera.set_fallback_prefixes([BUILTIN_PREFIX]) {
-            unreachable!("no template added yet: {e}");
-        }
-        tera.autoescape_on([".md"]);
-        tera.set_escape_fn(escape::markdown);
-        tera.register_filter("link", LinkFilter);
-        tera.register_function("cite", cite::cite);
-        tera.register_function("footnotes", cite::footnotes);
-        tera.register_filter("upper_first", |text: String, _: Kwargs, _: &State| {
-            cite::upper_first(&text)
-        });
+        let mut tera = configured_tera();
 
         let builtins = BUILTIN_TEMPLATES
             .iter()
@@ -222,6 +211,24 @@ impl Renderer {
             cited,
         })
     }
+}
+
+/// A Tera with candor's escaping, filters and functions, and no template.
+fn configured_tera() -> Tera {
+    let mut tera = Tera::new();
+    // The prefix is set before any template is added, as Tera requires.
+    if let Err(e) = tera.set_fallback_prefixes([BUILTIN_PREFIX]) {
+        unreachable!("no template added yet: {e}");
+    }
+    tera.autoescape_on([".md"]);
+    tera.set_escape_fn(escape::markdown);
+    tera.register_filter("link", LinkFilter);
+    tera.register_function("cite", cite::cite);
+    tera.register_function("footnotes", cite::footnotes);
+    tera.register_filter("upper_first", |text: String, _: Kwargs, _: &State| {
+        cite::upper_first(&text)
+    });
+    tera
 }
 
 /// Template output with its blank lines tidied: no line ends in spaces
