@@ -35,7 +35,8 @@ use rayon::prelude::*;
 
 use crate::load::{self, Repository, TemplateFile};
 use crate::manifest::{self, CaseEntry, DocumentEntry, FileEntry, Manifest};
-use crate::model::{DocumentKind, PrincipleEntry};
+use crate::model::{DocumentKind, PrincipleEntry, Visibility};
+use crate::render::dependencies::Dependencies;
 use crate::render::{BUILTIN_PREFIX, BUILTIN_TEMPLATES};
 use crate::{Error, Options, Outcome, Scope};
 
@@ -57,9 +58,10 @@ pub struct Build {
     /// The files of the skipped cases, relative to the output folder.
     pub unchanged_files: Vec<PathBuf>,
     /// Files written by an earlier build that this one no longer
-    /// produces, relative to the output folder: writing the build removes
-    /// them. Only files a manifest lists are ever removed.
-    pub removed_files: Vec<PathBuf>,
+    /// produces, relative to the output folder, with what the manifest
+    /// recorded of each: writing the build removes those still holding
+    /// exactly that (see [`crate::confine`]).
+    pub removed_files: Vec<(PathBuf, FileEntry)>,
 }
 
 impl Build {
@@ -146,12 +148,13 @@ fn build_with(
         Some(out) => out.to_path_buf(),
         None => default_out(&repository.root),
     };
+    crate::confine::check_output_folder(&out, &repository.root)?;
     let previous_manifest = Manifest::read(&out);
-    let previous_files: BTreeSet<String> = previous_manifest
+    let previous_files: BTreeMap<String, FileEntry> = previous_manifest
         .iter()
         .flat_map(|manifest| manifest.cases.values())
         .flat_map(|entry| entry.documents.values())
-        .flat_map(|document| document.files.keys().cloned())
+        .flat_map(|document| document.files.clone())
         .collect();
     // A publishing build renders every case it publishes afresh: the
     // files in place may be drafts.
@@ -161,6 +164,7 @@ fn build_with(
         (previous_manifest, None)
     };
     let inputs = Inputs::of(&repository);
+    let public_only = options.publish && !options.include_internal;
 
     // Skipped cases by manifest key, with their files and entries; cases
     // of which only some documents are rendered again, with the entries
@@ -285,8 +289,14 @@ fn build_with(
                 continue;
             };
             let case_documents = documents.get(file.as_path()).map_or(&[][..], Vec::as_slice);
-            let Some(mut entry) = inputs.entry(&repository, file, case, *warnings, case_documents)
-            else {
+            let Some(mut entry) = inputs.entry(
+                &repository,
+                file,
+                case,
+                *warnings,
+                case_documents,
+                public_only,
+            ) else {
                 continue;
             };
             // The documents not rendered again keep their entries; their
@@ -319,9 +329,9 @@ fn build_with(
         Vec::new()
     } else {
         previous_files
-            .iter()
-            .filter(|file| !produced.contains(file.as_str()))
-            .map(PathBuf::from)
+            .into_iter()
+            .filter(|(file, _)| !produced.contains(file.as_str()))
+            .map(|(file, recorded)| (PathBuf::from(file), recorded))
             .collect()
     };
     let manifest_changed = manifest_changed || !removed_files.is_empty();
@@ -477,6 +487,7 @@ impl Inputs {
     fn stale(&self, key: &str, entry: &CaseEntry, html: bool, out: &Path) -> Stale {
         let no_approvals = BTreeMap::new();
         let same_inputs = entry.warnings == 0
+            && !entry.public_only
             && self.cases.get(key) == Some(&entry.digest)
             && *self.approvals.get(key).unwrap_or(&no_approvals) == entry.approvals
             && self.settings == entry.settings
@@ -537,12 +548,23 @@ impl Inputs {
         case: &crate::model::Case,
         warnings: usize,
         documents: &[&crate::Document],
+        public_only: bool,
     ) -> Option<CaseEntry> {
+        let is_public = |id: &str| {
+            repository
+                .principles
+                .iter()
+                .find(|loaded| loaded.value.id.as_str() == id)
+                .is_some_and(|loaded| loaded.value.visibility == Visibility::Public)
+        };
         let principles = case
             .principles
             .iter()
             .filter_map(|entry| match &entry.value {
                 PrincipleEntry::Library(id) => {
+                    if public_only && !is_public(id.as_str()) {
+                        return None;
+                    }
                     let digest = self.principles.get(id.as_str())?;
                     Some((id.to_string(), digest.clone()))
                 }
@@ -596,6 +618,7 @@ impl Inputs {
             documents: entries,
             id: case.id.to_string(),
             principles,
+            public_only,
             settings: self.settings.clone(),
             templates,
             updates,
@@ -629,11 +652,12 @@ fn stem(file: &Path) -> Option<&str> {
 /// name Tera resolves them to (a user's template by its name, a built-in
 /// as `builtin/<name>`), with the digest of each one's text.
 ///
-/// candor follows `{% include %}` and `{% extends %}` from `template`.
-/// When it cannot tell for sure — a name that resolves to nothing, or
-/// components, which any template can define and any other call — it
-/// lists every template: a document may then be rebuilt for nothing, but
-/// never skipped when one of its templates changed.
+/// candor follows what Tera parsed of each template
+/// ([`crate::render::dependencies`]): `{% include %}`, `{% extends %}`, and
+/// component calls, to every template defining the component called. When
+/// it cannot tell for sure — a name that resolves to nothing, a template
+/// Tera refuses — it lists every template: a document may then be rebuilt
+/// for nothing, but never skipped when one of its templates changed.
 pub fn templates_used(template: &str, user_templates: &[TemplateFile]) -> BTreeMap<String, String> {
     let mut all: BTreeMap<String, &str> = BUILTIN_TEMPLATES
         .iter()
@@ -654,6 +678,7 @@ pub fn templates_used(template: &str, user_templates: &[TemplateFile]) -> BTreeM
             .filter_map(|name| Some((name.clone(), manifest::digest(all.get(name)?.as_bytes()))))
             .collect()
     };
+    let references = |name: &str| dependencies_of(name, all.get(name).copied().unwrap_or_default());
 
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut pending = vec![template.to_owned()];
@@ -664,68 +689,43 @@ pub fn templates_used(template: &str, user_templates: &[TemplateFile]) -> BTreeM
         if !used.insert(resolved.clone()) {
             continue;
         }
-        let text = all.get(&resolved).copied().unwrap_or_default();
-        match references(text) {
-            Some(names) => pending.extend(names),
-            None => return digests(&mut all.keys()),
+        let Some(found) = references(&resolved) else {
+            return digests(&mut all.keys());
+        };
+        pending.extend(found.templates.iter().cloned());
+        for component in &found.calls {
+            let mut definers = Vec::new();
+            for name in all.keys() {
+                match references(name) {
+                    Some(other) if other.defines.contains(component) => definers.push(name.clone()),
+                    Some(_) => {}
+                    None => return digests(&mut all.keys()),
+                }
+            }
+            if definers.is_empty() {
+                return digests(&mut all.keys());
+            }
+            pending.extend(definers);
         }
     }
     digests(&mut used.iter())
 }
 
-/// The templates `text` includes or extends, by the names it gives; `None`
-/// when it does something candor cannot follow (components, or an include
-/// whose name is not written out).
-fn references(text: &str) -> Option<Vec<String>> {
-    let mut names = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find(['{']) {
-        let after = &rest[open + 1..];
-        let (close, is_tag) = match after.chars().next() {
-            Some('%') => ("%}", true),
-            Some('{') => ("}}", false),
-            Some('#') => ("#}", false),
-            _ => {
-                rest = after;
-                continue;
-            }
-        };
-        let body_start = &after[1..];
-        let end = body_start.find(close).unwrap_or(body_start.len());
-        let body = &body_start[..end];
-        rest = &body_start[end..];
-        if after.starts_with('#') {
-            continue;
-        }
-        let body = body.trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
-        // A component call: `{{ <Name … /> }}`, `{% <Name> %}`.
-        if body.char_indices().any(|(i, c)| {
-            c == '<' && body[i + 1..].starts_with(|n: char| n.is_alphabetic() || n == '/')
-        }) {
-            return None;
-        }
-        if !is_tag {
-            continue;
-        }
-        let word_end = body
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .unwrap_or(body.len());
-        let word = &body[..word_end];
-        match word {
-            "include" | "extends" => {
-                let argument = body[word.len()..].trim_start();
-                let quote = argument.chars().next()?;
-                if !matches!(quote, '"' | '\'' | '`') {
-                    return None;
-                }
-                let name = argument[1..].split(quote).next()?;
-                names.push(name.to_owned());
-            }
-            "component" | "endcomponent" => return None,
-            _ => {}
-        }
+/// [`crate::render::dependencies::of`], asked once per template text for
+/// the life of the process: built-ins never change, and every build asks
+/// for every document kind.
+fn dependencies_of(name: &str, text: &str) -> Option<Dependencies> {
+    type Known = BTreeMap<(String, String), Option<Dependencies>>;
+    static KNOWN: std::sync::Mutex<Known> = std::sync::Mutex::new(BTreeMap::new());
+    let key = (name.to_owned(), manifest::digest(text.as_bytes()));
+    if let Some(found) = KNOWN.lock().ok().and_then(|known| known.get(&key).cloned()) {
+        return found;
     }
-    Some(names)
+    let found = crate::render::dependencies::of(name, text);
+    if let Ok(mut known) = KNOWN.lock() {
+        known.insert(key, found.clone());
+    }
+    found
 }
 
 #[cfg(test)]
@@ -741,17 +741,15 @@ mod tests {
     }
 
     #[test]
-    fn includes_and_extends_are_followed() {
-        assert_eq!(
-            references(
-                r#"a {% include "x.md" %} {%- extends 'y.md' -%} {{ z }} {# {% include "c" %} #}{%include"w"%}"#
-            ),
-            Some(vec!["x.md".to_owned(), "y.md".to_owned(), "w".to_owned()])
-        );
-        assert_eq!(references("{% if a < b %}{% endif %}"), Some(vec![]));
-        assert_eq!(references("{{ <Button label='x' /> }}"), None);
-        assert_eq!(references("{% component B() %}{% endcomponent B %}"), None);
-        assert_eq!(references("{% include name %}"), None);
+    fn a_component_call_depends_on_the_template_defining_it() {
+        let users = [
+            user("notes.md", "{% component Note() %}n{% endcomponent Note %}"),
+            user("other.md", "unrelated"),
+            user("mine.md", "{{ < Note /> }}{% include \"_update.md\" %}"),
+        ];
+        let used = templates_used("mine.md", &users);
+        let names: Vec<&str> = used.keys().map(String::as_str).collect();
+        assert_eq!(names, ["builtin/_update.md", "mine.md", "notes.md"]);
     }
 
     #[test]

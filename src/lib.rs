@@ -22,6 +22,7 @@
 
 pub mod approval;
 pub mod calendar;
+pub mod confine;
 pub mod diagnostic;
 pub mod diff;
 pub mod history;
@@ -119,7 +120,11 @@ pub struct Options {
     /// Render only the cases that may go out now: approved or published,
     /// every sign-off holding, no embargo pending. Other cases are held
     /// back; a case file named explicitly that may not go out is an error.
+    /// Only public document kinds are rendered, unless `include_internal`.
     pub publish: bool,
+    /// With `publish`, render the internal document kinds too: a publish
+    /// folder is for the public, so they are left out unless asked for.
+    pub include_internal: bool,
 }
 
 /// The outcome of running the pipeline: documents and everything found.
@@ -595,8 +600,12 @@ struct Scope<'a> {
 pub(crate) enum Rendering {
     /// Every case; documents lacking sign-offs carry a draft banner.
     Marked,
-    /// Only the cases that may go out now, none of them a draft.
-    Publishing,
+    /// Only the cases that may go out now, none of them a draft; of their
+    /// documents, the internal ones only when `internal`.
+    Publishing {
+        /// Whether internal document kinds are rendered.
+        internal: bool,
+    },
     /// Every case, no banner: the words alone, as a redline compares them.
     Bare,
 }
@@ -605,7 +614,9 @@ impl Rendering {
     /// What `options` ask for.
     pub(crate) fn of(options: Options) -> Rendering {
         if options.publish {
-            Rendering::Publishing
+            Rendering::Publishing {
+                internal: options.include_internal,
+            }
         } else {
             Rendering::Marked
         }
@@ -660,7 +671,9 @@ fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
         }
     }
     let mut held_back = Vec::new();
-    let now = (scope.rendering == Rendering::Publishing).then(model::Timestamp::now);
+    let publishing = matches!(scope.rendering, Rendering::Publishing { .. });
+    let now = publishing.then(model::Timestamp::now);
+    let public_only = scope.rendering == Rendering::Publishing { internal: false };
     let selected: Vec<&validate::CheckedCase<'_>> = checked
         .cases
         .iter()
@@ -690,12 +703,17 @@ fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
         .par_iter()
         .map(|case| {
             let kinds = scope.kinds.get(case.file);
-            let wanted = |kind: &model::DocumentKind| match (only.and_then(|(_, k)| k), kinds) {
-                // A kind named explicitly is rendered even for a case that
-                // does not produce it by default.
-                (Some(wanted), _) => wanted == kind.id.as_str(),
-                (None, Some(kinds)) => kinds.contains(kind.id.as_str()),
-                (None, None) => kind.produced_for(case.case),
+            let wanted = |kind: &model::DocumentKind| {
+                if public_only && kind.audience != Audience::Public {
+                    return false;
+                }
+                match (only.and_then(|(_, k)| k), kinds) {
+                    // A kind named explicitly is rendered even for a case
+                    // that does not produce it by default.
+                    (Some(wanted), _) => wanted == kind.id.as_str(),
+                    (None, Some(kinds)) => kinds.contains(kind.id.as_str()),
+                    (None, None) => kind.produced_for(case.case),
+                }
             };
             let rendered = render_case(
                 &checked,

@@ -235,7 +235,7 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
         only_cases.extend(case);
     }
     let root = root.unwrap_or_else(|| PathBuf::from("."));
-    let mut reader = Reader::new(limits);
+    let mut reader = Reader::of_repository(limits, &root)?;
 
     let settings_path = join(&root, SETTINGS_FILE);
     let settings = if settings_path.is_file() {
@@ -254,7 +254,7 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
     };
 
     let mut principles = Vec::new();
-    for file in yaml_files(&join(&root, "principles"))? {
+    for file in reader.yaml_files(&join(&root, "principles"))? {
         if let Some(value) = reader.parse::<Principle>(&file)? {
             principles.push(Loaded { file, value });
         }
@@ -262,7 +262,7 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
 
     let selected_only = !only_cases.is_empty();
     let case_files = if only_cases.is_empty() {
-        yaml_files(&join(&root, "cases"))?
+        reader.yaml_files(&join(&root, "cases"))?
     } else {
         only_cases.sort();
         only_cases.dedup();
@@ -288,7 +288,7 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
     let mut approvals = BTreeMap::new();
     for case_file in &case_files {
         let mut signed = Vec::new();
-        for file in yaml_files(&approvals_folder(case_file))? {
+        for file in reader.yaml_files(&approvals_folder(case_file))? {
             if let Some(value) = reader.parse::<Approval>(&file)? {
                 signed.push(Loaded { file, value });
             }
@@ -329,7 +329,7 @@ fn read_earlier_cases(
         .collect();
     let mut found: Vec<Loaded<Case>> = Vec::new();
     let folder = join(root, "cases");
-    let files = yaml_files(&folder)?;
+    let files = reader.yaml_files(&folder)?;
     while let Some(id) = wanted.pop() {
         let known = named
             .iter()
@@ -465,6 +465,9 @@ fn yaml_files(folder: &Path) -> Result<Vec<PathBuf>, Error> {
 
 struct Reader {
     limits: Limits,
+    /// The repository's root, its links resolved: nothing is read from
+    /// outside it. `None` for a reader that only parses text.
+    within: Option<PathBuf>,
     diagnostics: Vec<Diagnostic>,
     placeholders: Vec<Placeholder>,
     sources: BTreeMap<PathBuf, String>,
@@ -474,10 +477,57 @@ impl Reader {
     fn new(limits: Limits) -> Reader {
         Reader {
             limits,
+            within: None,
             diagnostics: Vec::new(),
             placeholders: Vec::new(),
             sources: BTreeMap::new(),
         }
+    }
+
+    /// A reader of the repository at `root`, which reads nothing outside it.
+    fn of_repository(limits: Limits, root: &Path) -> Result<Reader, Error> {
+        let within = fs::canonicalize(root).map_err(|source| Error::Io {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        Ok(Reader {
+            within: Some(within),
+            ..Reader::new(limits)
+        })
+    }
+
+    /// Refuses `path` when it resolves outside the repository: a symbolic
+    /// link out of it, or in a folder linked out of it. A link that loops
+    /// fails at once, as the system refuses to resolve it. Returns where
+    /// `path` resolves to.
+    fn check_inside(&self, path: &Path) -> Result<Option<PathBuf>, Error> {
+        let Some(within) = &self.within else {
+            return Ok(None);
+        };
+        let resolved = fs::canonicalize(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if resolved.starts_with(within) {
+            return Ok(Some(resolved));
+        }
+        Err(Error::Io {
+            path: path.to_path_buf(),
+            source: io::Error::other(format!(
+                "leads to {}, outside the repository; candor reads nothing outside it",
+                resolved.display()
+            )),
+        })
+    }
+
+    /// The YAML files in `folder`, by name; none when it does not exist.
+    /// A folder or file linked out of the repository is refused.
+    fn yaml_files(&self, folder: &Path) -> Result<Vec<PathBuf>, Error> {
+        let files = yaml_files(folder)?;
+        if !files.is_empty() {
+            self.check_inside(folder)?;
+        }
+        Ok(files)
     }
 
     /// Reads `files` in parallel, keeping their text. Returns the files
@@ -485,10 +535,14 @@ impl Reader {
     /// failure, in file order, stops the run.
     fn read_all(&mut self, files: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         let limits = self.limits;
+        let this = &*self;
         let read: Vec<Result<Reader, Error>> = files
             .par_iter()
             .map(|file| {
-                let mut own = Reader::new(limits);
+                let mut own = Reader {
+                    within: this.within.clone(),
+                    ..Reader::new(limits)
+                };
                 if let Some(text) = own.read_text(file)? {
                     own.sources.insert(file.clone(), text);
                 }
@@ -558,7 +612,12 @@ impl Reader {
             .in_file(file)
             .with_help("split the file, or raise the limit with --max-file-size")
         };
-        let metadata = fs::metadata(file).map_err(io_error)?;
+        // A link is followed only inside the repository.
+        let mut metadata = fs::symlink_metadata(file).map_err(io_error)?;
+        if metadata.file_type().is_symlink() {
+            self.check_inside(file)?;
+            metadata = fs::metadata(file).map_err(io_error)?;
+        }
         if !metadata.is_file() {
             // A pipe or a device: reading it could block, or never end.
             return Err(io_error(io::Error::new(
@@ -722,22 +781,44 @@ impl Reader {
     /// Every file under `folder`, named by its path below it with `/`.
     fn templates(&mut self, folder: &Path) -> Result<Vec<TemplateFile>, Error> {
         let mut templates = Vec::new();
-        let mut pending = vec![folder.to_path_buf()];
-        while let Some(dir) = pending.pop() {
+        if !folder.exists() {
+            return Ok(templates);
+        }
+        // Folders by where they resolve to, so a link back to a folder
+        // already read is a loop, found before it is followed.
+        let top = self.check_inside(folder)?;
+        let mut pending = vec![(folder.to_path_buf(), top)];
+        while let Some((dir, resolved)) = pending.pop() {
             let entries = match fs::read_dir(&dir) {
                 Ok(entries) => entries,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
                 Err(source) => return Err(Error::Io { path: dir, source }),
             };
             for entry in entries {
-                let path = entry
-                    .map_err(|source| Error::Io {
-                        path: dir.clone(),
-                        source,
-                    })?
-                    .path();
+                let entry = entry.map_err(|source| Error::Io {
+                    path: dir.clone(),
+                    source,
+                })?;
+                let path = entry.path();
+                let linked = entry.file_type().is_ok_and(|kind| kind.is_symlink());
+                let target = if linked {
+                    self.check_inside(&path)?
+                } else {
+                    resolved.as_ref().map(|r| r.join(entry.file_name()))
+                };
                 if path.is_dir() {
-                    pending.push(path);
+                    if let (Some(target), Some(resolved)) = (&target, &resolved)
+                        && resolved.starts_with(target)
+                    {
+                        return Err(Error::Io {
+                            path,
+                            source: io::Error::other(
+                                "a link to a folder that holds it, which would be read \
+                                 without end; remove the link",
+                            ),
+                        });
+                    }
+                    pending.push((path, target));
                     continue;
                 }
                 let Ok(relative) = path.strip_prefix(folder) else {

@@ -81,6 +81,12 @@ pub struct CaseEntry {
     /// The library principles the case cites, by id: the digest of each
     /// one's file. Principles defined inline are part of the case file.
     pub principles: BTreeMap<String, String>,
+    /// Whether only the case's public documents were written, as a
+    /// publishing build writes them: the entry then names nothing internal
+    /// (its internal principles are left out), and a build that writes
+    /// every document renders the case again rather than trust it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public_only: bool,
     /// The digest of `candor.yaml`; absent when the repository has none.
     pub settings: Option<String>,
     /// The templates the case's documents may use, by name (built-ins
@@ -224,6 +230,7 @@ mod tests {
                 documents: BTreeMap::new(),
                 id: "b".to_owned(),
                 principles: BTreeMap::new(),
+                public_only: false,
                 settings: None,
                 templates: BTreeMap::new(),
                 updates: BTreeMap::new(),

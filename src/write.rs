@@ -1,5 +1,9 @@
 //! Writing documents: atomic, deterministic, and inside the output folder.
 //!
+//! Every path written or removed is first resolved by [`crate::confine`],
+//! which keeps it inside the output folder; a file of an earlier build is
+//! removed only when it still holds what that build wrote.
+//!
 //! Each file is written to a temporary file beside it and renamed over the
 //! old one, so a reader, or a build that is killed, only ever sees a whole
 //! old file or a whole new one. A file whose content has not changed is left
@@ -19,10 +23,11 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::confine::{self, Refusal, Removal};
 use crate::manifest::Manifest;
 use crate::{Build, Document, Error};
 
@@ -35,6 +40,11 @@ pub struct WriteSummary {
     pub unchanged: Vec<PathBuf>,
     /// Files of an earlier build that this one no longer produces.
     pub removed: Vec<PathBuf>,
+    /// Files a manifest listed for removal that were left in place, and
+    /// why: outside the output folder, or changed since candor wrote them.
+    pub refused: Vec<Refusal>,
+    /// Temporary files a build that was killed left behind.
+    pub temporaries: Vec<PathBuf>,
 }
 
 /// How an output folder differs from what a build would write into it.
@@ -95,55 +105,63 @@ pub fn compare(build: &Build) -> Drift {
     drift.left_over = build
         .removed_files
         .iter()
-        .filter(|file| out.join(file).exists())
-        .cloned()
+        .filter(|(file, recorded)| {
+            matches!(confine::removal(out, file, recorded), Removal::Remove(_))
+        })
+        .map(|(file, _)| file.clone())
         .collect();
     drift
 }
 
 /// Writes every document under `out`.
 pub fn write(out: &Path, documents: &[Document]) -> Result<WriteSummary, Error> {
-    for document in documents {
-        let relative = &document.path;
-        if relative.as_os_str().is_empty()
-            || !relative
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)))
-        {
-            return Err(Error::Usage(format!(
-                "refusing to write outside the output folder: {}",
-                relative.display()
-            )));
-        }
-    }
+    let targets: Vec<Result<PathBuf, Refusal>> = documents
+        .par_iter()
+        .map(|document| confine::resolve(out, &document.path))
+        .collect();
+    let targets: Vec<PathBuf> =
+        targets
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(|refusal| {
+                Error::Usage(format!(
+                    "refusing to write {}: {}",
+                    refusal.path.display(),
+                    refusal.reason
+                ))
+            })?;
     // Each folder is made once rather than once per file: on a slow file
     // system a failed `mkdir` costs as much as writing the file. A folder
-    // made now holds nothing to compare with.
-    let folders: BTreeSet<PathBuf> = documents
+    // made now holds nothing to compare with. A folder already there may
+    // hold the temporary files of a build that was killed writing it.
+    let folders: BTreeSet<PathBuf> = targets
         .iter()
-        .filter_map(|d| out.join(&d.path).parent().map(Path::to_path_buf))
+        .filter_map(|target| target.parent().map(Path::to_path_buf))
         .collect();
-    let made: Vec<Result<Option<PathBuf>, Error>> = folders
+    let made: Vec<Result<MadeFolder, Error>> = folders
         .into_par_iter()
         .map(|folder| {
             if folder.is_dir() {
-                return Ok(None);
+                return Ok((None, remove_temporaries(&folder)));
             }
             fs::create_dir_all(&folder).map_err(|source| Error::Io {
                 path: folder.clone(),
                 source,
             })?;
-            Ok(Some(folder))
+            Ok((Some(folder), Vec::new()))
         })
         .collect();
     let mut new_folders = BTreeSet::new();
-    for folder in made {
-        new_folders.extend(folder?);
+    let mut temporaries = Vec::new();
+    for made in made {
+        let (folder, left) = made?;
+        new_folders.extend(folder);
+        temporaries.extend(left);
     }
     let results: Vec<Result<(PathBuf, bool), Error>> = documents
         .par_iter()
-        .map(|document| {
-            let target = out.join(&document.path);
+        .zip(targets)
+        .map(|(document, target)| {
             let in_new_folder = target.parent().is_some_and(|f| new_folders.contains(f));
             let unchanged = !in_new_folder
                 && fs::read(&target).is_ok_and(|existing| existing == document.text.as_bytes());
@@ -154,7 +172,10 @@ pub fn write(out: &Path, documents: &[Document]) -> Result<WriteSummary, Error> 
             Ok((target, true))
         })
         .collect();
-    let mut summary = WriteSummary::default();
+    let mut summary = WriteSummary {
+        temporaries,
+        ..WriteSummary::default()
+    };
     for result in results {
         match result? {
             (target, true) => summary.written.push(target),
@@ -182,11 +203,20 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
         }
     }
     let mut summary = write(out, &build.outcome.documents)?;
+    // The manifest's own temporary file sits in the output folder itself.
+    summary.temporaries.extend(remove_temporaries(out));
     summary
         .unchanged
         .extend(build.unchanged_files.iter().map(|file| out.join(file)));
-    for file in &build.removed_files {
-        let target = out.join(file);
+    for (file, recorded) in &build.removed_files {
+        let target = match confine::removal(out, file, recorded) {
+            Removal::Remove(target) => target,
+            Removal::Gone => continue,
+            Removal::Refuse(refusal) => {
+                summary.refused.push(refusal);
+                continue;
+            }
+        };
         match fs::remove_file(&target) {
             Ok(()) => summary.removed.push(target.clone()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -207,6 +237,30 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
         build.manifest.write(out)?;
     }
     Ok(summary)
+}
+
+/// A folder made for a write, if it was not there, and the temporary
+/// files removed from it if it was.
+type MadeFolder = (Option<PathBuf>, Vec<PathBuf>);
+
+/// Removes the temporary files ([`confine::is_temporary`]) other processes
+/// left in `folder`, and returns them. What cannot be removed stays.
+fn remove_temporaries(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_file()))
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_str()
+                .is_some_and(|name| confine::is_temporary(name, process_id()))
+        })
+        .map(|entry| entry.path())
+        .filter(|path| fs::remove_file(path).is_ok())
+        .collect()
 }
 
 /// Writes `bytes` to `target` through a temporary file renamed over it,

@@ -109,14 +109,21 @@ fn one_changed_word_voids_every_approval_and_stops_publication() {
         published.contains("held back: commons-harassment-network (in review)"),
         "{published}"
     );
-    let memo = fs::read_to_string(
+    let statement = fs::read_to_string(
         repo.path()
-            .join("public/imod-azure-services/employee-memo.md"),
+            .join("public/imod-azure-services/public-statement.md"),
     )
     .unwrap();
     assert!(
-        memo.starts_with("# Ceasing"),
-        "an approved case has no banner:\n{memo}"
+        statement.starts_with("# Ceasing"),
+        "an approved case has no banner:\n{statement}"
+    );
+    // A publish folder is for the public: no internal document.
+    assert!(
+        !repo
+            .path()
+            .join("public/imod-azure-services/employee-memo.md")
+            .exists()
     );
     assert!(
         !repo
@@ -171,10 +178,10 @@ fn one_changed_word_voids_every_approval_and_stops_publication() {
     // Nothing was written: the published copy is the approved one.
     let still = fs::read_to_string(
         repo.path()
-            .join("public/imod-azure-services/employee-memo.md"),
+            .join("public/imod-azure-services/public-statement.md"),
     )
     .unwrap();
-    assert_eq!(still, memo);
+    assert_eq!(still, statement);
 }
 
 #[test]
@@ -530,7 +537,7 @@ fn an_embargo_holds_a_case_back_until_it_passes() {
     );
     assert!(
         repo.path()
-            .join("public/imod-azure-services/employee-memo.md")
+            .join("public/imod-azure-services/public-statement.md")
             .exists()
     );
 
@@ -558,12 +565,19 @@ fn publishing_into_a_folder_of_drafts_removes_the_drafts() {
     );
     let (_, err) = run(repo.path(), &["build", "--publish"], 0);
     assert!(
-        err.ends_with("removed 18 files an earlier build wrote and this one does not\n"),
+        err.ends_with("removed 20 files an earlier build wrote and this one does not\n"),
         "{err}"
     );
     assert!(!repo.path().join("out/commons-harassment-network").exists());
+    // The approved case's public documents stay; its internal ones go.
     assert!(
         repo.path()
+            .join("out/imod-azure-services/public-statement.md")
+            .exists()
+    );
+    assert!(
+        !repo
+            .path()
             .join("out/imod-azure-services/employee-memo.md")
             .exists()
     );

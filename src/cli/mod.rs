@@ -69,6 +69,10 @@ enum Command {
         /// go out fails the build.
         #[arg(long)]
         publish: bool,
+        /// With --publish, write the internal document kinds too; by
+        /// default a publish folder holds public documents only.
+        #[arg(long, requires = "publish")]
+        include_internal: bool,
         /// Write nothing: compare what the build would write with the
         /// output folder, and exit 1 naming each stale, missing or
         /// left-over file.
@@ -268,6 +272,7 @@ pub(crate) fn run() -> ExitCode {
         },
         html: false,
         publish: false,
+        include_internal: false,
     };
     let result = match &cli.command {
         Command::Check { paths, format } => check(paths, *format, options, cli.deny_warnings),
@@ -277,11 +282,13 @@ pub(crate) fn run() -> ExitCode {
             format,
             html,
             publish,
+            include_internal,
             check,
         } => {
             let options = Options {
                 html: *html,
                 publish: *publish,
+                include_internal: *include_internal,
                 ..options
             };
             if *check {
@@ -414,6 +421,20 @@ fn build(
                 plural(written.removed.len(), "file")
             );
         }
+        if !written.temporaries.is_empty() {
+            eprintln!(
+                "removed {} a build that was stopped left behind",
+                plural(written.temporaries.len(), "temporary file")
+            );
+        }
+    }
+    // Said whatever the format: a manifest asked for something refused.
+    for refusal in &written.refused {
+        eprintln!(
+            "warning: left {} in place, which the manifest listed for removal: {}",
+            refusal.path.display(),
+            refusal.reason
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

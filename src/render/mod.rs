@@ -8,6 +8,7 @@
 //! Templates ending in `.md` escape every printed value for markdown.
 
 mod cite;
+pub mod dependencies;
 mod escape;
 mod filters;
 pub mod html;
@@ -195,17 +196,7 @@ impl Renderer {
     /// same name still serves.
     pub fn new(user_templates: &[TemplateFile]) -> (Renderer, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
-        let mut tera = Tera::new();
-        // The prefix is set before any template is added, as Tera requires.
-        if let Err(e) = tera.set_fallback_prefixes([BUILTIN_PREFIX]) {
-            unreachable!("no template added yet: {e}");
-        }
-        tera.autoescape_on([".md"]);
-        tera.set_escape_fn(escape::markdown);
-        tera.register_filter("link", LinkFilter);
-        tera.register_function("cite", cite::cite);
-        tera.register_function("footnotes", cite::footnotes);
-        filters::register(&mut tera);
+        let mut tera = configured_tera();
 
         let builtins = BUILTIN_TEMPLATES
             .iter()
@@ -324,6 +315,22 @@ impl Renderer {
             cited,
         })
     }
+}
+
+/// A Tera with candor's escaping, filters and functions, and no template.
+fn configured_tera() -> Tera {
+    let mut tera = Tera::new();
+    // The prefix is set before any template is added, as Tera requires.
+    if let Err(e) = tera.set_fallback_prefixes([BUILTIN_PREFIX]) {
+        unreachable!("no template added yet: {e}");
+    }
+    tera.autoescape_on([".md"]);
+    tera.set_escape_fn(escape::markdown);
+    tera.register_filter("link", LinkFilter);
+    tera.register_function("cite", cite::cite);
+    tera.register_function("footnotes", cite::footnotes);
+    filters::register(&mut tera);
+    tera
 }
 
 /// Template output with its blank lines tidied: no line ends in spaces
