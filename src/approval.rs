@@ -8,8 +8,9 @@
 //! is void: it was given on other words. The digests are kept one per
 //! input, so candor can say what changed.
 //!
-//! The case's `status` line is left out of its digest: moving a case from
-//! review to approved after the sign-offs must not void them.
+//! The case's `status` is left out of its digest, by field, whatever the
+//! file's layout: moving a case from review to approved after the
+//! sign-offs must not void them, and nothing else may escape the digest.
 //!
 //! This stage runs after rendering: a case's standing decides whether its
 //! documents carry a draft banner, and whether it may be published.
@@ -19,7 +20,7 @@ use std::fmt::Write as _;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::incremental::templates_used;
-use crate::load::{Loaded, Repository};
+use crate::load::{Limits, Loaded, Repository};
 use crate::manifest::digest;
 use crate::model::{Approval, PrincipleEntry, Status, Timestamp};
 use crate::render::BUILTIN_PREFIX;
@@ -45,11 +46,12 @@ impl Record {
     ) -> Record {
         let repository = checked.repository;
         let settings = &repository.settings.value;
+        let limits = repository.limits();
         let mut inputs = BTreeMap::new();
         let raw = case.case;
         inputs.insert(
             "case".to_owned(),
-            case_digest(repository.source_text(case.file).unwrap_or("")),
+            case_digest(repository.source_text(case.file).unwrap_or(""), limits),
         );
         if let Some(earlier) = raw.updates.as_ref().and_then(|id| {
             repository
@@ -60,7 +62,7 @@ impl Record {
         }) {
             inputs.insert(
                 format!("earlier case {}", earlier.value.id.value),
-                case_digest(repository.source_text(&earlier.file).unwrap_or("")),
+                case_digest(repository.source_text(&earlier.file).unwrap_or(""), limits),
             );
         }
         for entry in &raw.principles {
@@ -187,24 +189,55 @@ impl Record {
     }
 }
 
-/// The digest of a case file's text with its `status` line left out: the
-/// first line holding the top-level key `status`, which YAML requires to
-/// start at the first column (every nested key and continued value is
-/// indented).
-pub fn case_digest(text: &str) -> String {
-    let mut kept = String::with_capacity(text.len());
-    let mut dropped = false;
-    for piece in text.split_inclusive('\n') {
-        let is_status = piece
-            .strip_prefix("status")
-            .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'));
-        if is_status && !dropped {
-            dropped = true;
-        } else {
-            kept.push_str(piece);
+/// The digest of what a case file says, its top-level `status` field left
+/// out: the digest of its parsed value, so the field is left out however
+/// the file is laid out (block or flow style, one line or many), and
+/// nothing else is. Comments, quoting and key order do not count; every
+/// value does. Text that does not parse is digested as it is.
+pub fn case_digest(text: &str, limits: Limits) -> String {
+    match crate::load::value_from_text(text, limits) {
+        Some(mut value) => {
+            if let serde_json::Value::Object(fields) = &mut value {
+                fields.remove("status");
+            }
+            let mut canonical = String::from("case value\n");
+            canonical_json(&value, &mut canonical);
+            digest(canonical.as_bytes())
         }
+        None => digest(format!("case text\n{text}").as_bytes()),
     }
-    digest(kept.as_bytes())
+}
+
+/// `value` as JSON with every mapping's keys in order, so the same value
+/// always gives the same text.
+fn canonical_json(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            let mut entries: Vec<(&String, &serde_json::Value)> = fields.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (index, (key, item)) in entries.into_iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::from(key.as_str()).to_string());
+                out.push(':');
+                canonical_json(item, out);
+            }
+            out.push('}');
+        }
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                canonical_json(item, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
 }
 
 /// The digest of `value` as JSON: for parts of `candor.yaml`.
@@ -613,10 +646,11 @@ pub fn approved_files(
              tree nor in git history; compare with a revision instead, with --against REV"
         ))
     };
+    let limits = repository.limits();
     let case_matcher = |wanted: String| {
         move |bytes: &[u8]| {
             let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-            std::str::from_utf8(bytes).is_ok_and(|text| case_digest(text) == wanted)
+            std::str::from_utf8(bytes).is_ok_and(|text| case_digest(text, limits) == wanted)
         }
     };
     let mut notes = Vec::new();
@@ -638,7 +672,7 @@ pub fn approved_files(
                 let current = files
                     .get(&path)
                     .and_then(|b| std::str::from_utf8(b).ok())
-                    .map(case_digest);
+                    .map(|text| case_digest(text, limits));
                 if current.as_deref() != Some(recorded) {
                     let found =
                         history::find_matching(root, &path, &case_matcher(recorded.to_owned()))?
@@ -694,7 +728,6 @@ pub fn approved_files(
         }
     }
     if !settings_keys.is_empty() {
-        let limits = crate::Limits::default();
         let holds = |bytes: &[u8]| {
             let Ok(text) = std::str::from_utf8(bytes) else {
                 return false;
@@ -746,20 +779,62 @@ fn settings_part_digests(settings: &crate::model::Settings, key: &str) -> Vec<St
 #[cfg(test)]
 mod tests {
     use super::case_digest;
+    use crate::Limits;
+
+    fn digest_of(text: &str) -> String {
+        case_digest(text, Limits::default())
+    }
 
     #[test]
-    fn only_the_status_line_is_left_out() {
+    fn only_the_status_field_is_left_out() {
         let review = "id: a\nstatus: review\nsummary: x\n";
         let approved = "id: a\nstatus : approved  # signed\nsummary: x\n";
-        assert_eq!(case_digest(review), case_digest(approved));
+        assert_eq!(digest_of(review), digest_of(approved));
         assert_ne!(
-            case_digest(review),
-            case_digest("id: a\nstatus: review\nsummary: y\n")
+            digest_of(review),
+            digest_of("id: a\nstatus: review\nsummary: y\n")
         );
         // A nested `status` is content.
         assert_ne!(
-            case_digest("id: a\nx:\n  status: a\n"),
-            case_digest("id: a\nx:\n  status: b\n")
+            digest_of("id: a\nx:\n  status: a\n"),
+            digest_of("id: a\nx:\n  status: b\n")
         );
+    }
+
+    #[test]
+    fn a_flow_mapping_keeps_everything_but_the_status() {
+        let flow = |status: &str, embargo: &str| {
+            format!("{{id: a, summary: x, status: {status}, embargo: {embargo}}}\n")
+        };
+        let signed = digest_of(&flow("review", "2099-01-01T00:00:00Z"));
+        assert_eq!(
+            signed,
+            digest_of(&flow("approved", "2099-01-01T00:00:00Z")),
+            "moving the status voids nothing"
+        );
+        assert_ne!(
+            signed,
+            digest_of(&flow("review", "2001-01-01T00:00:00Z")),
+            "moving the embargo on the status line voids the sign-off"
+        );
+        // The same case, laid out in blocks, is the same content.
+        assert_eq!(
+            signed,
+            digest_of("id: a\nsummary: x\nembargo: 2099-01-01T00:00:00Z\nstatus: approved\n")
+        );
+    }
+
+    #[test]
+    fn a_status_line_holding_more_than_the_status_keeps_the_rest() {
+        // A value continued on the status line's neighbours, and a second
+        // `status:`-looking line inside a block scalar, are content.
+        let text = |tail: &str| format!("id: a\nstatus: review\nsummary: |\n  status: {tail}\n");
+        assert_ne!(digest_of(&text("one")), digest_of(&text("two")));
+    }
+
+    #[test]
+    fn text_that_does_not_parse_is_digested_as_written() {
+        assert_ne!(digest_of("id: [a\n"), digest_of("id: [b\n"));
+        assert_ne!(digest_of("status: [a\n"), digest_of("status: [b\n"));
     }
 }

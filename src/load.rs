@@ -140,6 +140,11 @@ impl Repository {
         self.sources.get(file).map(String::as_str)
     }
 
+    /// The limits the repository was read with.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
     /// Parses the deferred case files among `files`, in parallel, calling
     /// `parsed` after each one. The cases join [`Repository::cases`] in file
     /// order, exactly as [`open`] would have read them; problems join
@@ -361,6 +366,16 @@ fn read_earlier_cases(
 pub fn settings_from_text(text: &str, limits: Limits) -> Option<Settings> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Reader::new(limits).parse_text::<Settings>(text).ok()
+}
+
+/// What the YAML in `text` says, as a generic value, read under `limits`;
+/// `None` when it does not parse. For digests of what a file says rather
+/// than of how it is laid out.
+pub fn value_from_text(text: &str, limits: Limits) -> Option<serde_json::Value> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Reader::new(limits)
+        .parse_text::<serde_json::Value>(text)
+        .ok()
 }
 
 /// The folder holding the sign-offs of the case in `case_file`:

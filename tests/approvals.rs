@@ -663,3 +663,63 @@ fn an_incremental_build_notices_a_sign_off() {
     );
     run(repo.path(), &["build", "--check"], 0);
 }
+
+/// The case file written as one flow mapping on one line, `status` and
+/// `embargo` side by side: the layout where a digest that drops the
+/// status *line* would drop the embargo too.
+fn as_flow_mapping(block: &str) -> String {
+    let value: serde_json::Value = serde_saphyr::from_str(block).unwrap();
+    let flow = format!("{}\n", serde_json::to_string(&value).unwrap());
+    assert_eq!(flow.lines().count(), 1);
+    flow
+}
+
+#[test]
+fn the_embargo_is_signed_off_whatever_the_layout_only_the_status_is_not() {
+    for flow in [false, true] {
+        let repo = bundled_copy();
+        edit(
+            repo.path(),
+            CASE_FILE,
+            "status: review\n",
+            "status: review\nembargo: 2999-01-01T09:00:00+01:00\n",
+        );
+        if flow {
+            let block = fs::read_to_string(repo.path().join(CASE_FILE)).unwrap();
+            write_file(repo.path(), CASE_FILE, &as_flow_mapping(&block));
+        }
+        let (status, embargo) = if flow {
+            ("\"status\":\"", "\"embargo\":\"")
+        } else {
+            ("status: ", "embargo: ")
+        };
+        approve(repo.path(), "legal", LEGAL);
+        approve(repo.path(), "communications", COMMS);
+        edit(
+            repo.path(),
+            CASE_FILE,
+            &format!("{status}review"),
+            &format!("{status}approved"),
+        );
+        run(repo.path(), &["check", "--deny-warnings"], 0);
+
+        edit(
+            repo.path(),
+            CASE_FILE,
+            &format!("{embargo}2999-01-01"),
+            &format!("{embargo}2001-01-01"),
+        );
+        let (_, report) = run(repo.path(), &["check"], 1);
+        for role in ["legal", "communications"] {
+            assert!(
+                report.contains(&format!(
+                    "warning[approval-void]: the {role} sign-off on `imod-azure-services`"
+                )) && report.contains("is void: since it was given, the case file changed"),
+                "flow: {flow}\n{report}"
+            );
+        }
+        let (_, refused) = run(repo.path(), &["build", "--publish", "--out", "public"], 1);
+        assert!(refused.contains("error[not-approved]"), "{refused}");
+        assert!(!repo.path().join("public/imod-azure-services").exists());
+    }
+}
