@@ -147,10 +147,11 @@ impl Record {
         text
     }
 
-    /// The approval file recording that `by` signed off on this record for
-    /// `role` of `case_id` at `at`: YAML meant to be read in a pull
-    /// request, one digest per line, so a change shows as one line.
-    pub fn approval_file(&self, case_id: &str, role: &str, by: &str, at: &Timestamp) -> String {
+    /// The approval file recording the sign-off `sign_off` describes on
+    /// this record: YAML meant to be read in a pull request, one digest
+    /// per line, so a change shows as one line. A signature covers every
+    /// byte of it.
+    pub fn approval_file(&self, sign_off: &Header<'_>) -> String {
         let quoted = |text: &str| serde_json::to_string(text).unwrap_or_default();
         // Keys are written plain where YAML reads them back as written.
         let key = |text: &str| {
@@ -165,6 +166,16 @@ impl Record {
                 );
             if plain { text.to_owned() } else { quoted(text) }
         };
+        let Header {
+            case_id,
+            role,
+            by,
+            principal,
+            at,
+            policy,
+        } = *sign_off;
+        let principal =
+            principal.map_or_else(String::new, |p| format!("principal: {}\n", quoted(p)));
         let mut text = format!(
             "# {role} signed off on the case {case_id}.\n\
              # Written by `candor approve`. Any change to what is listed below\n\
@@ -172,8 +183,10 @@ impl Record {
              case: {case_id}\n\
              role: {role}\n\
              by: {}\n\
+             {principal}\
              at: {at}\n\
              digest: {}\n\
+             policy: {policy}\n\
              inputs:\n",
             quoted(by),
             self.digest()
@@ -187,6 +200,23 @@ impl Record {
         }
         text
     }
+}
+
+/// Who signs off on what, as an approval file's first lines say.
+#[derive(Debug, Clone, Copy)]
+pub struct Header<'a> {
+    /// The case's id.
+    pub case_id: &'a str,
+    /// The role signing off.
+    pub role: &'a str,
+    /// Who, as they wish to be named.
+    pub by: &'a str,
+    /// The principal of the key signing it, for a signed sign-off.
+    pub principal: Option<&'a str>,
+    /// When.
+    pub at: &'a Timestamp,
+    /// The digest of the sign-off policy in force.
+    pub policy: &'a str,
 }
 
 /// The digest of what a case file says, its top-level `status` field left
@@ -255,16 +285,28 @@ pub struct Standing {
     /// The required roles whose sign-off was given on content since
     /// changed.
     pub void: Vec<String>,
+    /// The roles whose sign-off was given under another sign-off policy:
+    /// they must sign off again, even where the policy now in force
+    /// requires no sign-off of them.
+    pub stale: Vec<String>,
 }
 
 impl Standing {
-    /// The required roles without a sign-off that holds, in order.
+    /// The roles without a sign-off that holds, in order: the required
+    /// ones, then those signed off under another policy.
     pub fn missing(&self) -> Vec<&str> {
-        self.required
+        let mut missing: Vec<&str> = self
+            .required
             .iter()
             .filter(|role| !self.approved.iter().any(|(r, _)| r == *role))
             .map(String::as_str)
-            .collect()
+            .collect();
+        for role in &self.stale {
+            if !missing.contains(&role.as_str()) && !self.approved.iter().any(|(r, _)| r == role) {
+                missing.push(role);
+            }
+        }
+        missing
     }
 
     /// Whether every required role has signed off on the content as it is.
@@ -281,6 +323,8 @@ impl Standing {
             .map(|role| {
                 if self.void.iter().any(|v| v == role) {
                     format!("{role} (void: given before the last change)")
+                } else if self.stale.iter().any(|v| v == role) {
+                    format!("{role} (given under another sign-off policy)")
                 } else {
                     role.to_owned()
                 }
@@ -312,33 +356,20 @@ pub fn assess(
     };
     let mut diagnostics = Vec::new();
     let case_id = case.case.id.as_str();
-    let approvals: &[Loaded<Approval>] = repository
-        .approvals
-        .get(case.file)
-        .map_or(&[], Vec::as_slice);
-    let mut signers: Vec<String> = Vec::new();
-    for loaded in approvals {
+    for sign_off in &case.sign_offs {
+        let loaded = sign_off.loaded;
         let approval = &loaded.value;
         let role = approval.role.as_str();
-        let belongs = approval.case.value == case.case.id.value
-            && standing.required.iter().any(|r| r == role)
-            && loaded.file.file_stem().and_then(|s| s.to_str()) == Some(role);
-        if !belongs {
+        if sign_off.under_other_policy {
             // Reported by validation.
+            standing.stale.push(role.to_owned());
             continue;
         }
         let Some(record) = record else { continue };
         match void_reason(approval, record) {
-            None => {
-                let signer = crate::validate::identity(&approval.by);
-                // One person in two roles counts once (reported by validation).
-                if !signers.contains(&signer) {
-                    signers.push(signer);
-                    standing
-                        .approved
-                        .push((role.to_owned(), approval.by.value.trim().to_owned()));
-                }
-            }
+            None => standing
+                .approved
+                .push((role.to_owned(), sign_off.signer.clone())),
             Some((why, pos)) => {
                 standing.void.push(role.to_owned());
                 diagnostics.push(
