@@ -8,8 +8,9 @@
 //! is void: it was given on other words. The digests are kept one per
 //! input, so candor can say what changed.
 //!
-//! The case's `status` line is left out of its digest: moving a case from
-//! review to approved after the sign-offs must not void them.
+//! The case's `status` is left out of its digest, by field, whatever the
+//! file's layout: moving a case from review to approved after the
+//! sign-offs must not void them, and nothing else may escape the digest.
 //!
 //! This stage runs after rendering: a case's standing decides whether its
 //! documents carry a draft banner, and whether it may be published.
@@ -19,7 +20,7 @@ use std::fmt::Write as _;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::incremental::templates_used;
-use crate::load::{Loaded, Repository};
+use crate::load::{Limits, Loaded, Repository};
 use crate::manifest::digest;
 use crate::model::{Approval, PrincipleEntry, Status, Timestamp};
 use crate::render::BUILTIN_PREFIX;
@@ -45,11 +46,12 @@ impl Record {
     ) -> Record {
         let repository = checked.repository;
         let settings = &repository.settings.value;
+        let limits = repository.limits();
         let mut inputs = BTreeMap::new();
         let raw = case.case;
         inputs.insert(
             "case".to_owned(),
-            case_digest(repository.source_text(case.file).unwrap_or("")),
+            case_digest(repository.source_text(case.file).unwrap_or(""), limits),
         );
         if let Some(earlier) = raw.updates.as_ref().and_then(|id| {
             repository
@@ -60,7 +62,7 @@ impl Record {
         }) {
             inputs.insert(
                 format!("earlier case {}", earlier.value.id.value),
-                case_digest(repository.source_text(&earlier.file).unwrap_or("")),
+                case_digest(repository.source_text(&earlier.file).unwrap_or(""), limits),
             );
         }
         for entry in &raw.principles {
@@ -149,10 +151,11 @@ impl Record {
         text
     }
 
-    /// The approval file recording that `by` signed off on this record for
-    /// `role` of `case_id` at `at`: YAML meant to be read in a pull
-    /// request, one digest per line, so a change shows as one line.
-    pub fn approval_file(&self, case_id: &str, role: &str, by: &str, at: &Timestamp) -> String {
+    /// The approval file recording the sign-off `sign_off` describes on
+    /// this record: YAML meant to be read in a pull request, one digest
+    /// per line, so a change shows as one line. A signature covers every
+    /// byte of it.
+    pub fn approval_file(&self, sign_off: &Header<'_>) -> String {
         let quoted = |text: &str| serde_json::to_string(text).unwrap_or_default();
         // Keys are written plain where YAML reads them back as written.
         let key = |text: &str| {
@@ -167,6 +170,16 @@ impl Record {
                 );
             if plain { text.to_owned() } else { quoted(text) }
         };
+        let Header {
+            case_id,
+            role,
+            by,
+            principal,
+            at,
+            policy,
+        } = *sign_off;
+        let principal =
+            principal.map_or_else(String::new, |p| format!("principal: {}\n", quoted(p)));
         let mut text = format!(
             "# {role} signed off on the case {case_id}.\n\
              # Written by `candor approve`. Any change to what is listed below\n\
@@ -174,8 +187,10 @@ impl Record {
              case: {case_id}\n\
              role: {role}\n\
              by: {}\n\
+             {principal}\
              at: {at}\n\
              digest: {}\n\
+             policy: {policy}\n\
              inputs:\n",
             quoted(by),
             self.digest()
@@ -191,24 +206,72 @@ impl Record {
     }
 }
 
-/// The digest of a case file's text with its `status` line left out: the
-/// first line holding the top-level key `status`, which YAML requires to
-/// start at the first column (every nested key and continued value is
-/// indented).
-pub fn case_digest(text: &str) -> String {
-    let mut kept = String::with_capacity(text.len());
-    let mut dropped = false;
-    for piece in text.split_inclusive('\n') {
-        let is_status = piece
-            .strip_prefix("status")
-            .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'));
-        if is_status && !dropped {
-            dropped = true;
-        } else {
-            kept.push_str(piece);
+/// Who signs off on what, as an approval file's first lines say.
+#[derive(Debug, Clone, Copy)]
+pub struct Header<'a> {
+    /// The case's id.
+    pub case_id: &'a str,
+    /// The role signing off.
+    pub role: &'a str,
+    /// Who, as they wish to be named.
+    pub by: &'a str,
+    /// The principal of the key signing it, for a signed sign-off.
+    pub principal: Option<&'a str>,
+    /// When.
+    pub at: &'a Timestamp,
+    /// The digest of the sign-off policy in force.
+    pub policy: &'a str,
+}
+
+/// The digest of what a case file says, its top-level `status` field left
+/// out: the digest of its parsed value, so the field is left out however
+/// the file is laid out (block or flow style, one line or many), and
+/// nothing else is. Comments, quoting and key order do not count; every
+/// value does. Text that does not parse is digested as it is.
+pub fn case_digest(text: &str, limits: Limits) -> String {
+    match crate::load::value_from_text(text, limits) {
+        Some(mut value) => {
+            if let serde_json::Value::Object(fields) = &mut value {
+                fields.remove("status");
+            }
+            let mut canonical = String::from("case value\n");
+            canonical_json(&value, &mut canonical);
+            digest(canonical.as_bytes())
         }
+        None => digest(format!("case text\n{text}").as_bytes()),
     }
-    digest(kept.as_bytes())
+}
+
+/// `value` as JSON with every mapping's keys in order, so the same value
+/// always gives the same text.
+fn canonical_json(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            let mut entries: Vec<(&String, &serde_json::Value)> = fields.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (index, (key, item)) in entries.into_iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::from(key.as_str()).to_string());
+                out.push(':');
+                canonical_json(item, out);
+            }
+            out.push('}');
+        }
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                canonical_json(item, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
 }
 
 /// The digest of `value` as JSON: for parts of `candor.yaml`.
@@ -226,16 +289,28 @@ pub struct Standing {
     /// The required roles whose sign-off was given on content since
     /// changed.
     pub void: Vec<String>,
+    /// The roles whose sign-off was given under another sign-off policy:
+    /// they must sign off again, even where the policy now in force
+    /// requires no sign-off of them.
+    pub stale: Vec<String>,
 }
 
 impl Standing {
-    /// The required roles without a sign-off that holds, in order.
+    /// The roles without a sign-off that holds, in order: the required
+    /// ones, then those signed off under another policy.
     pub fn missing(&self) -> Vec<&str> {
-        self.required
+        let mut missing: Vec<&str> = self
+            .required
             .iter()
             .filter(|role| !self.approved.iter().any(|(r, _)| r == *role))
             .map(String::as_str)
-            .collect()
+            .collect();
+        for role in &self.stale {
+            if !missing.contains(&role.as_str()) && !self.approved.iter().any(|(r, _)| r == role) {
+                missing.push(role);
+            }
+        }
+        missing
     }
 
     /// Whether every required role has signed off on the content as it is.
@@ -252,6 +327,8 @@ impl Standing {
             .map(|role| {
                 if self.void.iter().any(|v| v == role) {
                     format!("{role} (void: given before the last change)")
+                } else if self.stale.iter().any(|v| v == role) {
+                    format!("{role} (given under another sign-off policy)")
                 } else {
                     role.to_owned()
                 }
@@ -283,33 +360,20 @@ pub fn assess(
     };
     let mut diagnostics = Vec::new();
     let case_id = case.case.id.as_str();
-    let approvals: &[Loaded<Approval>] = repository
-        .approvals
-        .get(case.file)
-        .map_or(&[], Vec::as_slice);
-    let mut signers: Vec<String> = Vec::new();
-    for loaded in approvals {
+    for sign_off in &case.sign_offs {
+        let loaded = sign_off.loaded;
         let approval = &loaded.value;
         let role = approval.role.as_str();
-        let belongs = approval.case.value == case.case.id.value
-            && standing.required.iter().any(|r| r == role)
-            && loaded.file.file_stem().and_then(|s| s.to_str()) == Some(role);
-        if !belongs {
+        if sign_off.under_other_policy {
             // Reported by validation.
+            standing.stale.push(role.to_owned());
             continue;
         }
         let Some(record) = record else { continue };
         match void_reason(approval, record) {
-            None => {
-                let signer = crate::validate::identity(&approval.by);
-                // One person in two roles counts once (reported by validation).
-                if !signers.contains(&signer) {
-                    signers.push(signer);
-                    standing
-                        .approved
-                        .push((role.to_owned(), approval.by.value.trim().to_owned()));
-                }
-            }
+            None => standing
+                .approved
+                .push((role.to_owned(), sign_off.signer.clone())),
             Some((why, pos)) => {
                 standing.void.push(role.to_owned());
                 diagnostics.push(
@@ -617,10 +681,11 @@ pub fn approved_files(
              tree nor in git history; compare with a revision instead, with --against REV"
         ))
     };
+    let limits = repository.limits();
     let case_matcher = |wanted: String| {
         move |bytes: &[u8]| {
             let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-            std::str::from_utf8(bytes).is_ok_and(|text| case_digest(text) == wanted)
+            std::str::from_utf8(bytes).is_ok_and(|text| case_digest(text, limits) == wanted)
         }
     };
     let mut notes = Vec::new();
@@ -642,7 +707,7 @@ pub fn approved_files(
                 let current = files
                     .get(&path)
                     .and_then(|b| std::str::from_utf8(b).ok())
-                    .map(case_digest);
+                    .map(|text| case_digest(text, limits));
                 if current.as_deref() != Some(recorded) {
                     let found =
                         history::find_matching(root, &path, &case_matcher(recorded.to_owned()))?
@@ -698,7 +763,6 @@ pub fn approved_files(
         }
     }
     if !settings_keys.is_empty() {
-        let limits = crate::Limits::default();
         let holds = |bytes: &[u8]| {
             let Ok(text) = std::str::from_utf8(bytes) else {
                 return false;
@@ -750,20 +814,62 @@ fn settings_part_digests(settings: &crate::model::Settings, key: &str) -> Vec<St
 #[cfg(test)]
 mod tests {
     use super::case_digest;
+    use crate::Limits;
+
+    fn digest_of(text: &str) -> String {
+        case_digest(text, Limits::default())
+    }
 
     #[test]
-    fn only_the_status_line_is_left_out() {
+    fn only_the_status_field_is_left_out() {
         let review = "id: a\nstatus: review\nsummary: x\n";
         let approved = "id: a\nstatus : approved  # signed\nsummary: x\n";
-        assert_eq!(case_digest(review), case_digest(approved));
+        assert_eq!(digest_of(review), digest_of(approved));
         assert_ne!(
-            case_digest(review),
-            case_digest("id: a\nstatus: review\nsummary: y\n")
+            digest_of(review),
+            digest_of("id: a\nstatus: review\nsummary: y\n")
         );
         // A nested `status` is content.
         assert_ne!(
-            case_digest("id: a\nx:\n  status: a\n"),
-            case_digest("id: a\nx:\n  status: b\n")
+            digest_of("id: a\nx:\n  status: a\n"),
+            digest_of("id: a\nx:\n  status: b\n")
         );
+    }
+
+    #[test]
+    fn a_flow_mapping_keeps_everything_but_the_status() {
+        let flow = |status: &str, embargo: &str| {
+            format!("{{id: a, summary: x, status: {status}, embargo: {embargo}}}\n")
+        };
+        let signed = digest_of(&flow("review", "2099-01-01T00:00:00Z"));
+        assert_eq!(
+            signed,
+            digest_of(&flow("approved", "2099-01-01T00:00:00Z")),
+            "moving the status voids nothing"
+        );
+        assert_ne!(
+            signed,
+            digest_of(&flow("review", "2001-01-01T00:00:00Z")),
+            "moving the embargo on the status line voids the sign-off"
+        );
+        // The same case, laid out in blocks, is the same content.
+        assert_eq!(
+            signed,
+            digest_of("id: a\nsummary: x\nembargo: 2099-01-01T00:00:00Z\nstatus: approved\n")
+        );
+    }
+
+    #[test]
+    fn a_status_line_holding_more_than_the_status_keeps_the_rest() {
+        // A value continued on the status line's neighbours, and a second
+        // `status:`-looking line inside a block scalar, are content.
+        let text = |tail: &str| format!("id: a\nstatus: review\nsummary: |\n  status: {tail}\n");
+        assert_ne!(digest_of(&text("one")), digest_of(&text("two")));
+    }
+
+    #[test]
+    fn text_that_does_not_parse_is_digested_as_written() {
+        assert_ne!(digest_of("id: [a\n"), digest_of("id: [b\n"));
+        assert_ne!(digest_of("status: [a\n"), digest_of("status: [b\n"));
     }
 }

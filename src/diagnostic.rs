@@ -143,6 +143,16 @@ codes! {
     SameApprover = "same-approver", Error;
     /// A sign-off given on content that has changed since: it no longer counts.
     ApprovalVoid = "approval-void", Warning;
+    /// A sign-off given under another sign-off policy (`approvals` in `candor.yaml`) than the one in force: it no longer counts.
+    ApprovalPolicyChanged = "approval-policy-changed", Warning;
+    /// A sign-off without its signature (`ROLE.sig`) where `approvals.signers` requires one.
+    SignatureMissing = "signature-missing", Error;
+    /// A signature that does not verify: the approval file or the signature was altered.
+    SignatureInvalid = "signature-invalid", Error;
+    /// A sign-off signed with a key the allowed signers file does not list for its principal.
+    SignerUnknown = "signer-unknown", Error;
+    /// A sign-off by a principal `approvals.roles` does not let sign in that role.
+    SignerNotAuthorised = "signer-not-authorised", Error;
     /// A case marked approved or published that lacks a valid sign-off a role must give.
     NotApproved = "not-approved", Error;
     /// A case asked to be published that may not be yet: not approved, or under embargo.

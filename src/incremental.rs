@@ -456,11 +456,19 @@ impl Inputs {
             .approvals
             .iter()
             .map(|(case_file, approvals)| {
+                // A signature decides whether a sign-off counts, as its
+                // file does.
+                let signatures = approvals
+                    .iter()
+                    .filter_map(|loaded| repository.signatures.get(&loaded.file))
+                    .map(|signature| &signature.file);
                 let files = approvals
                     .iter()
-                    .filter_map(|loaded| {
-                        let name = loaded.file.file_name()?.to_string_lossy().into_owned();
-                        Some((name, text_digest(&loaded.file)?))
+                    .map(|loaded| &loaded.file)
+                    .chain(signatures)
+                    .filter_map(|file| {
+                        let name = file.file_name()?.to_string_lossy().into_owned();
+                        Some((name, text_digest(file)?))
                     })
                     .collect();
                 (key(&root, case_file), files)
@@ -468,7 +476,16 @@ impl Inputs {
             .collect();
         Inputs {
             approvals,
-            settings: text_digest(&repository.settings.file),
+            // Who may sign is part of the settings.
+            settings: text_digest(&repository.settings.file).map(|settings| {
+                match &repository.allowed_signers {
+                    Some(signers) => manifest::digest(
+                        format!("{settings} {}", manifest::digest(signers.value.as_bytes()))
+                            .as_bytes(),
+                    ),
+                    None => settings,
+                }
+            }),
             principles,
             cases,
             kinds,

@@ -36,6 +36,7 @@ pub mod redline;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod signing;
 pub mod trace;
 pub mod validate;
 pub mod write;
@@ -54,6 +55,7 @@ pub use diff::{
 };
 pub use incremental::{Build, Progress, Stage, build_fresh, build_incremental};
 pub use load::{Limits, Repository};
+pub use validate::policy_digest;
 pub use write::{Drift, WriteSummary, compare, write, write_build};
 
 use model::Audience;
@@ -139,6 +141,9 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// The cases a publishing build left out, and why.
     pub held_back: Vec<HeldBack>,
+    /// How many sign-offs count without a signature: those of a repository
+    /// whose `candor.yaml` sets no `approvals.signers`.
+    pub unsigned_sign_offs: usize,
 }
 
 /// A case a publishing build did not render.
@@ -243,6 +248,7 @@ pub fn context(
         documents: Vec::new(),
         diagnostics: checked.diagnostics.clone(),
         held_back: Vec::new(),
+        unsigned_sign_offs: 0,
     };
     let case = checked
         .cases
@@ -364,44 +370,55 @@ pub fn new_case(root: &Path, id: &str) -> Result<PathBuf, Error> {
 pub struct Approved {
     /// The approval file written.
     pub file: PathBuf,
+    /// The signature written beside it, when signed.
+    pub signature: Option<PathBuf>,
+    /// Who signed off: the principal of the signing key, or `--by`.
+    pub signer: String,
     /// The digest of the content approved.
     pub digest: String,
     /// The roles whose sign-off the case still lacks.
     pub still_missing: Vec<String>,
 }
 
-/// Records that `by` signs off on `case` (an id or a case file) in `role`:
-/// renders the case's documents and writes the digests of them and of
-/// everything that decided them to `cases/<name>.approvals/<role>.yaml`,
-/// replacing an earlier sign-off of that role. A case with errors is not
+/// Who signs off: named (`--by`), signing with a key (`--key`), or both.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Signer<'a> {
+    /// How they wish to be named; with a key, the principal when absent.
+    pub by: Option<&'a str>,
+    /// The SSH key to sign with: a private key file, or a public key whose
+    /// private half ssh-agent or a hardware key holds.
+    pub key: Option<&'a Path>,
+}
+
+/// Records that `signer` signs off on `case` (an id or a case file) in
+/// `role`: renders the case's documents and writes the digests of them and
+/// of everything that decided them to `cases/<name>.approvals/<role>.yaml`,
+/// replacing an earlier sign-off of that role; with a key, signs that
+/// file's bytes into `<role>.sig` beside it. A case with errors is not
 /// signed off: the outcome says why and nothing is written.
 pub fn approve(
     root: &Path,
     case: &str,
     role: &str,
-    by: &str,
+    signer: Signer<'_>,
     options: Options,
 ) -> Result<(Outcome, Option<Approved>), Error> {
-    let by = by.trim();
-    if by.is_empty() {
+    let by = signer.by.map(str::trim).filter(|by| !by.is_empty());
+    if by.is_none() && signer.key.is_none() {
         return Err(Error::Usage(
-            "say who signs off with --by, such as --by \"Jane Doe <jane@example.com>\"".to_owned(),
+            "say who signs off with --by, such as --by \"Jane Doe <jane@example.com>\", or \
+             sign with --key PATH"
+                .to_owned(),
         ));
     }
-    if by.chars().any(char::is_control) {
+    if by.is_some_and(|by| by.chars().any(char::is_control)) {
         return Err(Error::Usage(
             "--by may not hold control characters".to_owned(),
         ));
     }
     let (repository, case_id) = open_case(root, case, options)?;
-    let roles: Vec<&str> = repository
-        .settings
-        .value
-        .approvals
-        .required
-        .iter()
-        .map(|r| r.as_str())
-        .collect();
+    let approvals = &repository.settings.value.approvals;
+    let roles: Vec<&str> = approvals.required.iter().map(|r| r.as_str()).collect();
     if !roles.contains(&role) {
         let hint = if roles.is_empty() {
             "candor.yaml requires no sign-off; list the roles under `approvals: required:`"
@@ -416,6 +433,23 @@ pub fn approve(
             "`{role}` is not a role candor.yaml requires to sign off; {hint}"
         )));
     }
+    match (&approvals.signers, signer.key) {
+        (Some(signers), None) => {
+            return Err(Error::Usage(format!(
+                "candor.yaml requires signed sign-offs (`approvals.signers: {}`): sign with \
+                 --key PATH, a key listed there",
+                signers.value
+            )));
+        }
+        (None, Some(_)) => {
+            return Err(Error::Usage(
+                "--key needs `approvals.signers` in candor.yaml: the allowed signers file \
+                 that says whose key it is and what they may sign"
+                    .to_owned(),
+            ));
+        }
+        _ => {}
+    }
     let checked = validate::validate(&repository);
     let (renderer, template_diagnostics) = render::Renderer::new(&repository.templates);
     let mut outcome = Outcome {
@@ -427,9 +461,16 @@ pub fn approve(
         .diagnostics
         .iter()
         .chain(&template_diagnostics)
-        .filter(|d| found.is_none_or(|c| d.file.as_deref() == Some(c.file)) || d.is_error())
+        .filter(|d| {
+            found.is_none_or(|c| d.file.as_deref() == Some(c.file))
+                || d.is_error()
+                || d.code == Code::ApprovalPolicyChanged
+        })
         .cloned()
         .collect();
+    // What is wrong with a sign-off (the one being replaced, or another
+    // that does not count) is for `check` to say; it does not stop this one.
+    outcome.diagnostics.retain(|d| !is_sign_off_error(d.code));
     let Some(found) = found.filter(|_| !outcome.has_errors()) else {
         return Ok((outcome, None));
     };
@@ -446,17 +487,25 @@ pub fn approve(
         }
         _ => {}
     }
-    let signer = validate::identity(by);
-    if let Some(other) = repository
-        .approvals
-        .get(found.file)
-        .into_iter()
-        .flatten()
-        .find(|a| a.value.role.as_str() != role && validate::identity(&a.value.by) == signer)
-    {
+    let key = match signer.key {
+        Some(path) => Some(signing_key(&repository, path, role)?),
+        None => None,
+    };
+    let identity = match &key {
+        Some(key) => validate::Identity::signed(&key.principal, &key.fingerprint),
+        None => validate::Identity::named(by.unwrap_or_default()),
+    };
+    let counted = || {
+        found
+            .sign_offs
+            .iter()
+            .filter(|s| !s.under_other_policy && s.loaded.value.role.as_str() != role)
+    };
+    if let Some(other) = counted().find(|s| s.identity.same_as(&identity)) {
         return Err(Error::Usage(format!(
-            "{by} already signed off on `{case_id}` as `{}`; one person cannot fill two roles",
-            other.value.role.value
+            "{} already signed off on `{case_id}` as `{}`; one person, or one key, cannot \
+             fill two roles",
+            identity.shown, other.loaded.value.role.value
         )));
     }
     // Rendering may still find errors: a template failing, a leak.
@@ -476,17 +525,41 @@ pub fn approve(
     let texts = produced_texts(&checked, &renderer, found, &rendered.documents);
     let record = approval::Record::of(&checked, found, &texts);
     let file = load::approvals_folder(found.file).join(format!("{role}.yaml"));
-    let text = record.approval_file(&case_id, role, by, &model::Timestamp::now());
+    let signer_name = match &key {
+        Some(key) => key.principal.clone(),
+        None => by.unwrap_or_default().to_owned(),
+    };
+    let policy = validate::policy_digest(approvals);
+    let text = record.approval_file(&approval::Header {
+        case_id: &case_id,
+        role,
+        by: by.unwrap_or(&signer_name),
+        principal: key.as_ref().map(|k| k.principal.as_str()),
+        at: &model::Timestamp::now(),
+        policy: &policy,
+    });
+    let signature_file = file.with_extension("sig");
+    let signature = match &key {
+        Some(key) => Some(sign_approval(key, text.as_bytes())?),
+        None => None,
+    };
     write::write_atomically(&file, text.as_bytes())?;
-    let approved_roles: BTreeSet<String> = repository
-        .approvals
-        .get(found.file)
-        .into_iter()
-        .flatten()
-        .filter(|a| {
-            a.value.role.as_str() != role && approval::Record::recorded_in(&a.value) == record
-        })
-        .map(|a| a.value.role.to_string())
+    match &signature {
+        Some(armored) => write::write_atomically(&signature_file, armored.as_bytes())?,
+        None => match std::fs::remove_file(&signature_file) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(Error::Io {
+                    path: signature_file,
+                    source,
+                });
+            }
+        },
+    }
+    let approved_roles: BTreeSet<String> = counted()
+        .filter(|s| approval::Record::recorded_in(&s.loaded.value) == record)
+        .map(|s| s.loaded.value.role.to_string())
         .chain(std::iter::once(role.to_owned()))
         .collect();
     let still_missing = roles
@@ -498,10 +571,99 @@ pub fn approve(
         outcome,
         Some(Approved {
             file,
+            signature: signature.map(|_| signature_file),
+            signer: signer_name,
             digest: record.digest(),
             still_missing,
         }),
     ))
+}
+
+/// Whether `code` says a sign-off does not count for reasons of its own.
+fn is_sign_off_error(code: Code) -> bool {
+    matches!(
+        code,
+        Code::SignatureMissing
+            | Code::SignatureInvalid
+            | Code::SignerUnknown
+            | Code::SignerNotAuthorised
+            | Code::SameApprover
+    )
+}
+
+/// The key a sign-off is signed with, and whose it is.
+struct SigningKey<'a> {
+    path: &'a Path,
+    principal: String,
+    fingerprint: String,
+    signers: signing::AllowedSigners,
+}
+
+/// The key at `path`, with the principal its allowed signers entry gives it
+/// that may sign as `role`; a usage error when there is none.
+fn signing_key<'a>(
+    repository: &Repository,
+    path: &'a Path,
+    role: &str,
+) -> Result<SigningKey<'a>, Error> {
+    let public = signing::public_key_of(path).map_err(|e| Error::Usage(e.0))?;
+    let fingerprint = public.fingerprint(ssh_key::HashAlg::Sha256).to_string();
+    let text = repository
+        .allowed_signers
+        .as_ref()
+        .map_or("", |loaded| loaded.value.as_str());
+    let (signers, _) = signing::AllowedSigners::parse(text);
+    let mut principals: Vec<String> = Vec::new();
+    for entry in signers.entries_for(&public) {
+        for principal in entry.literal_principals() {
+            if !principals.iter().any(|p| p == principal) {
+                principals.push(principal.to_owned());
+            }
+        }
+    }
+    let approvals = &repository.settings.value.approvals;
+    let signers_file = approvals
+        .signers
+        .as_ref()
+        .map_or_else(String::new, |s| s.value.clone());
+    if principals.is_empty() {
+        return Err(Error::Usage(format!(
+            "the key {fingerprint} ({}) is not in the allowed signers file {signers_file}; \
+             add it there, under its owner's address, in a reviewed change",
+            path.display()
+        )));
+    }
+    let Some(principal) = principals
+        .iter()
+        .find(|p| validate::may_sign(approvals, role, p))
+    else {
+        return Err(Error::Usage(format!(
+            "the key {fingerprint} belongs to {}, who may not sign as `{role}`: \
+             `approvals.roles.{role}` in candor.yaml does not list them",
+            principals.join(", ")
+        )));
+    };
+    Ok(SigningKey {
+        path,
+        principal: principal.clone(),
+        fingerprint,
+        signers,
+    })
+}
+
+/// Signs `message` with `key`, and checks the signature as `candor check`
+/// will, so a key that signs as someone else is caught now.
+fn sign_approval(key: &SigningKey<'_>, message: &[u8]) -> Result<String, Error> {
+    let armored = signing::sign(key.path, message).map_err(|e| Error::Usage(e.0))?;
+    match signing::verify(message, &armored, &key.principal, &key.signers) {
+        Ok(verified) if verified.fingerprint == key.fingerprint => Ok(armored),
+        _ => Err(Error::Usage(format!(
+            "the signature made with {} does not verify as {}'s; is it the key that \
+             allowed signers lists?",
+            key.path.display(),
+            key.principal
+        ))),
+    }
 }
 
 /// The ids of the document kinds a repository renders.
@@ -749,11 +911,23 @@ fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
     repository.attach_source_lines(&mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     diagnostics.dedup();
+    let unsigned_sign_offs = if repository.settings.value.approvals.signers.is_none() {
+        checked
+            .cases
+            .iter()
+            .filter(|case| only.is_none_or(|(wanted, _)| wanted == case.case.id.as_str()))
+            .flat_map(|case| &case.sign_offs)
+            .filter(|sign_off| !sign_off.under_other_policy)
+            .count()
+    } else {
+        0
+    };
     let mut outcome = Outcome {
         root: repository.root.clone(),
         documents,
         diagnostics,
         held_back,
+        unsigned_sign_offs,
     };
     if outcome.has_errors() {
         outcome.documents.clear();

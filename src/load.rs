@@ -118,6 +118,12 @@ pub struct Repository {
     /// `cases/<name>.approvals/<role>.yaml`, in file order. Files that do
     /// not parse are reported, not listed.
     pub approvals: BTreeMap<PathBuf, Vec<Loaded<Approval>>>,
+    /// The signatures beside approval files (`<role>.sig` beside
+    /// `<role>.yaml`), by approval file.
+    pub signatures: BTreeMap<PathBuf, Signature>,
+    /// The allowed signers file `approvals.signers` names, with its text,
+    /// when it is set and could be read.
+    pub allowed_signers: Option<Loaded<String>>,
     /// Whether case files were named, rather than the whole repository.
     pub named_cases: bool,
     /// What went wrong while reading.
@@ -138,6 +144,11 @@ impl Repository {
     /// mark), if candor read it.
     pub fn source_text(&self, file: &Path) -> Option<&str> {
         self.sources.get(file).map(String::as_str)
+    }
+
+    /// The limits the repository was read with.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// Parses the deferred case files among `files`, in parallel, calling
@@ -183,6 +194,17 @@ impl Repository {
             }
         }
     }
+}
+
+/// The signature of an approval file, and what it signs.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    /// The `.sig` file.
+    pub file: PathBuf,
+    /// Its text: an armored `SSH SIGNATURE` block.
+    pub armored: String,
+    /// The exact bytes of the approval file, as signed.
+    pub message: Vec<u8>,
 }
 
 /// Finds the repository that `paths` belong to and reads it. With no paths,
@@ -284,12 +306,17 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
     };
 
     let templates = reader.templates(&join(&root, "templates"))?;
+    let allowed_signers = reader.allowed_signers(&root, &settings)?;
 
     let mut approvals = BTreeMap::new();
+    let mut signatures = BTreeMap::new();
     for case_file in &case_files {
         let mut signed = Vec::new();
         for file in reader.yaml_files(&approvals_folder(case_file))? {
             if let Some(value) = reader.parse::<Approval>(&file)? {
+                if let Some(signature) = reader.signature_of(&file)? {
+                    signatures.insert(file.clone(), signature);
+                }
                 signed.push(Loaded { file, value });
             }
         }
@@ -306,6 +333,8 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
         earlier_cases,
         templates,
         approvals,
+        signatures,
+        allowed_signers,
         named_cases: selected_only,
         diagnostics: reader.diagnostics,
         placeholders: reader.placeholders,
@@ -361,6 +390,16 @@ fn read_earlier_cases(
 pub fn settings_from_text(text: &str, limits: Limits) -> Option<Settings> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Reader::new(limits).parse_text::<Settings>(text).ok()
+}
+
+/// What the YAML in `text` says, as a generic value, read under `limits`;
+/// `None` when it does not parse. For digests of what a file says rather
+/// than of how it is laid out.
+pub fn value_from_text(text: &str, limits: Limits) -> Option<serde_json::Value> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Reader::new(limits)
+        .parse_text::<serde_json::Value>(text)
+        .ok()
 }
 
 /// The folder holding the sign-offs of the case in `case_file`:
@@ -653,6 +692,77 @@ impl Reader {
                 Ok(None)
             }
         }
+    }
+
+    /// The signature beside the approval file `file`, if there is one
+    /// that can be read.
+    fn signature_of(&mut self, file: &Path) -> Result<Option<Signature>, Error> {
+        let sig_file = file.with_extension("sig");
+        if !sig_file.is_file() {
+            return Ok(None);
+        }
+        let Some(armored) = self.read_text(&sig_file)? else {
+            return Ok(None);
+        };
+        let message = fs::read(file).map_err(|source| Error::Io {
+            path: file.to_path_buf(),
+            source,
+        })?;
+        self.sources.insert(sig_file.clone(), armored.clone());
+        Ok(Some(Signature {
+            file: sig_file,
+            armored,
+            message,
+        }))
+    }
+
+    /// The allowed signers file `settings` names, read; a path that leaves
+    /// the repository, or a file that does not exist, is reported.
+    fn allowed_signers(
+        &mut self,
+        root: &Path,
+        settings: &Loaded<Settings>,
+    ) -> Result<Option<Loaded<String>>, Error> {
+        let Some(named) = &settings.value.approvals.signers else {
+            return Ok(None);
+        };
+        let relative = Path::new(named.value.as_str());
+        let inside = !named.value.trim().is_empty()
+            && relative
+                .components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        let problem = if !inside {
+            Some((
+                Code::InvalidValue,
+                format!("`{}` is not a path inside the repository", named.value),
+            ))
+        } else if !join(root, &named.value).is_file() {
+            Some((
+                Code::UnresolvedReference,
+                format!("the allowed signers file `{}` does not exist", named.value),
+            ))
+        } else {
+            None
+        };
+        if let Some((code, message)) = problem {
+            self.diagnostics.push(
+                Diagnostic::new(code, message)
+                    .in_file(&settings.file)
+                    .at(named.pos)
+                    .with_path("approvals.signers")
+                    .with_help(
+                        "name an OpenSSH allowed signers file below the repository root, \
+                         such as `.candor/allowed_signers`",
+                    ),
+            );
+            return Ok(None);
+        }
+        let file = join(root, &named.value);
+        let Some(text) = self.read_text(&file)? else {
+            return Ok(None);
+        };
+        self.sources.insert(file.clone(), text.clone());
+        Ok(Some(Loaded { file, value: text }))
     }
 
     /// Reads and parses one YAML file. `Ok(None)` means the file had

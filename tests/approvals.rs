@@ -103,7 +103,12 @@ fn an_approval_records_every_input_and_document_one_per_line() {
 fn one_changed_word_voids_every_approval_and_stops_publication() {
     let repo = approved_copy();
     let (_, clean) = run(repo.path(), &["check"], 0);
-    assert_eq!(clean, "checked 5 cases (21 documents)\n");
+    assert_eq!(
+        clean,
+        "checked 5 cases (21 documents)\n\
+         note: 2 sign-offs are unsigned: anyone who can write to the repository could have \
+         written them; set `approvals.signers` in candor.yaml to require SSH signatures\n"
+    );
     let (_, published) = run(repo.path(), &["build", "--publish", "--out", "public"], 0);
     assert!(
         published.contains("held back: commons-harassment-network (in review)"),
@@ -148,7 +153,7 @@ fn one_changed_word_voids_every_approval_and_stops_publication() {
         assert!(report.contains(&expected), "{report}");
         assert!(
             report.contains(&format!(
-                "--> cases/imod-azure-services.approvals/{role}.yaml:10:9"
+                "--> cases/imod-azure-services.approvals/{role}.yaml:11:9"
             )),
             "the warning points at the changed digest:\n{report}"
         );
@@ -310,7 +315,24 @@ fn sign_offs_are_refused_when_they_cannot_count() {
     assert_eq!(
         err,
         "error: jane doe <JANE@example.com> already signed off on `imod-azure-services` as \
-         `legal`; one person cannot fill two roles\n"
+         `legal`; one person, or one key, cannot fill two roles\n"
+    );
+    // The same person under another spelling: a name without the address.
+    let (_, err) = run(
+        repo.path(),
+        &[
+            "approve",
+            CASE,
+            "--role",
+            "communications",
+            "--by",
+            "Jane  Doe",
+        ],
+        2,
+    );
+    assert!(
+        err.starts_with("error: Jane  Doe already signed off on `imod-azure-services` as `legal`"),
+        "{err}"
     );
     let (_, err) = run(
         repo.path(),
@@ -684,4 +706,132 @@ fn an_incremental_build_notices_a_sign_off() {
             .starts_with("> **DRAFT — not approved for release.** Awaiting sign-off: legal.\n")
     );
     run(repo.path(), &["build", "--check"], 0);
+}
+
+/// The case file written as one flow mapping on one line, `status` and
+/// `embargo` side by side: the layout where a digest that drops the
+/// status *line* would drop the embargo too.
+fn as_flow_mapping(block: &str) -> String {
+    let value: serde_json::Value = serde_saphyr::from_str(block).unwrap();
+    let flow = format!("{}\n", serde_json::to_string(&value).unwrap());
+    assert_eq!(flow.lines().count(), 1);
+    flow
+}
+
+#[test]
+fn the_embargo_is_signed_off_whatever_the_layout_only_the_status_is_not() {
+    for flow in [false, true] {
+        let repo = bundled_copy();
+        edit(
+            repo.path(),
+            CASE_FILE,
+            "status: review\n",
+            "status: review\nembargo: 2999-01-01T09:00:00+01:00\n",
+        );
+        if flow {
+            let block = fs::read_to_string(repo.path().join(CASE_FILE)).unwrap();
+            write_file(repo.path(), CASE_FILE, &as_flow_mapping(&block));
+        }
+        let (status, embargo) = if flow {
+            ("\"status\":\"", "\"embargo\":\"")
+        } else {
+            ("status: ", "embargo: ")
+        };
+        approve(repo.path(), "legal", LEGAL);
+        approve(repo.path(), "communications", COMMS);
+        edit(
+            repo.path(),
+            CASE_FILE,
+            &format!("{status}review"),
+            &format!("{status}approved"),
+        );
+        run(repo.path(), &["check", "--deny-warnings"], 0);
+
+        edit(
+            repo.path(),
+            CASE_FILE,
+            &format!("{embargo}2999-01-01"),
+            &format!("{embargo}2001-01-01"),
+        );
+        let (_, report) = run(repo.path(), &["check"], 1);
+        for role in ["legal", "communications"] {
+            assert!(
+                report.contains(&format!(
+                    "warning[approval-void]: the {role} sign-off on `imod-azure-services`"
+                )) && report.contains("is void: since it was given, the case file changed"),
+                "flow: {flow}\n{report}"
+            );
+        }
+        let (_, refused) = run(repo.path(), &["build", "--publish", "--out", "public"], 1);
+        assert!(refused.contains("error[not-approved]"), "{refused}");
+        assert!(!repo.path().join("public/imod-azure-services").exists());
+    }
+}
+
+#[test]
+fn weakening_the_sign_off_policy_after_sign_off_holds_the_case_back() {
+    for (what, to) in [
+        ("a role removed", "approvals:\n  required: [legal]\n"),
+        ("the approvals block deleted", ""),
+        ("no role required", "approvals:\n  required: []\n"),
+    ] {
+        let repo = approved_copy();
+        run(repo.path(), &["build", "--publish", "--out", "public"], 0);
+        fs::remove_dir_all(repo.path().join("public")).unwrap();
+        edit(
+            repo.path(),
+            "candor.yaml",
+            "approvals:\n  required: [legal, communications]\n",
+            to,
+        );
+        let (_, report) = run(repo.path(), &["check"], 1);
+        for role in ["legal", "communications"] {
+            assert!(
+                report.contains(&format!(
+                    "warning[approval-policy-changed]: the {role} sign-off on `imod-azure-services`"
+                )),
+                "{what}:\n{report}"
+            );
+        }
+        assert!(
+            report.contains(
+                "no longer counts: the sign-off policy (`approvals` in candor.yaml) has changed \
+                 since it was given\n --> cases/imod-azure-services.approvals/legal.yaml:9:9"
+            ),
+            "{what}:\n{report}"
+        );
+        assert!(
+            report.contains("(given under another sign-off policy)"),
+            "{what}:\n{report}"
+        );
+        assert!(!report.contains("unknown-role"), "{what}:\n{report}");
+        let (_, err) = run(repo.path(), &["build", "--publish", "--out", "public"], 1);
+        assert!(err.contains("error[not-approved]"), "{what}:\n{err}");
+        assert!(!repo.path().join("public/imod-azure-services").exists());
+        // The drafts say so too.
+        edit(repo.path(), CASE_FILE, "status: approved", "status: review");
+        let (memo, _) = run(repo.path(), &["render", CASE, "--doc", "employee-memo"], 0);
+        let banner = memo.lines().next().unwrap();
+        assert!(
+            banner.starts_with("> **DRAFT — not approved for release.** Awaiting sign-off: ")
+                && banner.contains("legal (given under another sign-off policy)")
+                && banner.contains("communications (given under another sign-off policy)"),
+            "{what}:\n{memo}"
+        );
+    }
+}
+
+#[test]
+fn a_case_marked_approved_without_any_sign_off_never_publishes_while_a_role_is_required() {
+    let repo = bundled_copy();
+    edit(repo.path(), CASE_FILE, "status: review", "status: approved");
+    let (_, err) = run(repo.path(), &["build", "--publish", "--out", "public"], 1);
+    assert!(
+        err.contains(
+            "error[not-approved]: the case is marked `approved` but lacks the sign-off of legal \
+             and communications"
+        ),
+        "{err}"
+    );
+    assert!(!repo.path().join("public").exists());
 }

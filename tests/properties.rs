@@ -322,7 +322,7 @@ proptest! {
             repo.path(),
             "imod-azure-services",
             "legal",
-            "Jane Doe",
+            candor::Signer { by: Some("Jane Doe"), key: None },
             candor::Options::default(),
         )
         .unwrap();

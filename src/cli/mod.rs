@@ -84,16 +84,23 @@ enum Command {
     },
     /// Sign off on a case in a role: records the digest of its documents
     /// and of everything that decides them beside the case, in
-    /// cases/CASE.approvals/ROLE.yaml. Any later change voids it.
+    /// cases/CASE.approvals/ROLE.yaml, signed with --key into ROLE.sig. Any
+    /// later change voids it.
     Approve {
         /// A case id, or the path of a case file.
         case: String,
         /// The role signing off, from `approvals.required` in candor.yaml.
         #[arg(long)]
         role: String,
-        /// Who signs off, such as "Jane Doe <jane@example.com>".
-        #[arg(long, value_name = "PERSON")]
-        by: String,
+        /// Who signs off, such as "Jane Doe <jane@example.com>". With
+        /// --key, the principal of the key's allowed signers entry.
+        #[arg(long, value_name = "PERSON", required_unless_present = "key")]
+        by: Option<String>,
+        /// Sign with this SSH key (with `ssh-keygen -Y sign` when it is
+        /// installed, so ssh-agent, passphrases and hardware keys work):
+        /// a private key file, or the public key of one ssh-agent holds.
+        #[arg(long, value_name = "PATH")]
+        key: Option<PathBuf>,
         /// The repository (default: the current directory).
         #[arg(long, value_name = "DIR", default_value = ".")]
         repo: PathBuf,
@@ -301,8 +308,18 @@ pub(crate) fn run() -> ExitCode {
             case,
             role,
             by,
+            key,
             repo,
-        } => approve(repo, case, role, by, options),
+        } => approve(
+            repo,
+            case,
+            role,
+            candor::Signer {
+                by: by.as_deref(),
+                key: key.as_deref(),
+            },
+            options,
+        ),
         Command::Render {
             case,
             doc,
@@ -381,6 +398,22 @@ fn check(
     }
     if format == Format::Human {
         eprintln!("{}", summary(&outcome, "checked"));
+        if outcome.unsigned_sign_offs > 0 {
+            eprintln!(
+                "note: {} unsigned: anyone who can write to the repository could have \
+                 written {}; set `approvals.signers` in candor.yaml to require SSH signatures",
+                if outcome.unsigned_sign_offs == 1 {
+                    "1 sign-off is".to_owned()
+                } else {
+                    format!("{} sign-offs are", outcome.unsigned_sign_offs)
+                },
+                if outcome.unsigned_sign_offs == 1 {
+                    "it"
+                } else {
+                    "them"
+                }
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -502,10 +535,10 @@ fn approve(
     repo: &std::path::Path,
     case: &str,
     role: &str,
-    by: &str,
+    signer: candor::Signer<'_>,
     options: Options,
 ) -> Result<ExitCode, candor::Error> {
-    let (outcome, approved) = candor::approve(repo, case, role, by, options)?;
+    let (outcome, approved) = candor::approve(repo, case, role, signer, options)?;
     if let Some(code) = report(&outcome, Format::Human, false, false) {
         return Ok(code);
     }
@@ -513,9 +546,13 @@ fn approve(
         return Ok(ExitCode::from(1));
     };
     let short = approved.digest.get(..12).unwrap_or(&approved.digest);
+    let signed = approved
+        .signature
+        .as_ref()
+        .map_or_else(String::new, |sig| format!(", signed in {}", sig.display()));
     eprintln!(
-        "{} signed off as {role} on content {short}; recorded in {}",
-        by.trim(),
+        "{} signed off as {role} on content {short}; recorded in {}{signed}",
+        approved.signer,
         approved.file.display()
     );
     if approved.still_missing.is_empty() {

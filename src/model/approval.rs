@@ -17,8 +17,17 @@ pub struct Approval {
     pub role: Spanned<Id>,
     /// Who signed off, as they wish to be named.
     pub by: Spanned<String>,
+    /// The signer's principal, from the allowed signers entry of the key
+    /// that signed `<role>.sig`: present on signed sign-offs.
+    #[serde(default)]
+    pub principal: Option<Spanned<String>>,
     /// When.
     pub at: Spanned<Timestamp>,
+    /// The digest of the sign-off policy (`approvals` in `candor.yaml`)
+    /// the sign-off was given under; absent in files written before it
+    /// was recorded.
+    #[serde(default)]
+    pub policy: Option<Spanned<String>>,
     /// The digest of all the inputs and documents below together.
     pub digest: Spanned<String>,
     /// The digest of each input, by what it is: `case`, `principle <id>`,

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Id, Spanned};
@@ -96,6 +98,17 @@ pub struct Approvals {
     /// no sign-off is needed.
     #[serde(default)]
     pub required: Vec<Spanned<Id>>,
+    /// An OpenSSH allowed signers file, relative to the repository root
+    /// (the format of git's `gpg.ssh.allowedSignersFile`). Once set, a
+    /// sign-off counts only when signed with a key listed there, by a
+    /// principal `roles` lets sign in its role.
+    #[serde(default)]
+    pub signers: Option<Spanned<String>>,
+    /// The principals (email addresses, as in the allowed signers file)
+    /// who may sign in each role, by role. Required for every role once
+    /// `signers` is set.
+    #[serde(default)]
+    pub roles: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
 }
 
 /// The organisation that speaks.

@@ -13,7 +13,8 @@ mod regulatory;
 mod traceability;
 mod visibility;
 
-pub(crate) use approvals::identity;
+pub(crate) use approvals::may_sign;
+pub use approvals::{Identity, SignOff, policy_digest};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -67,6 +68,10 @@ pub struct CheckedCase<'r> {
     pub principles: Vec<&'r Principle>,
     /// The earlier case this one updates, when it names one that exists.
     pub earlier: Option<&'r Case>,
+    /// The sign-offs beside the case that may count, in file order: in
+    /// place, of a required role, signed as the policy requires, each by
+    /// another person. Whether each still holds depends on the content.
+    pub sign_offs: Vec<SignOff<'r>>,
 }
 
 /// What a case's references may name outside the case itself.
@@ -124,12 +129,7 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
             &mut diagnostics,
         );
     }
-    let roles: Vec<&Id> = settings
-        .approvals
-        .required
-        .iter()
-        .map(|r| &r.value)
-        .collect();
+    let policy = approvals::Policy::of(repository, &mut diagnostics);
 
     let mut library: BTreeMap<&Id, &Principle> = BTreeMap::new();
     let mut library_index = IdIndex::new("principle");
@@ -165,11 +165,12 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
             .as_ref()
             .filter(|id| id.value != case.id.value)
             .and_then(|id| by_id.get(&id.value).copied());
-        let checked = CheckedCase {
+        let mut checked = CheckedCase {
             file,
             case,
             principles,
             earlier,
+            sign_offs: Vec::new(),
         };
         let known = Known {
             people: &people,
@@ -182,7 +183,7 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         traceability::check(&checked, &mut diagnostics);
         visibility::check(&checked, &mut diagnostics);
         dates::check(&checked, &mut diagnostics);
-        approvals::check(repository, &checked, &roles, &mut diagnostics);
+        checked.sign_offs = approvals::check(repository, &checked, &policy, &mut diagnostics);
         regulatory::check(
             &checked,
             documents.iter().filter(|k| k.produced_for(case)),
