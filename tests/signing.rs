@@ -191,7 +191,7 @@ fn run_with(command: &mut assert_cmd::Command, code: i32) -> (String, String) {
 fn published(signed: &Signed) -> bool {
     signed
         .root()
-        .join("public/imod-azure-services/employee-memo.md")
+        .join("public/imod-azure-services/public-statement.md")
         .exists()
 }
 
