@@ -89,6 +89,8 @@ pub struct OrganisationView {
     /// Whether `candor.yaml` names it; when not, `name` is a stand-in
     /// that documents avoid printing.
     pub named: bool,
+    /// What its people call it in running text: `Meridale`.
+    pub short_name: String,
 }
 
 /// The document kind being rendered.
@@ -120,6 +122,9 @@ pub struct BearingsView {
     pub contradicts: Vec<SourceRef>,
     /// Sources some finding can neither confirm nor refute.
     pub inconclusive: Vec<SourceRef>,
+    /// Sources some findings support and others contradict: borne out in
+    /// part. They are in neither `supports` nor `contradicts`.
+    pub in_part: Vec<SourceRef>,
 }
 
 /// A paragraph that frames the decision.
@@ -229,6 +234,11 @@ pub struct PrincipleView {
     pub held: Option<String>,
     /// Its title, or a short form of its statement, for prose that names it.
     pub name: String,
+    /// In an update, whether the earlier case already stated it.
+    pub earlier: bool,
+    /// What the review did not examine because of it, as this audience
+    /// may see.
+    pub excluded: Vec<String>,
 }
 
 /// A reference to a principle, from an action or an exclusion.
@@ -266,6 +276,8 @@ pub struct SourceView {
     pub title: Option<String>,
     /// When, if known.
     pub date: Option<DateView>,
+    /// The date in ISO form, or `~` when not known, to sort by in prose.
+    pub sort_date: String,
     /// Where to read it.
     pub url: Option<String>,
     /// The claim, in neutral words.
@@ -336,6 +348,9 @@ pub struct FindingView {
     pub revises: Option<RevisionView>,
     /// The sources it bears on.
     pub sources: Vec<SourceRef>,
+    /// The ids of the actions it is the last justification of, in order: a
+    /// letter states each action right after the findings it rests on.
+    pub followed_by: Vec<String>,
 }
 
 /// A reference to a finding, from an action.
@@ -378,6 +393,9 @@ pub struct ActionView {
     pub constrained_by: Vec<PrincipleRef>,
     /// What it does not cover or change.
     pub limits: Vec<String>,
+    /// The id of the last of its findings this audience sees, in finding
+    /// order, after which a letter states it; absent when it rests on none.
+    pub after_finding: Option<String>,
 }
 
 /// An incident, ready to write, with the deadlines it sets.
@@ -567,6 +585,9 @@ pub struct QuoteView {
     pub by_id: Option<String>,
     /// Their role, when a person said it.
     pub by_title: Option<String>,
+    /// Whether its words are already those of the summary, a principle, a
+    /// finding or an action, so that a letter need not say them twice.
+    pub repeats: bool,
 }
 
 /// A contact.
@@ -769,10 +790,24 @@ impl<'c, 'a> Projection<'c, 'a> {
                 }
             }
         }
+        let both: Vec<SourceRef> = bearings
+            .supports
+            .iter()
+            .filter(|s| bearings.contradicts.iter().any(|c| c.id == s.id))
+            .cloned()
+            .collect();
+        bearings
+            .supports
+            .retain(|s| !both.iter().any(|b| b.id == s.id));
+        bearings
+            .contradicts
+            .retain(|s| !both.iter().any(|b| b.id == s.id));
+        bearings.in_part = both;
         for list in [
             &mut bearings.supports,
             &mut bearings.contradicts,
             &mut bearings.inconclusive,
+            &mut bearings.in_part,
         ] {
             list.sort_by_key(|s| s.footnote);
         }
@@ -809,6 +844,15 @@ impl<'c, 'a> Projection<'c, 'a> {
                         Since::Words(words) => words.clone(),
                     }),
                     name: principle_name(p),
+                    excluded: self.excluded_by(&p.id.value),
+                    earlier: self.case.earlier.is_some_and(|earlier| {
+                        earlier.principles.iter().any(|entry| match &entry.value {
+                            crate::model::PrincipleEntry::Library(id) => *id == p.id.value,
+                            crate::model::PrincipleEntry::Inline(inline) => {
+                                inline.id.value == p.id.value
+                            }
+                        })
+                    }),
                 })
             })
             .collect();
@@ -838,6 +882,7 @@ impl<'c, 'a> Projection<'c, 'a> {
                         public: visibility == Visibility::Public,
                         title: s.title.clone(),
                         date: s.date.as_ref().map(|d| self.date(d)),
+                        sort_date: s.date.as_ref().map_or_else(|| "~".to_owned(), Date::iso),
                         url: s.url.clone(),
                         claim: s.claim.clone(),
                     })
@@ -846,6 +891,26 @@ impl<'c, 'a> Projection<'c, 'a> {
             .collect();
         sources.sort_by_key(|s| s.footnote);
         sources
+    }
+
+    /// What the visible review left alone because of the principle `id`.
+    fn excluded_by(&self, id: &Id) -> Vec<String> {
+        let Some(review) = self
+            .case
+            .case
+            .review
+            .as_ref()
+            .filter(|r| self.visible(r.visibility))
+        else {
+            return Vec::new();
+        };
+        review
+            .not_examined
+            .iter()
+            .filter(|e| self.visible(e.visibility))
+            .filter(|e| e.principle.as_ref().is_some_and(|p| p.value == *id))
+            .map(|e| e.what.trim().trim_end_matches('.').to_owned())
+            .collect()
     }
 
     fn review(&self) -> Option<ReviewView> {
@@ -908,6 +973,7 @@ impl<'c, 'a> Projection<'c, 'a> {
                     known: f.known,
                     revises: f.revises.as_ref().and_then(|old| self.revision(&old.value)),
                     sources: cited,
+                    followed_by: Vec::new(),
                 })
             })
             .collect();
@@ -1008,6 +1074,7 @@ impl<'c, 'a> Projection<'c, 'a> {
                         .filter_map(|p| self.principle_ref(&p.value))
                         .collect(),
                     limits: a.limits.clone(),
+                    after_finding: None,
                 })
             })
             .collect();
@@ -1091,6 +1158,38 @@ impl<'c, 'a> Projection<'c, 'a> {
     }
 }
 
+/// Whether `text` says, word for word, what the case's summary, a
+/// principle, a finding or an action already says.
+fn repeats_the_case(text: &str, case: &CheckedCase<'_>) -> bool {
+    let words = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let quote = words(text);
+    let raw = case.case;
+    std::iter::once(raw.summary.as_str())
+        .chain(case.principles.iter().map(|p| p.statement.as_str()))
+        .chain(raw.findings.iter().map(|f| f.statement.as_str()))
+        .chain(raw.actions.iter().map(|a| a.statement.as_str()))
+        .any(|said| words(said).contains(&quote))
+}
+
+/// Marks each action to follow the last finding it rests on, so a letter
+/// can state a fix right after what it fixes.
+fn place_actions_after_findings(findings: &mut [FindingView], actions: &mut [ActionView]) {
+    for action in actions.iter_mut() {
+        let last = findings
+            .iter()
+            .rposition(|f| action.findings.iter().any(|cited| cited.id == f.id));
+        if let Some(index) = last {
+            findings[index].followed_by.push(action.id.clone());
+            action.after_finding = Some(findings[index].id.clone());
+        }
+    }
+}
+
 /// A principle's name in prose: its title, or the first clause of its
 /// statement.
 fn principle_name(principle: &Principle) -> String {
@@ -1131,8 +1230,9 @@ fn project_for(
     };
     let visible = |v: Visibility| v.visible_to(audience);
 
-    let findings = projection.findings();
-    let actions = projection.actions();
+    let mut findings = projection.findings();
+    let mut actions = projection.actions();
+    place_actions_after_findings(&mut findings, &mut actions);
     let internal = audience == Audience::Internal;
     let settings = &checked.repository.settings.value;
     let named_organisation = raw.organisation.as_ref().and_then(|id| {
@@ -1143,12 +1243,19 @@ fn project_for(
     });
     let organisation_name =
         named_organisation.map_or_else(|| settings.organisation.name.clone(), |o| o.name.clone());
+    let short_name = named_organisation
+        .map_or(settings.organisation.short_name.as_ref(), |o| {
+            o.short_name.as_ref()
+        })
+        .cloned()
+        .unwrap_or_else(|| organisation_name.clone());
     View {
         audience: audience.as_str(),
         organisation: OrganisationView {
             name: organisation_name.clone(),
             named: named_organisation.is_some()
                 || settings.organisation.name != crate::model::Organisation::default().name,
+            short_name,
         },
         document: DocumentView {
             kind: kind.id.to_string(),
@@ -1198,6 +1305,7 @@ fn project_for(
                     by: person.map_or_else(|| organisation_name.clone(), |p| p.name.clone()),
                     by_id: q.by.as_ref().map(|by| by.value.to_string()),
                     by_title: person.map(|p| p.title.clone()),
+                    repeats: repeats_the_case(&q.text, case),
                 }
             })
             .collect(),

@@ -43,7 +43,7 @@ fn the_founding_case_cites_the_same_sources_and_items_the_same_way_everywhere() 
             "IMOD made use of AI services.",
             "We informed IMOD of our decision to cease and disable specified IMOD subscriptions",
             "Two principles guided our review and our decision. First, we do not provide technology to facilitate mass surveillance of civilians.",
-            "It did not examine IMOD's customer content, in keeping with the second of those principles.",
+            "For that reason, our review did not examine IMOD's customer content.",
             "Our review found evidence that supports elements of the reporting by The Guardian.[^1]",
         ] {
             assert!(document.contains(words), "no {words:?} in:\n{document}");
@@ -233,7 +233,7 @@ fn script_in_a_public_finding_is_text_in_markdown_and_inert_in_html() {
         .code(0);
     let markdown = fs::read_to_string(out.join("imod-azure-services/public-statement.md")).unwrap();
     assert!(
-        markdown.contains(r"AI services \<script\>alert(1)\</script\> \[x\](javascript:alert(1))."),
+        markdown.contains(r"AI services \<script>alert(1)\</script> \[x\](javascript:alert(1))."),
         "{markdown}"
     );
     let html = fs::read_to_string(out.join("imod-azure-services/public-statement.html")).unwrap();
@@ -252,7 +252,7 @@ fn an_exception_to_a_principle_is_stated_in_memo_and_statement_and_needs_a_reaso
     for kind in ["employee-memo", "public-statement"] {
         let document = render(repo.path(), case, kind);
         assert!(
-            document.contains("This is an exception to the first of the principles above, which still stands. Calder does not yet meet the standard"),
+            document.contains("This is an exception to our principle of protecting patient information, which still stands. Calder does not yet meet the standard"),
             "{kind}:\n{document}"
         );
     }
@@ -295,7 +295,7 @@ fn an_update_opens_every_document_with_the_revised_findings_old_and_new() {
     for kind in ["employee-memo", "public-statement"] {
         let document = render(repo.path(), "northwind-patient-portal-breach-update", kind);
         let update = document
-            .find("This updates what we shared on 20 March 2026.")
+            .find("Since we wrote on 20 March 2026, our investigation has changed some of what we said then.")
             .unwrap_or(usize::MAX);
         let summary = document
             .find("The forensic investigation into the unauthorised access")
@@ -304,13 +304,13 @@ fn an_update_opens_every_document_with_the_revised_findings_old_and_new() {
             update < summary,
             "{kind}: the update does not open the document:\n{document}"
         );
-        // The old words, and the new ones with the findings.
+        // The old words, and the new ones beside them.
         assert!(
             document.contains("We said: “From on or about 14 February until 2 March 2026, someone who was not authorised to do so used a Calder Billing Services support account to view the portal records of 18,240 patients."),
             "{kind}:\n{document}"
         );
         assert!(
-            document.contains("From 11 February until 2 March 2026, someone who was not authorised to do so used a Calder Billing Services support account"),
+            document.contains("We now know that from 11 February until 2 March 2026, someone who was not authorised to do so used a Calder Billing Services support account"),
             "{kind}:\n{document}"
         );
     }

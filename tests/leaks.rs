@@ -252,7 +252,7 @@ fn a_user_template_that_dumps_everything_it_can_see_finds_nothing_internal() {
     for shown in [
         "PUBLIC-FINDING-EVIDENCE.",
         "PUBLIC-EVENT.",
-        "All employees of Example Corp",
+        "All Example Corp employees",
     ] {
         assert!(
             statement.contains(shown),

@@ -298,3 +298,59 @@ fn a_case_without_a_review_or_a_bearing_says_nothing_of_them() {
         }
     }
 }
+
+#[test]
+fn letters_say_what_real_communications_say_in_their_place() {
+    let outcome = build(&bundled_repo());
+    let text = |case: &str, kind: &str| document(&outcome, case, kind).text.clone();
+
+    // What the review left alone is said with the principle that kept it away.
+    let statement = text("imod-azure-services", "public-statement");
+    assert!(
+        statement.contains(
+            "in this type of investigation. This principle is set out in our privacy commitments to customers. For that reason, our review did not examine IMOD's customer content."
+        ),
+        "{statement}"
+    );
+
+    // A demand refused is refused plainly; the signer speaks in their own
+    // voice rather than quoting themselves.
+    let meridale = text("meridale-ransomware-attack", "public-statement");
+    assert!(
+        meridale.contains("\nWe will not pay the attackers for a decryption key, or to keep them from publishing the files they copied. Paying would fund further crime"),
+        "{meridale}"
+    );
+    assert!(
+        meridale.contains(
+            "\nWe stopped our plants because we will not ship food we cannot vouch for. I am sorry"
+        ),
+        "{meridale}"
+    );
+    assert!(!meridale.contains("— Karen Whitfield"), "{meridale}");
+
+    // An update does not restate the principles it set out before, and a
+    // memo sent before the statement says when its lines may be used.
+    let update = text("northwind-patient-portal-breach-update", "public-statement");
+    assert!(
+        update.contains("The principles we set out on 20 March 2026 still guide us. Two more apply to what follows. First, changes to how we run our services"),
+        "{update}"
+    );
+    assert!(
+        !update.contains("we protect the information patients entrust to us"),
+        "{update}"
+    );
+    let memo = text("northwind-patient-portal-breach-update", "employee-memo");
+    assert!(
+        memo.contains("From 30 April 2026, when we publish our statement, here is what you can say if you are asked about this:"),
+        "{memo}"
+    );
+
+    // A source that is not a publication is told, not footnoted; CommonMark
+    // needs no escape for `$` or a `#` inside a line.
+    let commons = text("commons-harassment-network", "employee-memo");
+    assert!(
+        commons.contains("the #ts-investigations channel in team chat"),
+        "{commons}"
+    );
+    assert!(!commons.contains("\\#"), "{commons}");
+}

@@ -117,12 +117,17 @@ pub struct Approvals {
 pub struct Organisation {
     /// Its name, as documents write it.
     pub name: String,
+    /// What its people call it in running text ("Meridale" for "Meridale
+    /// Foods, Inc."); the name when absent.
+    #[serde(default)]
+    pub short_name: Option<String>,
 }
 
 impl Default for Organisation {
     fn default() -> Self {
         Organisation {
             name: "The organisation".to_owned(),
+            short_name: None,
         }
     }
 }
@@ -135,6 +140,9 @@ pub struct NamedOrganisation {
     pub id: Spanned<Id>,
     /// Its name, as documents write it.
     pub name: String,
+    /// What its people call it in running text; the name when absent.
+    #[serde(default)]
+    pub short_name: Option<String>,
 }
 
 /// Someone who may speak for the organisation or be quoted.

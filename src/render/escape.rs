@@ -7,8 +7,24 @@
 
 use std::io::{self, Write};
 
-/// Characters that start markup wherever they appear.
-const ALWAYS: &[char] = &['\\', '`', '*', '[', ']', '<', '>', '#', '|', '~', '&', '$'];
+/// Characters that start markup wherever they appear. `#` and `>` start
+/// markup only at the start of a line, `&` only as an entity (`&amp;`),
+/// and `$` never (candor's markdown has no maths): escaping them elsewhere
+/// would only put backslashes into the text a reader sees.
+const ALWAYS: &[char] = &['\\', '`', '*', '[', ']', '<', '|', '~'];
+
+/// Characters that start a block (a heading, a quote) at the start of a line.
+const AT_START: &[char] = &['#', '>'];
+
+/// Whether the `&` at `i` would start a character reference: `&amp;`,
+/// `&#38;`, `&#x26;`.
+fn starts_entity(chars: &[char], i: usize) -> bool {
+    let name: Vec<&char> = chars[i + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == '#')
+        .collect();
+    !name.is_empty() && chars.get(i + 1 + name.len()) == Some(&';')
+}
 
 /// Escapes `input` so markdown shows it exactly as written. Single line
 /// breaks fold into spaces, as in a YAML folded scalar; blank lines are
@@ -47,7 +63,10 @@ fn is_plain(input: &str) -> bool {
     let after_digits = input.trim_start_matches(|c: char| c.is_ascii_digit());
     let starts_numbered_list =
         after_digits.len() < input.len() && after_digits.starts_with(['.', ')']);
-    let starts_block = matches!(input.chars().next(), Some('-' | '+' | '=' | ' '));
+    let starts_block = matches!(
+        input.chars().next(),
+        Some('-' | '+' | '=' | ' ' | '#' | '>')
+    );
     let starts_plainly = !starts_block && !starts_numbered_list;
     let mut after_space = false;
     starts_plainly
@@ -56,7 +75,11 @@ fn is_plain(input: &str) -> bool {
             let double_space = c == ' ' && after_space;
             after_space = c == ' ';
             let plain = c == ' '
-                || (!c.is_whitespace() && !c.is_control() && !ALWAYS.contains(&c) && c != '_');
+                || (!c.is_whitespace()
+                    && !c.is_control()
+                    && !ALWAYS.contains(&c)
+                    && c != '_'
+                    && c != '&');
             plain && !double_space
         })
 }
@@ -71,6 +94,8 @@ fn escape_paragraph(text: &str, out: &mut String) {
         let before = i.checked_sub(1).and_then(|j| chars.get(j));
         let after = chars.get(i + 1);
         let needs_escape = ALWAYS.contains(&c)
+            || (i == 0 && AT_START.contains(&c))
+            || (c == '&' && starts_entity(&chars, i))
             || (c == '_'
                 && !(before.is_some_and(|b| b.is_alphanumeric())
                     && after.is_some_and(|a| a.is_alphanumeric())))
@@ -94,7 +119,7 @@ mod tests {
     #[test]
     fn markup_comes_out_literally() {
         assert_eq!(escape_markdown("*bold* _em_"), r"\*bold\* \_em\_");
-        assert_eq!(escape_markdown("<script>"), r"\<script\>");
+        assert_eq!(escape_markdown("<script>"), r"\<script>");
         assert_eq!(escape_markdown("[x](y)"), r"\[x\](y)");
         assert_eq!(escape_markdown("# title"), r"\# title");
         assert_eq!(escape_markdown("- item"), r"\- item");
@@ -156,9 +181,20 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn the_shortcut_agrees_with_the_escape(input in "[a-c1 _*#.\\-+=)\n\t\u{a0}\u{7}é]{0,12}") {
+        fn the_shortcut_agrees_with_the_escape(input in "[a-c1 _*#>&;$.\\-+=)\n\t\u{a0}\u{7}é]{0,12}") {
             proptest::prop_assert_eq!(escape_markdown(&input), without_shortcut(&input));
         }
+    }
+
+    #[test]
+    fn characters_that_are_markup_only_somewhere_are_escaped_only_there() {
+        assert_eq!(escape_markdown("LAPSUS$ sent"), "LAPSUS$ sent");
+        assert_eq!(escape_markdown("Smith & Co"), "Smith & Co");
+        assert_eq!(escape_markdown("&amp; and &#38;"), r"\&amp; and \&#38;");
+        assert_eq!(escape_markdown("#ts-team channel"), r"\#ts-team channel");
+        assert_eq!(escape_markdown("in #ts-team"), "in #ts-team");
+        assert_eq!(escape_markdown("> quoted"), r"\> quoted");
+        assert_eq!(escape_markdown("a > b"), "a > b");
     }
 
     #[test]

@@ -36,6 +36,14 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("_update.md", include_str!("../../templates/_update.md")),
     (
+        "_letter-action.md",
+        include_str!("../../templates/_letter-action.md"),
+    ),
+    (
+        "_letter-exclusions.md",
+        include_str!("../../templates/_letter-exclusions.md"),
+    ),
+    (
         "_letter-exception.md",
         include_str!("../../templates/_letter-exception.md"),
     ),
