@@ -354,3 +354,44 @@ fn letters_say_what_real_communications_say_in_their_place() {
     );
     assert!(!commons.contains("\\#"), "{commons}");
 }
+
+#[test]
+fn a_document_states_only_what_was_true_on_its_own_date() {
+    // The notice to the authority, dated 4 March, was sent before the
+    // patients' letters of 20 March: it gives them as proposed.
+    let outcome = build(&bundled_repo());
+    let notice = &document(
+        &outcome,
+        "northwind-patient-portal-breach",
+        "gdpr-art33-notice",
+    )
+    .text;
+    assert!(
+        notice.contains("offer two years of identity monitoring at no cost. A dedicated helpline is open seven days a week. *(Proposed, on 20 March 2026.)*"),
+        "{notice}"
+    );
+
+    // A memo dated before a principle was adopted cannot rest on it.
+    let repo = bundled_copy();
+    edit(
+        repo.path(),
+        "cases/commons-harassment-network.yaml",
+        "  - kind: employee-memo\n",
+        "  - kind: employee-memo\n    date: 2022-01-10\n",
+    );
+    let output = candor(repo.path()).args(["check"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let report = text(&output.stderr);
+    assert!(
+        report.contains(
+            "error[date-order]: principle `no-coordinated-harassment` is held since March 2022, after the employee-memo is dated (10 January 2022)"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "error[date-order]: source `guild-open-letter` is dated 12 January 2026, after the employee-memo is dated (10 January 2022), which cites it"
+        ),
+        "{report}"
+    );
+}

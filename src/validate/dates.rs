@@ -154,6 +154,55 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
             );
         }
     }
+    // A document sent before the case's date states only what was true on
+    // its own date: it cannot rest on a principle adopted later, or cite a
+    // source that did not yet exist.
+    for document in &case.documents {
+        let Some(sent) = document
+            .date
+            .as_ref()
+            .filter(|d| d.certainly_before(published))
+        else {
+            continue;
+        };
+        let kind = &document.kind.value;
+        for principle in &checked.principles {
+            if let Some(since) = principle.since.as_ref().and_then(|s| s.date())
+                && sent.certainly_before(since)
+            {
+                report(
+                    format!(
+                        "principle `{}` is held since {}, after the {kind} is dated ({})",
+                        principle.id.value,
+                        since.text(),
+                        sent.text()
+                    ),
+                    format!("documents[{kind}].date"),
+                    document.kind.pos,
+                    Some(principle.id.as_str()),
+                    "correct the principle's `since`, or the document's `date`",
+                );
+            }
+        }
+        for source in &case.sources {
+            if let Some(date) = &source.date
+                && sent.certainly_before(date)
+            {
+                report(
+                    format!(
+                        "source `{}` is dated {}, after the {kind} is dated ({}), which cites it",
+                        source.id.value,
+                        date.text(),
+                        sent.text()
+                    ),
+                    format!("documents[{kind}].date"),
+                    document.kind.pos,
+                    Some(source.id.as_str()),
+                    "correct the source's `date`, or the document's `date`",
+                );
+            }
+        }
+    }
     for (index, event) in case.timeline.iter().enumerate() {
         if after_publication(&event.date) {
             report(
