@@ -360,6 +360,12 @@ pub fn assess(
     };
     let mut diagnostics = Vec::new();
     let case_id = case.case.id.as_str();
+    // How the help says to sign off.
+    let signer = if repository.settings.value.approvals.signers.is_some() {
+        "--key PATH"
+    } else {
+        "--by PERSON"
+    };
     for sign_off in &case.sign_offs {
         let loaded = sign_off.loaded;
         let approval = &loaded.value;
@@ -390,7 +396,7 @@ pub fn assess(
                     .with_id(case_id)
                     .with_help(format!(
                         "see what changed with `candor diff {case_id}`, then sign off again \
-                         with `candor approve {case_id} --role {role} --by …`"
+                         with `candor approve {case_id} --role {role} {signer}`"
                     )),
                 );
             }
@@ -412,7 +418,7 @@ pub fn assess(
             .with_path("status")
             .with_id(case_id)
             .with_help(format!(
-                "sign off with `candor approve {case_id} --role ROLE --by PERSON`, \
+                "sign off with `candor approve {case_id} --role ROLE {signer}`, \
                  or set `status: review` until then"
             )),
         );

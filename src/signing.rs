@@ -401,6 +401,85 @@ mod tests {
         assert_eq!(signers.entries_for(key).count(), 3);
     }
 
+    /// A key made from a fixed seed, and allowed signers listing it for
+    /// Jane.
+    fn jane() -> (PrivateKey, AllowedSigners) {
+        let key = PrivateKey::from(ssh_key::private::Ed25519Keypair::from_seed(&[7; 32]));
+        let public = key.public_key().to_openssh().unwrap();
+        let (signers, bad) = AllowedSigners::parse(&format!("jane@example.com {public}\n"));
+        assert!(bad.is_empty());
+        (key, signers)
+    }
+
+    fn armored(key: &PrivateKey, namespace: &str, message: &[u8]) -> String {
+        key.sign(namespace, HashAlg::Sha512, message)
+            .unwrap()
+            .to_pem(LineEnding::LF)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_signature_holds_only_for_its_bytes_namespace_and_principal() {
+        let (key, signers) = jane();
+        let message = b"role: legal\n";
+        let signature = armored(&key, NAMESPACE, message);
+        assert!(verify(message, &signature, "jane@example.com", &signers).is_ok());
+        assert!(matches!(
+            verify(b"role: legal \n", &signature, "jane@example.com", &signers),
+            Err(Failure::Invalid(_))
+        ));
+        assert_eq!(
+            verify(message, &signature, "sam@example.com", &signers),
+            Err(Failure::UnknownSigner {
+                fingerprint: key.public_key().fingerprint(HashAlg::Sha256).to_string(),
+                listed: true,
+            })
+        );
+        let for_git = armored(&key, "git", message);
+        assert!(matches!(
+            verify(message, &for_git, "jane@example.com", &signers),
+            Err(Failure::Invalid(why)) if why.contains("`git`")
+        ));
+    }
+
+    proptest::proptest! {
+        // Signing and verifying are slow in debug builds.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any byte of the message or the signature changed: never a
+        /// panic, and a changed message never verifies.
+        #[test]
+        fn mangled_signatures_never_panic_or_verify(
+            at in 0usize..2000,
+            byte in proptest::prelude::any::<u8>(),
+            in_signature in proptest::prelude::any::<bool>(),
+        ) {
+            static SIGNED: std::sync::OnceLock<(AllowedSigners, Vec<u8>, String)> =
+                std::sync::OnceLock::new();
+            let (signers, message, signature) = SIGNED.get_or_init(|| {
+                let (key, signers) = jane();
+                let message = b"case: a\nrole: legal\nat: 2026-12-01T09:00:00Z\n".to_vec();
+                let signature = armored(&key, NAMESPACE, &message);
+                (signers, message, signature)
+            });
+            if in_signature {
+                let mut bytes = signature.clone().into_bytes();
+                let at = at % bytes.len();
+                bytes[at] = byte;
+                let mangled = String::from_utf8_lossy(&bytes).into_owned();
+                let _ = verify(message, &mangled, "jane@example.com", signers);
+            } else {
+                let mut mangled = message.clone();
+                let at = at % mangled.len();
+                proptest::prop_assume!(mangled[at] != byte);
+                mangled[at] = byte;
+                proptest::prop_assert!(
+                    verify(&mangled, signature, "jane@example.com", signers).is_err()
+                );
+            }
+        }
+    }
+
     #[test]
     fn wildcards_match_as_in_openssh() {
         assert!(glob("*@example.com", "jane@example.com"));

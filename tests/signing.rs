@@ -761,3 +761,74 @@ fn moving_to_signed_sign_offs_one_role_at_a_time() {
     let (_, err) = run(signed.root(), &["build"], 1);
     assert!(err.contains("error[signature-missing]"), "{err}");
 }
+
+/// `ssh-agent` on a socket of its own, stopped when dropped.
+struct Agent {
+    child: std::process::Child,
+    socket: PathBuf,
+}
+
+impl Agent {
+    fn start(dir: &Path) -> Agent {
+        let socket = dir.join("agent.sock");
+        let child = Command::new("ssh-agent")
+            .arg("-D")
+            .arg("-a")
+            .arg(&socket)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..200 {
+            if socket.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(socket.exists(), "ssh-agent did not start");
+        Agent { child, socket }
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_key_held_by_ssh_agent_signs_through_its_public_half() {
+    if !has_ssh_keygen() {
+        return;
+    }
+    let signed = Signed::new();
+    let agent = Agent::start(signed.keys.path());
+    let status = Command::new("ssh-add")
+        .arg("-q")
+        .arg(signed.key("jane"))
+        .env("SSH_AUTH_SOCK", &agent.socket)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Only the agent holds the private half now.
+    fs::remove_file(signed.key("jane")).unwrap();
+    let public = signed.key("jane").with_extension("pub");
+    run_with(
+        candor(signed.root())
+            .env("SSH_AUTH_SOCK", &agent.socket)
+            .args([
+                "approve",
+                CASE,
+                "--role",
+                "legal",
+                "--key",
+                public.to_str().unwrap(),
+            ]),
+        0,
+    );
+    assert!(signed.verifies_with_openssh("legal", "jane@example.com"));
+    let (_, report) = run(signed.root(), &["check"], 0);
+    assert!(!report.contains("legal"), "{report}");
+}

@@ -5,13 +5,17 @@
 //! a sign-off still holds depends on the rendered documents: see
 //! [`crate::approval`].
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::Path;
+
+use rayon::prelude::*;
 
 use super::CheckedCase;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
-use crate::load::{Loaded, Repository};
+use crate::load::{Loaded, Repository, Signature};
 use crate::model::{Approval, Approvals, Id, Pos};
-use crate::signing::{self, AllowedSigners, Failure};
+use crate::signing::{self, AllowedSigners, Failure, Verified};
 
 /// A sign-off that passed every check of its own: it counts if the
 /// content it records is still the content.
@@ -38,6 +42,9 @@ pub(crate) struct Policy<'a> {
     /// The allowed signers, when `approvals.signers` is set; empty when it
     /// is set but could not be read, so nothing signed counts.
     pub(crate) signers: Option<AllowedSigners>,
+    /// What checking each signature found, by approval file: every
+    /// signature of the repository, checked in parallel up front.
+    verdicts: BTreeMap<&'a Path, Result<Verified, Failure>>,
     /// `approvals` itself.
     pub(crate) approvals: &'a Approvals,
 }
@@ -137,10 +144,15 @@ impl<'a> Policy<'a> {
                 );
             }
         }
+        let verdicts = signers
+            .as_ref()
+            .map(|signers| verify_all(repository, signers))
+            .unwrap_or_default();
         Policy {
             roles,
             digest: policy_digest(approvals),
             signers,
+            verdicts,
             approvals,
         }
     }
@@ -149,6 +161,32 @@ impl<'a> Policy<'a> {
     fn authorises(&self, role: &str, principal: &str) -> bool {
         may_sign(self.approvals, role, principal)
     }
+}
+
+/// Checks the signature of every approval file that has one and names a
+/// principal, in parallel.
+fn verify_all<'a>(
+    repository: &'a Repository,
+    signers: &AllowedSigners,
+) -> BTreeMap<&'a Path, Result<Verified, Failure>> {
+    let signed: Vec<(&Path, &str, &Signature)> = repository
+        .approvals
+        .values()
+        .flatten()
+        .filter_map(|loaded| {
+            let principal = loaded.value.principal.as_ref()?;
+            let signature = repository.signatures.get(&loaded.file)?;
+            Some((loaded.file.as_path(), principal.value.as_str(), signature))
+        })
+        .collect();
+    signed
+        .into_par_iter()
+        .map(|(file, principal, signature)| {
+            let verdict =
+                signing::verify(&signature.message, &signature.armored, principal, signers);
+            (file, verdict)
+        })
+        .collect()
 }
 
 /// Whether `approvals.roles` lets `principal` sign as `role`; case and
@@ -188,37 +226,11 @@ pub(super) fn check<'r>(
                 .with_path(path)
                 .with_id(case_id)
         };
-        if approval.case.value != case.case.id.value {
-            diagnostics.push(located(
-                Diagnostic::new(
-                    Code::ApprovalMisplaced,
-                    format!(
-                        "this approval is of the case `{}`, but it is filed beside the case `{case_id}`",
-                        approval.case.value
-                    ),
-                )
-                .with_help(format!(
-                    "move it beside the case it approves, or approve `{case_id}` with `candor approve {case_id}`"
-                )),
-                approval.case.pos,
-                "case",
-            ));
+        if let Some((diagnostic, pos, path)) = misplaced(approval, file, case_id) {
+            diagnostics.push(located(diagnostic, pos, path));
             continue;
         }
         let role = approval.role.as_str();
-        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        if stem != role {
-            diagnostics.push(located(
-                Diagnostic::new(
-                    Code::ApprovalMisplaced,
-                    format!("the file is named `{stem}` but records the role `{role}`"),
-                )
-                .with_help(format!("rename the file to {role}.yaml")),
-                approval.role.pos,
-                "role",
-            ));
-            continue;
-        }
         if approval.policy.as_ref().map(|p| p.value.as_str()) != Some(policy.digest.as_str()) {
             diagnostics.push(policy_changed(approval, case_id).in_file(file));
             sign_offs.push(SignOff {
@@ -276,6 +288,44 @@ pub(super) fn check<'r>(
         seen.push((identity, role));
     }
     sign_offs
+}
+
+/// Why `approval`, in `file` beside the case `case_id`, is not where it
+/// belongs: it is of another case, or named for another role.
+fn misplaced(
+    approval: &Approval,
+    file: &std::path::Path,
+    case_id: &str,
+) -> Option<(Diagnostic, Pos, &'static str)> {
+    if approval.case.as_str() != case_id {
+        return Some((
+            Diagnostic::new(
+                Code::ApprovalMisplaced,
+                format!(
+                    "this approval is of the case `{}`, but it is filed beside the case `{case_id}`",
+                    approval.case.value
+                ),
+            )
+            .with_help(format!(
+                "move it beside the case it approves, or approve `{case_id}` with `candor approve {case_id}`"
+            )),
+            approval.case.pos,
+            "case",
+        ));
+    }
+    let role = approval.role.as_str();
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    (stem != role).then(|| {
+        (
+            Diagnostic::new(
+                Code::ApprovalMisplaced,
+                format!("the file is named `{stem}` but records the role `{role}`"),
+            )
+            .with_help(format!("rename the file to {role}.yaml")),
+            approval.role.pos,
+            "role",
+        )
+    })
 }
 
 fn policy_changed(approval: &Approval, case_id: &str) -> Diagnostic {
@@ -374,12 +424,19 @@ fn signed_identity(
             sign_again,
         ));
     };
-    match signing::verify(
-        &signature.message,
-        &signature.armored,
-        &principal.value,
-        signers,
-    ) {
+    let verdict = policy
+        .verdicts
+        .get(loaded.file.as_path())
+        .cloned()
+        .unwrap_or_else(|| {
+            signing::verify(
+                &signature.message,
+                &signature.armored,
+                &principal.value,
+                signers,
+            )
+        });
+    match verdict {
         Err(Failure::Invalid(why)) => Err(located(
             Code::SignatureInvalid,
             format!(
