@@ -239,6 +239,9 @@ pub struct PrincipleView {
     /// What the review did not examine because of it, as this audience
     /// may see.
     pub excluded: Vec<String>,
+    /// Whether some action is the first to rest on it (see
+    /// [`ActionView::introduces`]).
+    pub introduced: bool,
 }
 
 /// A reference to a principle, from an action or an exclusion.
@@ -396,6 +399,10 @@ pub struct ActionView {
     /// The id of the last of its findings this audience sees, in finding
     /// order, after which a letter states it; absent when it rests on none.
     pub after_finding: Option<String>,
+    /// The principles it is the first to rest on, in the order a letter
+    /// states actions: a letter may state each principle there, where it
+    /// first decides something.
+    pub introduces: Vec<String>,
 }
 
 /// An incident, ready to write, with the deadlines it sets.
@@ -557,6 +564,8 @@ pub struct NextStepView {
     pub text: String,
     /// When.
     pub date: Option<DateView>,
+    /// Whether it may be said in public.
+    pub public: bool,
 }
 
 /// A dated event.
@@ -685,8 +694,10 @@ impl Numbering {
     }
 }
 
-/// The style and locale a document is written in: the case's choice for
-/// that document, then the case's, the kind's, the repository's.
+/// The style and locale a document is written in. The style: the case's
+/// choice for that document, then the case's, the kind's, the
+/// repository's. The locale: the kind's, then the speaking organisation's,
+/// then the repository's.
 pub fn style_of(checked: &Checked<'_>, case: &Case, kind: &DocumentKind) -> (Style, Locale) {
     let settings = &checked.repository.settings.value;
     let override_for_kind = case
@@ -699,7 +710,19 @@ pub fn style_of(checked: &Checked<'_>, case: &Case, kind: &DocumentKind) -> (Sty
         .or(kind.style)
         .or(settings.style)
         .unwrap_or_default();
-    let locale = kind.locale.or(settings.locale).unwrap_or_default();
+    let organisation_locale = match &case.organisation {
+        Some(id) => settings
+            .organisations
+            .iter()
+            .find(|o| o.id.value == id.value)
+            .and_then(|o| o.locale),
+        None => settings.organisation.locale,
+    };
+    let locale = kind
+        .locale
+        .or(organisation_locale)
+        .or(settings.locale)
+        .unwrap_or_default();
     (style, locale)
 }
 
@@ -845,6 +868,7 @@ impl<'c, 'a> Projection<'c, 'a> {
                     }),
                     name: principle_name(p),
                     excluded: self.excluded_by(&p.id.value),
+                    introduced: false,
                     earlier: self.case.earlier.is_some_and(|earlier| {
                         earlier.principles.iter().any(|entry| match &entry.value {
                             crate::model::PrincipleEntry::Library(id) => *id == p.id.value,
@@ -1075,6 +1099,7 @@ impl<'c, 'a> Projection<'c, 'a> {
                         .collect(),
                     limits: a.limits.clone(),
                     after_finding: None,
+                    introduces: Vec::new(),
                 })
             })
             .collect();
@@ -1153,6 +1178,7 @@ impl<'c, 'a> Projection<'c, 'a> {
             .map(|n| NextStepView {
                 text: n.text.clone(),
                 date: n.date.as_ref().map(|d| self.date(d)),
+                public: n.visibility == Visibility::Public,
             })
             .collect()
     }
@@ -1186,6 +1212,44 @@ fn place_actions_after_findings(findings: &mut [FindingView], actions: &mut [Act
         if let Some(index) = last {
             findings[index].followed_by.push(action.id.clone());
             action.after_finding = Some(findings[index].id.clone());
+        }
+    }
+}
+
+/// Marks, for each principle, the first action in a letter's order that
+/// rests on it: the actions after each finding, then those on no finding,
+/// then refused demands.
+fn introduce_principles(
+    findings: &[FindingView],
+    actions: &mut [ActionView],
+    principles: &mut [PrincipleView],
+) {
+    let mut order: Vec<usize> = Vec::new();
+    for finding in findings {
+        for id in &finding.followed_by {
+            order.extend(actions.iter().position(|a| a.id == *id));
+        }
+    }
+    for declined in [false, true] {
+        order.extend(
+            actions
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.after_finding.is_none() && a.declined == declined)
+                .map(|(i, _)| i),
+        );
+    }
+    for principle in principles.iter_mut() {
+        let first = order.iter().copied().find(|&i| {
+            let a = &actions[i];
+            a.principles
+                .iter()
+                .chain(a.departs_from.iter().map(|d| &d.principle))
+                .any(|p| p.id == principle.id)
+        });
+        if let Some(i) = first {
+            actions[i].introduces.push(principle.id.clone());
+            principle.introduced = true;
         }
     }
 }
@@ -1232,7 +1296,9 @@ fn project_for(
 
     let mut findings = projection.findings();
     let mut actions = projection.actions();
+    let mut principles = projection.principles();
     place_actions_after_findings(&mut findings, &mut actions);
+    introduce_principles(&findings, &mut actions, &mut principles);
     let internal = audience == Audience::Internal;
     let settings = &checked.repository.settings.value;
     let named_organisation = raw.organisation.as_ref().and_then(|id| {
@@ -1281,7 +1347,7 @@ fn project_for(
             .or(raw.spokesperson.as_ref())
             .and_then(|id| checked.person(&id.value))
             .map(PersonView::from),
-        principles: projection.principles(),
+        principles,
         sources: projection.sources(),
         review: projection.review(),
         bearings: projection.bearings(&findings),

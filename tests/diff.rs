@@ -178,14 +178,14 @@ fn terminal_shows_hunks_with_plain_marks_without_colour() {
     assert!(
         out.contains(
             "── public-statement (imod-azure-services/public-statement.md): 1 word changed\n \
-             9 │ On 6 August 2025, The Guardian reported that a unit"
+             9 │ On August 6, 2025, The Guardian reported that a unit"
         ),
         "{out}"
     );
     assert!(
         out.contains(
             "11 │ Our review found evidence that supports elements of the reporting by The Guardian.[^1] \
-             IMOD [-consumed-]{+used+} Azure storage capacity in the Netherlands. IMOD made use of AI services.\n"
+             IMOD [-consumed-]{+used+} Azure storage capacity in the Netherlands. IMOD made use of AI services. We informed IMOD"
         ),
         "{out}"
     );

@@ -33,7 +33,7 @@ fn the_founding_case_cites_the_same_sources_and_items_the_same_way_everywhere() 
     let statement = render(repo.path(), "imod-azure-services", "public-statement");
     for document in [&memo, &statement] {
         assert!(
-            document.contains("\n[^1]: The Guardian, 6 August 2025.\n"),
+            document.contains("\n[^1]: The Guardian, August 6, 2025.\n"),
             "{document}"
         );
         // Each finding and action in its own words, and the principles in
@@ -183,7 +183,7 @@ fn the_8k_is_due_four_business_days_later_across_a_weekend_and_a_federal_holiday
     // King Jr. Day: Tuesday 20, Wednesday 21, Thursday 22, Friday 23.
     let memo = render(repo.path(), "meridale-ransomware-attack", "employee-memo");
     assert!(
-        memo.contains("Our Form 8-K report under Item 1.05 is due by 23 January 2026, four business days after we determined the incident material on 16 January 2026."),
+        memo.contains("Our Form 8-K report under Item 1.05 is due by January 23, 2026, four business days after we determined the incident material on January 16, 2026."),
         "{memo}"
     );
     // Dated after the deadline without a reason, it is refused.

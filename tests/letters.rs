@@ -214,7 +214,23 @@ fn a_letter_that_leaves_out_a_public_action_fails_coverage() {
 
 #[test]
 fn the_locale_decides_how_dates_are_written() {
+    // The founding case's organisation writes American dates; without that
+    // choice the repository's default is British.
     let repo = bundled_copy();
+    edit(
+        repo.path(),
+        "candor.yaml",
+        "  name: Microsoft\n  locale: en-US\n",
+        "  name: Microsoft\n",
+    );
+    let outcome = build(repo.path());
+    let memo = document(&outcome, "imod-azure-services", "employee-memo");
+    assert!(
+        memo.text.contains("**Date:** 25 September 2025"),
+        "{}",
+        memo.text
+    );
+
     edit(
         repo.path(),
         "candor.yaml",
@@ -234,11 +250,25 @@ fn the_locale_decides_how_dates_are_written() {
         "{}",
         memo.text
     );
+    let other = document(&outcome, "commons-harassment-network", "public-statement");
+    assert!(
+        other.text.contains("*Commons Social · February 18, 2026*"),
+        "{}",
+        other.text
+    );
 
     // The Form 8-K is written the American way whatever the repository says.
     let outcome = build(&bundled_repo());
     let filing = document(&outcome, "meridale-ransomware-attack", "sec-8k-item-1-05");
     assert!(filing.text.contains("January 11, 2026"), "{}", filing.text);
+    let statement = document(&outcome, "commons-harassment-network", "public-statement");
+    assert!(
+        statement
+            .text
+            .contains("*Commons Social · 18 February 2026*"),
+        "{}",
+        statement.text
+    );
 }
 
 #[test]
@@ -317,7 +347,7 @@ fn letters_say_what_real_communications_say_in_their_place() {
     // voice rather than quoting themselves.
     let meridale = text("meridale-ransomware-attack", "public-statement");
     assert!(
-        meridale.contains("\nWe will not pay the attackers for a decryption key, or to keep them from publishing the files they copied. Paying would fund further crime"),
+        meridale.contains("\nWe do not pay criminals to restore our systems or to keep stolen information from being published. We will not pay the attackers for a decryption key, or to keep them from publishing the files they copied. Paying would fund further crime"),
         "{meridale}"
     );
     assert!(
@@ -332,7 +362,12 @@ fn letters_say_what_real_communications_say_in_their_place() {
     // memo sent before the statement says when its lines may be used.
     let update = text("northwind-patient-portal-breach-update", "public-statement");
     assert!(
-        update.contains("The principles we set out on 20 March 2026 still guide us. Two more apply to what follows. First, changes to how we run our services"),
+        update.contains("The principles we set out on 20 March 2026 still guide us."),
+        "{update}"
+    );
+    // A principle new in the update is stated where it first decides.
+    assert!(
+        update.contains("\nChanges to how we run our services must not interrupt or delay the care patients are receiving. "),
         "{update}"
     );
     assert!(

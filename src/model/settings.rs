@@ -121,6 +121,9 @@ pub struct Organisation {
     /// Foods, Inc."); the name when absent.
     #[serde(default)]
     pub short_name: Option<String>,
+    /// How its documents write dates, over the repository's `locale`.
+    #[serde(default)]
+    pub locale: Option<Locale>,
 }
 
 impl Default for Organisation {
@@ -128,6 +131,7 @@ impl Default for Organisation {
         Organisation {
             name: "The organisation".to_owned(),
             short_name: None,
+            locale: None,
         }
     }
 }
@@ -143,6 +147,9 @@ pub struct NamedOrganisation {
     /// What its people call it in running text; the name when absent.
     #[serde(default)]
     pub short_name: Option<String>,
+    /// How its documents write dates, over the repository's `locale`.
+    #[serde(default)]
+    pub locale: Option<Locale>,
 }
 
 /// Someone who may speak for the organisation or be quoted.

@@ -36,6 +36,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("_update.md", include_str!("../../templates/_update.md")),
     (
+        "_letter-background.md",
+        include_str!("../../templates/_letter-background.md"),
+    ),
+    (
         "_letter-action.md",
         include_str!("../../templates/_letter-action.md"),
     ),
@@ -62,10 +66,6 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     (
         "_letter-principles.md",
         include_str!("../../templates/_letter-principles.md"),
-    ),
-    (
-        "_letter-sources.md",
-        include_str!("../../templates/_letter-sources.md"),
     ),
     (
         "_letter-review.md",
