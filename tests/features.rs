@@ -252,7 +252,7 @@ fn an_exception_to_a_principle_is_stated_in_memo_and_statement_and_needs_a_reaso
     for kind in ["employee-memo", "public-statement"] {
         let document = render(repo.path(), case, kind);
         assert!(
-            document.contains("This is an exception to our principle of protecting patient information, which still stands. Calder does not yet meet the standard"),
+            document.contains("This is an exception to our vendor security standard, which still stands. Calder does not yet meet the standard"),
             "{kind}:\n{document}"
         );
     }

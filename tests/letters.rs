@@ -367,7 +367,7 @@ fn letters_say_what_real_communications_say_in_their_place() {
     );
     // A principle new in the update is stated where it first decides.
     assert!(
-        update.contains("\nChanges to how we run our services must not interrupt or delay the care patients are receiving. "),
+        update.contains("\nEvery vendor that handles patient information on our behalf must meet our security standard. Changes to how we run our services must not interrupt or delay the care patients are receiving. We are keeping Calder"),
         "{update}"
     );
     assert!(
@@ -376,7 +376,7 @@ fn letters_say_what_real_communications_say_in_their_place() {
     );
     let memo = text("northwind-patient-portal-breach-update", "employee-memo");
     assert!(
-        memo.contains("From 30 April 2026, when we publish our statement, here is what you can say if you are asked about this:"),
+        memo.contains("## If you are asked about this\n\nFrom 30 April 2026, when we publish our statement, you can say:"),
         "{memo}"
     );
 
