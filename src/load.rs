@@ -260,6 +260,10 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
         }
     }
 
+    // Templates before cases: they are few, and a link loop among them
+    // fails the run before thousands of cases are read for nothing.
+    let templates = reader.templates(&join(&root, "templates"))?;
+
     let selected_only = !only_cases.is_empty();
     let case_files = if only_cases.is_empty() {
         reader.yaml_files(&join(&root, "cases"))?
@@ -282,8 +286,6 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
     } else {
         Vec::new()
     };
-
-    let templates = reader.templates(&join(&root, "templates"))?;
 
     let mut approvals = BTreeMap::new();
     for case_file in &case_files {
