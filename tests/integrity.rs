@@ -591,3 +591,41 @@ fn editing_a_component_rebuilds_the_documents_calling_it() {
     );
     run(repo.path(), &["build", "--check"], 0);
 }
+
+#[test]
+fn every_output_type_escapes_case_text_its_own_way() {
+    let repo = common::copy_of_fixture("minimal");
+    write_file(
+        repo.path(),
+        "candor.yaml",
+        "documents:\n\
+         \x20 - {id: web-page, template: web.html, audience: public, covers: []}\n\
+         \x20 - {id: text-note, template: note.txt, audience: public, covers: []}\n\
+         \x20 - {id: data-feed, template: feed.json, audience: public, covers: []}\n",
+    );
+    for template in ["web.html", "note.txt", "feed.json"] {
+        write_file(
+            repo.path(),
+            &format!("templates/{template}"),
+            "[{{ case.summary }}]\n",
+        );
+    }
+    let summary = "<script>alert(1)</script> *bold* & [x](y)";
+    common::edit(
+        repo.path(),
+        "cases/book-fines.yaml",
+        "summary: Readers no longer pay fines for books returned late.",
+        &format!("summary: '{summary}'"),
+    );
+    run(repo.path(), &["build"], 0);
+    let read =
+        |file: &str| fs::read_to_string(repo.path().join("out/book-fines").join(file)).unwrap();
+    assert_eq!(
+        read("web-page.html"),
+        "[&lt;script&gt;alert(1)&lt;/script&gt; *bold* &amp; [x](y)]\n"
+    );
+    assert_eq!(read("text-note.txt"), format!("[{summary}]\n"));
+    // An output type candor does not know is escaped as markdown, never raw.
+    let feed = read("data-feed.json");
+    assert!(!feed.contains("<script>"), "{feed}");
+}
