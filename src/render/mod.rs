@@ -26,7 +26,6 @@ use crate::model::{DocumentKind, Pos};
 use crate::project::View;
 
 pub use escape::Output;
-pub(crate) use escape::escape_markdown;
 
 /// The prefix under which built-in templates are registered.
 pub const BUILTIN_PREFIX: &str = "builtin/";
