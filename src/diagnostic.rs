@@ -280,31 +280,158 @@ pub fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|candidate| (edit_distance(wanted, candidate), candidate))
-        .filter(|(distance, candidate)| {
-            *distance <= limit || candidate.starts_with(wanted) || wanted.starts_with(candidate)
-        })
-        .min()
-        .map(|(_, candidate)| candidate)
+    let wanted_chars: Vec<char> = wanted.chars().collect();
+    let limit = (wanted_chars.len() / 3).clamp(1, MOST_EDITS);
+    let pieces = pieces(wanted, limit + 1);
+    let mut rows = Rows::default();
+    let mut candidate_chars = Vec::new();
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates.into_iter().take(MOST_CANDIDATES) {
+        let same_start = candidate.as_bytes().first() == wanted.as_bytes().first();
+        let distance =
+            if same_start && (candidate.starts_with(wanted) || wanted.starts_with(candidate)) {
+                // One holds the other: the distance is what the longer adds.
+                candidate.chars().count().abs_diff(wanted_chars.len())
+            } else {
+                // Within `limit` edits, one of `limit + 1` pieces of what is
+                // wanted is left whole, and moved by `limit` places at most: a
+                // candidate holding none of them there is too far.
+                if !holds_a_piece(wanted, &pieces, candidate, limit) {
+                    continue;
+                }
+                // Beyond the limit, or beyond the best so far, is no better.
+                let bound = best.map_or(limit, |(d, _)| d.min(limit));
+                let near = if wanted.is_ascii() && candidate.is_ascii() {
+                    rows.bounded_edit_distance(wanted.as_bytes(), candidate.as_bytes(), bound)
+                } else {
+                    candidate_chars.clear();
+                    candidate_chars.extend(candidate.chars());
+                    rows.bounded_edit_distance(&wanted_chars, &candidate_chars, bound)
+                };
+                match near {
+                    Some(distance) => distance,
+                    None => continue,
+                }
+            };
+        if best.is_none_or(|(d, c)| (distance, candidate) < (d, c)) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
 }
 
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
+/// Whether `candidate` holds one of `pieces` of `wanted` within `shift`
+/// places of where `wanted` has it; with no pieces, it may.
+fn holds_a_piece(wanted: &str, pieces: &[&str], candidate: &str, shift: usize) -> bool {
+    if pieces.is_empty() {
+        return true;
     }
-    previous[b.len()]
+    if !(wanted.is_ascii() && candidate.is_ascii()) {
+        // Places in bytes are not places in characters: anywhere will do.
+        return pieces.iter().any(|piece| candidate.contains(piece));
+    }
+    let candidate = candidate.as_bytes();
+    let mut start = 0;
+    pieces.iter().any(|piece| {
+        let piece_start = start;
+        start += piece.len();
+        let piece = piece.as_bytes();
+        let first = piece_start.saturating_sub(shift);
+        let last = (piece_start + shift).min(candidate.len().saturating_sub(piece.len()));
+        // The first byte decides almost every place, without a call.
+        let Some(&lead) = piece.first() else {
+            return true;
+        };
+        (first..=last).any(|at| {
+            candidate.get(at) == Some(&lead) && candidate.get(at..at + piece.len()) == Some(piece)
+        })
+    })
+}
+
+/// `text` cut into `count` pieces of nearly equal length, in order; none
+/// when it has fewer characters than that.
+fn pieces(text: &str, count: usize) -> Vec<&str> {
+    let starts: Vec<usize> = text.char_indices().map(|(at, _)| at).collect();
+    if count == 0 || starts.len() < count {
+        return Vec::new();
+    }
+    (0..count)
+        .map(|i| {
+            let from = starts[i * starts.len() / count];
+            let to = starts
+                .get((i + 1) * starts.len() / count)
+                .copied()
+                .unwrap_or(text.len());
+            &text[from..to]
+        })
+        .collect()
+}
+
+/// The most edits a suggestion may be away: typing slips, not other words.
+const MOST_EDITS: usize = 3;
+
+/// The most candidates one suggestion weighs, so that a file of thousands
+/// of unknown references against thousands of ids is still checked at once.
+const MOST_CANDIDATES: usize = 5_000;
+
+/// Room for [`Rows::bounded_edit_distance`], kept from one candidate to
+/// the next.
+#[derive(Default)]
+struct Rows {
+    previous: Vec<usize>,
+    current: Vec<usize>,
+}
+
+impl Rows {
+    /// The Levenshtein distance between `a` and `b`, if it is at most
+    /// `bound`. Only the diagonal band `bound` wide is computed, each row
+    /// fenced by a cell worth more than `bound` on either side, and the
+    /// work stops at the first row where every path costs more: for two
+    /// unrelated ids, a few rows of a few cells.
+    fn bounded_edit_distance<T: PartialEq>(
+        &mut self,
+        a: &[T],
+        b: &[T],
+        bound: usize,
+    ) -> Option<usize> {
+        if a.len().abs_diff(b.len()) > bound {
+            return None;
+        }
+        let beyond = bound + 1;
+        for row in [&mut self.previous, &mut self.current] {
+            if row.len() < b.len() + 2 {
+                row.resize(b.len() + 2, beyond);
+            }
+        }
+        // Row 0, as far as row 1 reads it.
+        for j in 0..=beyond.min(b.len()) {
+            self.previous[j] = j.min(beyond);
+        }
+        self.previous[(beyond + 1).min(b.len() + 1)] = beyond;
+        for (i, ca) in a.iter().enumerate() {
+            let row = i + 1;
+            let from = row.saturating_sub(bound).max(1);
+            let to = (row + bound).min(b.len());
+            self.current[from - 1] = if from == 1 { row.min(beyond) } else { beyond };
+            let mut smallest = self.current[from - 1];
+            for j in from..=to {
+                let substitution = self.previous[j - 1] + usize::from(*ca != b[j - 1]);
+                let cost = substitution
+                    .min(self.previous[j] + 1)
+                    .min(self.current[j - 1] + 1)
+                    .min(beyond);
+                self.current[j] = cost;
+                smallest = smallest.min(cost);
+            }
+            // The next row reads one cell further right.
+            self.current[to + 1] = beyond;
+            if smallest > bound {
+                return None;
+            }
+            std::mem::swap(&mut self.previous, &mut self.current);
+        }
+        Some(self.previous[b.len()]).filter(|distance| *distance <= bound)
+    }
 }
 
 #[cfg(test)]
@@ -320,6 +447,88 @@ mod tests {
         );
         assert_eq!(did_you_mean("ai-service", ids), Some("ai-services"));
         assert_eq!(did_you_mean("unrelated-thing", ids), None);
+    }
+
+    #[test]
+    fn bounded_distances_agree_with_the_whole_computation() {
+        fn whole(a: &str, b: &str) -> usize {
+            let b: Vec<char> = b.chars().collect();
+            let mut previous: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.chars().enumerate() {
+                let mut current = vec![i + 1; b.len() + 1];
+                for (j, cb) in b.iter().enumerate() {
+                    current[j + 1] = (previous[j] + usize::from(ca != *cb))
+                        .min(previous[j + 1] + 1)
+                        .min(current[j] + 1);
+                }
+                previous = current;
+            }
+            previous[b.len()]
+        }
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "kitten",
+            "sitting",
+            "flaw",
+            "lawn",
+            "azure-storage-nl",
+            "azure-storge-nl",
+            "ünïcode",
+            "unicode",
+        ];
+        // One set of rows for every pair, as a suggestion reuses them.
+        let mut rows = Rows::default();
+        for a in words.iter().chain(words.iter().rev()) {
+            for b in words {
+                let expected = whole(a, b);
+                for bound in 0..6 {
+                    let a_chars: Vec<char> = a.chars().collect();
+                    let b_chars: Vec<char> = b.chars().collect();
+                    assert_eq!(
+                        rows.bounded_edit_distance(&a_chars, &b_chars, bound),
+                        (expected <= bound).then_some(expected),
+                        "{a:?} {b:?} within {bound}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_piece_filter_loses_no_suggestion() {
+        // Every way of making up to three edits to a word, checked against
+        // the filtered search: what is near is still found.
+        let wanted = "azure-storage-nl";
+        let edits = ["", "x", "xy", "xyz"];
+        for at in 0..=wanted.len() {
+            for insert in edits {
+                for removed in 0..=3.min(wanted.len() - at) {
+                    let near = format!("{}{insert}{}", &wanted[..at], &wanted[at + removed..]);
+                    if near == wanted || near.is_empty() {
+                        continue;
+                    }
+                    let changes = insert.len().max(removed);
+                    let found = did_you_mean(wanted, [near.as_str()]);
+                    assert_eq!(found.is_some(), changes <= 3, "{near}");
+                }
+            }
+        }
+        assert_eq!(pieces("abcdefgh", 4), ["ab", "cd", "ef", "gh"]);
+        assert_eq!(pieces("ab", 4), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_suggestion_is_a_few_edits_away_at_most() {
+        let far = "abcdefghijklmnopqrstuvwxyz-0123456789";
+        let four_off = "abcdXfghiXklmnoXqrstuXwxyz-0123456789";
+        assert_eq!(did_you_mean(far, [four_off]), None);
+        let three_off = "abcdXfghiXklmnoXqrstuvwxyz-0123456789";
+        assert_eq!(did_you_mean(far, [three_off]), Some(three_off));
+        // The nearest wins, and of two as near, the first by name.
+        assert_eq!(did_you_mean("abcd", ["abce", "abcf", "abxx"]), Some("abce"));
     }
 
     #[test]

@@ -182,16 +182,28 @@ impl Repository {
     /// line never sends them to a terminal; a line too long to be worth
     /// quoting is left out.
     pub fn attach_source_lines(&self, diagnostics: &mut [Diagnostic]) {
+        // Each file is split into lines once, however many diagnostics
+        // point into it: thousands of them in one large file would
+        // otherwise each scan it from the top.
+        let mut split: BTreeMap<PathBuf, Vec<&str>> = BTreeMap::new();
         for diagnostic in diagnostics {
             if diagnostic.source_line.is_some() {
                 continue;
             }
-            if let (Some(file), Some(line)) = (&diagnostic.file, diagnostic.line) {
-                diagnostic.source_line = self
-                    .source_line(file, line)
-                    .filter(|text| text.len() <= MAX_QUOTED_LINE)
-                    .map(printable_line);
-            }
+            let (Some(file), Some(line)) = (&diagnostic.file, diagnostic.line) else {
+                continue;
+            };
+            let Some(text) = self.sources.get(file) else {
+                continue;
+            };
+            let file_lines = split
+                .entry(file.clone())
+                .or_insert_with(|| lines(text).collect());
+            let index = usize::try_from(line).ok().and_then(|l| l.checked_sub(1));
+            diagnostic.source_line = index
+                .and_then(|i| file_lines.get(i).copied())
+                .filter(|text| text.len() <= MAX_QUOTED_LINE)
+                .map(printable_line);
         }
     }
 }
@@ -282,6 +294,10 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
         }
     }
 
+    // Templates before cases: they are few, and a link loop among them
+    // fails the run before thousands of cases are read for nothing.
+    let templates = reader.templates(&join(&root, "templates"))?;
+
     let selected_only = !only_cases.is_empty();
     let case_files = if only_cases.is_empty() {
         reader.yaml_files(&join(&root, "cases"))?
@@ -305,7 +321,6 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
         Vec::new()
     };
 
-    let templates = reader.templates(&join(&root, "templates"))?;
     let allowed_signers = reader.allowed_signers(&root, &settings)?;
 
     let mut approvals = BTreeMap::new();

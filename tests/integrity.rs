@@ -591,3 +591,109 @@ fn editing_a_component_rebuilds_the_documents_calling_it() {
     );
     run(repo.path(), &["build", "--check"], 0);
 }
+
+#[test]
+fn every_output_type_escapes_case_text_its_own_way() {
+    let repo = common::copy_of_fixture("minimal");
+    write_file(
+        repo.path(),
+        "candor.yaml",
+        "documents:\n\
+         \x20 - {id: web-page, template: web.html, audience: public, covers: []}\n\
+         \x20 - {id: text-note, template: note.txt, audience: public, covers: []}\n\
+         \x20 - {id: data-feed, template: feed.json, audience: public, covers: []}\n",
+    );
+    for template in ["web.html", "note.txt", "feed.json"] {
+        write_file(
+            repo.path(),
+            &format!("templates/{template}"),
+            "[{{ case.summary }}]\n",
+        );
+    }
+    let summary = "<script>alert(1)</script> *bold* & [x](y)";
+    common::edit(
+        repo.path(),
+        "cases/book-fines.yaml",
+        "summary: Readers no longer pay fines for books returned late.",
+        &format!("summary: '{summary}'"),
+    );
+    run(repo.path(), &["build"], 0);
+    let read =
+        |file: &str| fs::read_to_string(repo.path().join("out/book-fines").join(file)).unwrap();
+    assert_eq!(
+        read("web-page.html"),
+        "[&lt;script&gt;alert(1)&lt;/script&gt; *bold* &amp; [x](y)]\n"
+    );
+    assert_eq!(read("text-note.txt"), format!("[{summary}]\n"));
+    // An output type candor does not know is escaped as markdown, never raw.
+    let feed = read("data-feed.json");
+    assert_eq!(
+        feed,
+        "[\\<script>alert(1)\\</script> \\*bold\\* & \\[x\\](y)]\n"
+    );
+}
+
+/// The leaky fixture with `extra` written at the end of its public
+/// statement's template: the messages of the leaks `candor check` reports.
+fn leaks_with(extra: &str, edit: Option<(&str, &str)>) -> Vec<String> {
+    let repo = common::copy_of_fixture("leaky");
+    let built_in =
+        fs::read_to_string(common::bundled_repo().join("templates/public-statement.md")).unwrap();
+    write_file(
+        repo.path(),
+        "templates/public-statement.md",
+        &format!("{built_in}\n{extra}\n"),
+    );
+    if let Some((from, to)) = edit {
+        common::edit(repo.path(), "cases/mixed.yaml", from, to);
+    }
+    let output = candor(repo.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|d| d["code"] == "leak")
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn internal_text_disguised_in_a_public_template_is_still_found() {
+    let finding =
+        "mixed/public-statement.md contains internal text from finding `internal-finding-7f3a`";
+    for disguise in [
+        "&#73;NTERNAL-MARKER-7f3a",
+        "&#x49;NTERNAL-MARKER-7f3a",
+        "INTERNAL\\-MARKER\\-7f3a",
+        "INTERNAL-*MARKER*-7f3a",
+        "INTERNAL-**MARKER**-_7f3a_",
+        "internal-marker-7F3A",
+        "INTERNAL-\u{200b}MARKER-7f3a",
+        "ＩＮＴＥＲＮＡＬ-MARKER-7f3a",
+        "INTER<span></span>NAL-MARKER-7f3a",
+        "INTER<!-- x -->NAL-MARKER-7f3a",
+    ] {
+        let leaks = leaks_with(disguise, None);
+        assert!(leaks.iter().any(|m| m == finding), "{disguise}: {leaks:?}");
+    }
+    // The template as it is leaks nothing.
+    assert_eq!(leaks_with("", None), Vec::<String>::new());
+}
+
+#[test]
+fn a_short_internal_text_is_found_as_a_whole_phrase() {
+    let short = Some(("text: INTERNAL-THANKS-7f3a.", "text: 300 layoffs."));
+    let found = leaks_with("We plan 300 layoffs. Soon.", short);
+    assert_eq!(
+        found,
+        ["mixed/public-statement.md contains internal text from acknowledgements[0]"]
+    );
+    assert_eq!(leaks_with("We plan 300 **layoffs**.", short).len(), 1);
+    // Inside a longer number it is a coincidence, not the phrase.
+    assert_eq!(
+        leaks_with("We plan 1300 layoffs. Soon.", short),
+        Vec::<String>::new()
+    );
+}

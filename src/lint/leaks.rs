@@ -1,56 +1,249 @@
 //! The second line of defence: internal text must not appear in a public
 //! document. The projection already keeps internal items out of a public
 //! document's reach; this check searches the output for every internal
-//! text of the case anyway, in the form a template would print it and as
-//! written.
+//! text of the case anyway, whatever a template did to hide it.
+//!
+//! Both sides are compared as a reader would see them ([`normalise`]):
+//! HTML entities decoded, tags, markdown escapes and emphasis marks
+//! removed, invisible characters dropped, Unicode in compatibility form
+//! (NFKC) and lower case, white space collapsed. A markdown document is
+//! searched as written and, when it holds HTML or entities, as the HTML
+//! page `--html` would make of it. A long internal text is found anywhere;
+//! a short one, which could be a coincidence inside a longer word, only as
+//! a whole phrase.
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Audience, Pos, Visibility};
-use crate::render::escape_markdown;
 use crate::validate::CheckedCase;
 
-use super::fold_whitespace;
+/// Texts shorter than this, once normalised, are found only as whole
+/// phrases: a short text inside a longer word is a coincidence.
+const SHORT_SECRET: usize = 16;
 
-/// Texts shorter than this are too common to tell a leak from a coincidence.
-const SHORTEST_SECRET: usize = 16;
+/// Texts shorter than this, once normalised, are not searched for at all:
+/// a word or two that common cannot tell a leak from prose.
+const SHORTEST_SECRET: usize = 4;
 
 pub(super) fn check(document: &Document, case: &CheckedCase<'_>) -> Vec<Diagnostic> {
     if document.audience != Audience::Public {
         return Vec::new();
     }
     let (internal, public) = texts(case);
-    let public = public.join("\n");
-    let output = fold_whitespace(&document.text);
-    let mut diagnostics = Vec::new();
-    for secret in internal {
-        let folded = fold_whitespace(secret.text);
-        if folded.chars().count() < SHORTEST_SECRET || public.contains(&folded) {
-            continue;
-        }
-        let escaped = fold_whitespace(&escape_markdown(secret.text));
-        if output.contains(&folded) || output.contains(&escaped) {
-            let mut diagnostic = Diagnostic::new(
-                Code::Leak,
-                format!(
-                    "{} contains internal text from {}",
-                    document.path.display(),
-                    secret.what
-                ),
-            )
-            .in_file(case.file)
-            .at(secret.pos)
-            .with_help(
-                "a public template printed internal material: check the templates for this \
-                 document kind, or make the item public if it is meant to be",
-            );
-            if let Some(id) = secret.id {
-                diagnostic = diagnostic.with_id(id);
+    let public = normalise(&public.join("\n"));
+    let secrets: Vec<(String, &Secret<'_>)> = internal
+        .iter()
+        .map(|secret| (normalise(secret.text), secret))
+        .filter(|(text, _)| text.chars().count() >= SHORTEST_SECRET && !public.contains(text))
+        .collect();
+    if secrets.is_empty() {
+        return Vec::new();
+    }
+    // A few dozen texts searched in a few documents: an automaton quick to
+    // build matters more than one quick to run.
+    let searcher = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(secrets.iter().map(|(text, _)| text));
+    let Ok(searcher) = searcher else {
+        return Vec::new();
+    };
+    let mut outputs = vec![normalise(&document.text)];
+    let is_markdown = document.path.extension().is_some_and(|e| e == "md");
+    if is_markdown && document.text.contains(['<', '&']) {
+        outputs.push(normalise(&crate::render::html::page(&document.text)));
+    }
+    let mut found = vec![false; secrets.len()];
+    for output in &outputs {
+        for hit in searcher.find_overlapping_iter(output.as_str()) {
+            let (text, _) = &secrets[hit.pattern().as_usize()];
+            let whole = text.chars().count() >= SHORT_SECRET
+                || is_whole_phrase(output, hit.start(), hit.end());
+            if whole {
+                found[hit.pattern().as_usize()] = true;
             }
-            diagnostics.push(diagnostic);
         }
     }
-    diagnostics
+    secrets
+        .iter()
+        .zip(found)
+        .filter(|(_, found)| *found)
+        .map(|((_, secret), _)| leak(document, case, secret))
+        .collect()
+}
+
+/// The diagnostic for `secret` found in `document`.
+fn leak(document: &Document, case: &CheckedCase<'_>, secret: &Secret<'_>) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(
+        Code::Leak,
+        format!(
+            "{} contains internal text from {}",
+            document.path.display(),
+            secret.what
+        ),
+    )
+    .in_file(case.file)
+    .at(secret.pos)
+    .with_help(
+        "a public template printed internal material: check the templates for this \
+         document kind, or make the item public if it is meant to be",
+    );
+    if let Some(id) = secret.id {
+        diagnostic = diagnostic.with_id(id);
+    }
+    diagnostic
+}
+
+/// Whether `text[start..end]` stands as a phrase of its own: neither end
+/// inside a word.
+fn is_whole_phrase(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let inside = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let first = text[start..end].chars().next();
+    let last = text[start..end].chars().next_back();
+    // A phrase that starts or ends in punctuation bounds itself there.
+    let cut_at_start = inside(before) && inside(first);
+    let cut_at_end = inside(after) && inside(last);
+    !(cut_at_start || cut_at_end)
+}
+
+/// `text` as a reader sees it, for comparing: HTML entities decoded, tags
+/// and comments, markdown escapes and emphasis marks removed, characters
+/// that show nothing dropped, NFKC, lower case, white space collapsed.
+pub(crate) fn normalise(text: &str) -> String {
+    let decoded = decode_entities(&strip_tags(text));
+    let mut plain = String::with_capacity(decoded.len());
+    let mut chars = decoded.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // A markdown escape shows the character after it.
+            '\\' if chars.peek().is_some_and(char::is_ascii_punctuation) => {}
+            // Emphasis, strike-through and code marks show nothing.
+            '*' | '_' | '~' | '`' => {}
+            c if is_invisible(c) => {}
+            c => plain.push(c),
+        }
+    }
+    // Most text is ASCII, which NFKC leaves as it is.
+    let folded: String = if plain.is_ascii() {
+        plain.to_ascii_lowercase()
+    } else {
+        plain.nfkc().flat_map(char::to_lowercase).collect()
+    };
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Characters that take no room on the page: joiners, soft hyphens,
+/// direction marks, byte order marks.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
+    )
+}
+
+/// `text` without HTML tags and comments: `<…>` wherever the `<` starts a
+/// tag (a letter, `/` or `!` after it), as a browser would hide it.
+fn strip_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let starts_tag =
+            after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        let end = if after.starts_with("!--") {
+            after.find("-->").map(|at| at + 3)
+        } else {
+            after.find('>').map(|at| at + 1)
+        };
+        match (starts_tag, end) {
+            (true, Some(end)) => rest = &after[end..],
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `text` with HTML character references decoded: numeric ones, and the
+/// named ones markup uses. Decoding repeats while anything changes, so an
+/// encoded `&amp;#73;` is decoded too.
+fn decode_entities(text: &str) -> String {
+    let mut current = text.to_owned();
+    // Each round removes at least one `&`; a handful suffices for any text
+    // a template would write.
+    for _ in 0..4 {
+        let decoded = decode_once(&current);
+        if decoded == current {
+            break;
+        }
+        current = decoded;
+    }
+    current
+}
+
+fn decode_once(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let end = after
+            .char_indices()
+            .take(12)
+            .find(|(_, c)| *c == ';')
+            .map(|(i, _)| i);
+        let decoded = end.and_then(|end| entity(&after[..end]).map(|c| (c, end)));
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The character an entity's name (between `&` and `;`) stands for.
+fn entity(name: &str) -> Option<char> {
+    if let Some(number) = name.strip_prefix('#') {
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => number.parse().ok()?,
+        };
+        return char::from_u32(code);
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "shy" => '\u{ad}',
+        "ndash" => '–',
+        "mdash" => '—',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "hellip" => '…',
+        "zwj" => '\u{200d}',
+        "zwnj" => '\u{200c}',
+        _ => return None,
+    })
 }
 
 struct Secret<'a> {
@@ -67,7 +260,7 @@ fn texts<'a>(case: &'a CheckedCase<'a>) -> (Vec<Secret<'a>>, Vec<String>) {
     let mut add =
         |visibility: Visibility, text: &'a str, what: String, pos: Pos, id: Option<&'a str>| {
             if visibility == Visibility::Public {
-                public.push(fold_whitespace(text));
+                public.push(text.to_owned());
             } else {
                 internal.push(Secret {
                     text,
@@ -298,4 +491,30 @@ fn texts<'a>(case: &'a CheckedCase<'a>) -> (Vec<Secret<'a>>, Vec<String>) {
         );
     }
     (internal, public)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_whole_phrase, normalise};
+
+    #[test]
+    fn both_sides_read_as_a_reader_sees_them() {
+        for disguised in [
+            "&#73;NTERNAL  marker",
+            "&amp;#73;nternal marker",
+            "\\*INTERNAL\\* *marker*",
+            "<b>Internal</b>\nmarker",
+            "ｉｎｔｅｒｎａｌ mar\u{ad}ker",
+        ] {
+            assert_eq!(normalise(disguised), "internal marker", "{disguised}");
+        }
+        assert_eq!(normalise("a < b & c"), "a < b & c");
+    }
+
+    #[test]
+    fn a_whole_phrase_has_no_word_around_it() {
+        let text = "we plan 300 layoffs. 1300 layoffs.";
+        assert!(is_whole_phrase(text, 8, 20));
+        assert!(!is_whole_phrase(text, 22, 34));
+    }
 }

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use tera::{Kwargs, State, TeraResult, Value};
 
-use super::escape::escape_markdown;
+use super::escape::Output;
 use crate::model::Locale;
 use crate::project::{SourceView, View};
 
@@ -155,9 +155,9 @@ pub(super) fn locale() -> Locale {
     })
 }
 
-/// `footnotes()`: the definitions of the sources whose marker was printed
-/// so far, in order.
-pub(super) fn footnotes(_: Kwargs, _: &State) -> TeraResult<Value> {
+/// `footnotes()`: the definitions of the sources cited so far, in order,
+/// their text escaped for `output`.
+pub(super) fn footnotes(_: Kwargs, _: &State, output: Output) -> TeraResult<Value> {
     SESSION.with(|session| {
         let session = session.borrow();
         let Some(session) = session.as_ref() else {
@@ -174,20 +174,23 @@ pub(super) fn footnotes(_: Kwargs, _: &State) -> TeraResult<Value> {
             })
             .collect();
         sources.sort_by_key(|s| s.footnote);
-        let lines: Vec<String> = sources.iter().map(|s| footnote_definition(s)).collect();
+        let lines: Vec<String> = sources
+            .iter()
+            .map(|s| footnote_definition(s, output))
+            .collect();
         Ok(Value::safe_string(&lines.join("\n")))
     })
 }
 
 /// `[^1]: The Guardian, “Title”, 6 August 2025. <https://…>`
-fn footnote_definition(source: &SourceView) -> String {
+fn footnote_definition(source: &SourceView, output: Output) -> String {
     let mut line = format!(
         "[^{}]: {}",
         source.footnote,
-        escape_markdown(&super::filters::upper_first(&source.publisher))
+        output.escape(&super::filters::upper_first(&source.publisher))
     );
     if let Some(title) = &source.title {
-        line.push_str(&format!(", “{}”", escape_markdown(title)));
+        line.push_str(&format!(", “{}”", output.escape(title)));
     }
     match &source.date {
         Some(date) => line.push_str(&format!(", {}.", date.text)),
@@ -195,7 +198,7 @@ fn footnote_definition(source: &SourceView) -> String {
     }
     if let Some(url) = &source.url {
         line.push(' ');
-        line.push_str(&super::link(url));
+        line.push_str(&super::link(url, output));
     }
     line
 }

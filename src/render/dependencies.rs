@@ -36,7 +36,7 @@ pub fn of(name: &str, text: &str) -> Option<Dependencies> {
     // Blocks a child overrides, which its stubbed parents must have.
     let mut blocks: BTreeSet<String> = BTreeSet::new();
     for _ in 0..=MOST_REFERENCES {
-        let mut tera = super::configured_tera();
+        let mut tera = super::configured_tera(super::Output::Markdown);
         let stub: String = blocks
             .iter()
             .map(|b| format!("{{% block {b} %}}{{% endblock {b} %}}"))

@@ -1,11 +1,88 @@
-//! Case text is text: escaping for markdown.
+//! Case text is text: escaping by what a document is written in.
 //!
-//! Everything a template prints from a case passes through [`markdown`], so
-//! `*`, `_`, `<script>`, `[link](x)` or `# heading` in a YAML field come out
-//! literally instead of becoming markup. The escape is minimal where that
-//! is safe, so the markdown stays readable as plain text.
+//! Everything a template prints from a case is escaped for the document's
+//! output type, decided by its template's extension ([`Output::of`]): in
+//! markdown by [`markdown`], so `*`, `_`, `<script>`, `[link](x)` or
+//! `# heading` in a YAML field come out literally instead of becoming
+//! markup, minimally where that is safe so the markdown stays readable; in
+//! HTML as HTML; in plain text as written, control characters shown.
 
 use std::io::{self, Write};
+
+/// What a document is written in, which decides how every value a template
+/// prints is escaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Output {
+    /// `.md`, and any extension candor does not know: markdown-escaped.
+    Markdown,
+    /// `.html` or `.htm`: HTML-escaped.
+    Html,
+    /// `.txt`: as written, without markup.
+    Plain,
+}
+
+impl Output {
+    /// The output type of documents rendered through `template`.
+    pub fn of(template: &str) -> Output {
+        match template
+            .rsplit_once('.')
+            .map(|(_, ext)| ext.to_ascii_lowercase())
+        {
+            Some(ext) if ext == "html" || ext == "htm" => Output::Html,
+            Some(ext) if ext == "txt" => Output::Plain,
+            _ => Output::Markdown,
+        }
+    }
+
+    /// The escape Tera applies to every value printed.
+    pub(crate) fn escape_fn(self) -> tera::EscapeFn {
+        match self {
+            Output::Markdown => markdown,
+            Output::Html => html,
+            Output::Plain => plain,
+        }
+    }
+
+    /// `text` escaped for this output type.
+    pub(crate) fn escape(self, text: &str) -> String {
+        let mut out = Vec::with_capacity(text.len());
+        // Writing to a vector cannot fail.
+        let _ = (self.escape_fn())(text, &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+/// Writes `input` HTML-escaped, control characters shown as in [`plain`].
+fn html(input: &str, out: &mut dyn Write) -> io::Result<()> {
+    let mut shown = Vec::with_capacity(input.len());
+    plain(input, &mut shown)?;
+    tera::escape_html(&String::from_utf8_lossy(&shown), out)
+}
+
+/// Writes `input` as plain text: as written, but a control character other
+/// than a line break or tab is shown as its code, never sent to a terminal
+/// or a printer as it is.
+fn plain(input: &str, out: &mut dyn Write) -> io::Result<()> {
+    if !input
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        return out.write_all(input.as_bytes());
+    }
+    let shown: String = input
+        .chars()
+        .flat_map(|c| {
+            let hidden = c.is_control() && !matches!(c, '\n' | '\t');
+            let code: Vec<char> = if hidden {
+                c.escape_unicode().collect()
+            } else {
+                vec![c]
+            };
+            code
+        })
+        .collect();
+    out.write_all(shown.as_bytes())
+}
 
 /// Characters that start markup wherever they appear. `#` and `>` start
 /// markup only at the start of a line, `&` only as an entity (`&amp;`),
@@ -114,7 +191,26 @@ fn escape_paragraph(text: &str, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_markdown;
+    use super::{Output, escape_markdown};
+
+    #[test]
+    fn each_output_type_has_its_escape() {
+        assert_eq!(Output::of("web.html"), Output::Html);
+        assert_eq!(Output::of("web.HTM"), Output::Html);
+        assert_eq!(Output::of("post.txt"), Output::Plain);
+        assert_eq!(Output::of("memo.md"), Output::Markdown);
+        assert_eq!(Output::of("feed.json"), Output::Markdown);
+        let text = "<script>*x*</script> & \u{7}";
+        assert_eq!(
+            Output::Html.escape(text),
+            "&lt;script&gt;*x*&lt;/script&gt; &amp; \\u{7}"
+        );
+        assert_eq!(Output::Plain.escape(text), "<script>*x*</script> & \\u{7}");
+        assert_eq!(
+            Output::Markdown.escape(text),
+            "\\<script>\\*x\\*\\</script> & \\u{7}"
+        );
+    }
 
     #[test]
     fn markup_comes_out_literally() {

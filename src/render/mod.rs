@@ -5,7 +5,10 @@
 //! with the same name as a built-in replaces it, and a user template can
 //! extend a built-in by its full name (`{% extends "builtin/public-statement.md" %}`).
 //!
-//! Templates ending in `.md` escape every printed value for markdown.
+//! Every value a template prints is escaped for the document's output type,
+//! decided by the extension of the kind's template ([`Output`]): markdown
+//! for `.md` (and any extension candor does not know), HTML for `.html`,
+//! plain text for `.txt`. Each output type has its own compiled templates.
 
 mod cite;
 pub mod dependencies;
@@ -23,7 +26,7 @@ use crate::load::TemplateFile;
 use crate::model::{DocumentKind, Pos, Style};
 use crate::project::View;
 
-pub(crate) use escape::escape_markdown;
+pub use escape::Output;
 
 /// The prefix under which built-in templates are registered.
 pub const BUILTIN_PREFIX: &str = "builtin/";
@@ -185,7 +188,12 @@ pub struct Rendered {
 
 /// Compiled templates, ready to render any number of views.
 pub struct Renderer {
+    /// The templates compiled for markdown output.
     tera: Tera,
+    /// The same templates compiled for HTML output.
+    html: Tera,
+    /// The same templates compiled for plain text output.
+    plain: Tera,
     /// User templates by name, to locate errors in them.
     user_files: Vec<(String, std::path::PathBuf)>,
 }
@@ -203,84 +211,104 @@ impl Renderer {
     /// does not compile is reported and left out, so the built-in of the
     /// same name still serves.
     pub fn new(user_templates: &[TemplateFile]) -> (Renderer, Vec<Diagnostic>) {
-        let mut diagnostics = Vec::new();
-        let mut tera = configured_tera();
+        let (tera, user_files, diagnostics) = compile(Output::Markdown, user_templates);
+        // The same templates compile, or fail, whatever the escape.
+        let (html, _, _) = compile(Output::Html, user_templates);
+        let (plain, _, _) = compile(Output::Plain, user_templates);
+        let renderer = Renderer {
+            tera,
+            html,
+            plain,
+            user_files,
+        };
+        (renderer, diagnostics)
+    }
+}
 
-        let builtins = BUILTIN_TEMPLATES
-            .iter()
-            .map(|(name, text)| (format!("{BUILTIN_PREFIX}{name}"), *text));
-        if let Err(e) = tera.add_raw_templates(builtins) {
-            unreachable!("built-in templates are tested to compile: {e}");
-        }
+/// The user's template files by name, as a renderer keeps them.
+type UserFiles = Vec<(String, std::path::PathBuf)>;
 
-        // `__tera_context` prints the data in hash-map order, different on
-        // every render; a document using it could never be reproduced.
-        let (user_templates, refused): (Vec<&TemplateFile>, Vec<&TemplateFile>) = user_templates
-            .iter()
-            .partition(|t| !t.text.contains("__tera_context"));
-        for template in refused {
-            let line = template
-                .text
-                .lines()
-                .position(|l| l.contains("__tera_context"))
-                .unwrap_or(0);
-            let column = template
-                .text
-                .lines()
-                .nth(line)
-                .and_then(|l| l.find("__tera_context"))
-                .map_or(1, |byte| {
-                    template
-                        .text
-                        .lines()
-                        .nth(line)
-                        .map_or(0, |l| l[..byte].chars().count())
-                        + 1
-                });
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::TemplateSyntax,
-                    "`__tera_context` prints the data in a different order on every render, \
-                     so the document would not be the same twice",
-                )
-                .in_file(&template.file)
-                .at(Pos {
-                    line: u32::try_from(line + 1).unwrap_or(u32::MAX),
-                    column: u32::try_from(column).unwrap_or(u32::MAX),
-                })
-                .with_help(
-                    "print the fields you need; `candor context CASE --doc KIND` shows \
-                     everything a template receives",
-                ),
-            );
-        }
-        let mut user_files = Vec::new();
-        let batch: Vec<(&str, &str)> = user_templates
-            .iter()
-            .map(|t| (t.name.as_str(), t.text.as_str()))
-            .collect();
-        if tera.add_raw_templates(batch).is_err() {
-            // Add them one by one to report each failure and keep the rest.
-            for template in &user_templates {
-                match tera.add_raw_template(&template.name, &template.text) {
-                    Ok(()) => user_files.push((template.name.clone(), template.file.clone())),
-                    Err(error) => diagnostics.push(template_diagnostic(
-                        Code::TemplateSyntax,
-                        &error,
-                        Some(&template.file),
-                    )),
-                }
-            }
-        } else {
-            user_files.extend(
-                user_templates
-                    .iter()
-                    .map(|t| (t.name.clone(), t.file.clone())),
-            );
-        }
-        (Renderer { tera, user_files }, diagnostics)
+/// The built-in templates and the user's compiled for `output`, with the
+/// user files that compiled and what was wrong with the others.
+fn compile(output: Output, user_templates: &[TemplateFile]) -> (Tera, UserFiles, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut tera = configured_tera(output);
+    let builtins = BUILTIN_TEMPLATES
+        .iter()
+        .map(|(name, text)| (format!("{BUILTIN_PREFIX}{name}"), *text));
+    if let Err(e) = tera.add_raw_templates(builtins) {
+        unreachable!("built-in templates are tested to compile: {e}");
     }
 
+    // `__tera_context` prints the data in hash-map order, different on
+    // every render; a document using it could never be reproduced.
+    let (user_templates, refused): (Vec<&TemplateFile>, Vec<&TemplateFile>) = user_templates
+        .iter()
+        .partition(|t| !t.text.contains("__tera_context"));
+    for template in refused {
+        let line = template
+            .text
+            .lines()
+            .position(|l| l.contains("__tera_context"))
+            .unwrap_or(0);
+        let column = template
+            .text
+            .lines()
+            .nth(line)
+            .and_then(|l| l.find("__tera_context"))
+            .map_or(1, |byte| {
+                template
+                    .text
+                    .lines()
+                    .nth(line)
+                    .map_or(0, |l| l[..byte].chars().count())
+                    + 1
+            });
+        diagnostics.push(
+            Diagnostic::new(
+                Code::TemplateSyntax,
+                "`__tera_context` prints the data in a different order on every render, \
+                     so the document would not be the same twice",
+            )
+            .in_file(&template.file)
+            .at(Pos {
+                line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+                column: u32::try_from(column).unwrap_or(u32::MAX),
+            })
+            .with_help(
+                "print the fields you need; `candor context CASE --doc KIND` shows \
+                     everything a template receives",
+            ),
+        );
+    }
+    let mut user_files = Vec::new();
+    let batch: Vec<(&str, &str)> = user_templates
+        .iter()
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
+    if tera.add_raw_templates(batch).is_err() {
+        // Add them one by one to report each failure and keep the rest.
+        for template in &user_templates {
+            match tera.add_raw_template(&template.name, &template.text) {
+                Ok(()) => user_files.push((template.name.clone(), template.file.clone())),
+                Err(error) => diagnostics.push(template_diagnostic(
+                    Code::TemplateSyntax,
+                    &error,
+                    Some(&template.file),
+                )),
+            }
+        }
+    } else {
+        user_files.extend(
+            user_templates
+                .iter()
+                .map(|t| (t.name.clone(), t.file.clone())),
+        );
+    }
+    (tera, user_files, diagnostics)
+}
+
+impl Renderer {
     /// Whether a template of this name exists, the user's or a built-in.
     pub fn has_template(&self, name: &str) -> bool {
         self.tera.contains_template(name)
@@ -305,7 +333,12 @@ impl Renderer {
         let template = template_for(&kind.template, style, |name| {
             self.user_files.iter().any(|(user, _)| user == name)
         });
-        let (rendered, cited) = cite::with_session(view, || self.tera.render(&template, &context));
+        let tera = match Output::of(&kind.template) {
+            Output::Markdown => &self.tera,
+            Output::Html => &self.html,
+            Output::Plain => &self.plain,
+        };
+        let (rendered, cited) = cite::with_session(view, || tera.render(&template, &context));
         let rendered = rendered.map_err(|error| {
             let failed_in = match error.kind() {
                 tera::ErrorKind::RenderingError(report) => report.filename(),
@@ -325,18 +358,23 @@ impl Renderer {
     }
 }
 
-/// A Tera with candor's escaping, filters and functions, and no template.
-fn configured_tera() -> Tera {
+/// A Tera escaping every template's values for `output`, with candor's
+/// filters and functions, and no template.
+fn configured_tera(output: Output) -> Tera {
     let mut tera = Tera::new();
     // The prefix is set before any template is added, as Tera requires.
     if let Err(e) = tera.set_fallback_prefixes([BUILTIN_PREFIX]) {
         unreachable!("no template added yet: {e}");
     }
-    tera.autoescape_on([".md"]);
-    tera.set_escape_fn(escape::markdown);
-    tera.register_filter("link", LinkFilter);
+    // Every template, whatever its name: what is escaped, and how, is the
+    // document's output type, not the name of a partial.
+    tera.autoescape_on([""]);
+    tera.set_escape_fn(output.escape_fn());
+    tera.register_filter("link", LinkFilter(output));
     tera.register_function("cite", cite::cite);
-    tera.register_function("footnotes", cite::footnotes);
+    tera.register_function("footnotes", move |kwargs, state: &State| {
+        cite::footnotes(kwargs, state, output)
+    });
     filters::register(&mut tera);
     tera
 }
@@ -373,11 +411,11 @@ fn tidy(rendered: &str) -> String {
 
 /// Prints a URL as a markdown autolink when it is a plain web address, and
 /// as escaped text otherwise, so a URL cannot smuggle markup.
-struct LinkFilter;
+struct LinkFilter(Output);
 
 impl tera::Filter<String, Value> for LinkFilter {
     fn call(&self, url: String, _: Kwargs, _: &State) -> Value {
-        Value::safe_string(&link(&url))
+        Value::safe_string(&link(&url, self.0))
     }
 
     fn is_safe(&self) -> bool {
@@ -385,16 +423,17 @@ impl tera::Filter<String, Value> for LinkFilter {
     }
 }
 
-/// `<url>` for a plain web address; escaped text for anything else.
-fn link(url: &str) -> String {
+/// In markdown, `<url>` for a plain web address and escaped text for
+/// anything else; in other output types, the address as escaped text.
+fn link(url: &str, output: Output) -> String {
     let is_web = url.starts_with("https://") || url.starts_with("http://");
     let is_plain = url
         .chars()
         .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '\\' | '`'));
-    if is_web && is_plain {
+    if output == Output::Markdown && is_web && is_plain {
         format!("<{url}>")
     } else {
-        escape_markdown(url)
+        output.escape(url)
     }
 }
 
