@@ -216,6 +216,7 @@ pub fn render_files(
     }
     let options = Options {
         html: false,
+        docx: false,
         ..options
     };
     let tree = TempTree::new()?;
@@ -335,6 +336,7 @@ fn diff_with(
 ) -> Result<DiffOutcome, Error> {
     let options = Options {
         html: false,
+        docx: false,
         ..options
     };
     let (repository, case_id) = crate::open_case(root, case, options)?;
@@ -667,6 +669,9 @@ mod tests {
             path: PathBuf::from(format!("c/{kind}.md")),
             text: text.to_owned(),
             cited: Default::default(),
+            organisation: String::new(),
+            mark: None,
+            binary: None,
         };
         let kinds: Vec<String> = ["a", "b", "c", "d"].map(str::to_owned).to_vec();
         let then = [

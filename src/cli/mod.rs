@@ -64,6 +64,9 @@ enum Command {
         /// Also write a standalone, print-friendly HTML page per document.
         #[arg(long)]
         html: bool,
+        /// Also write a Word document (.docx) per markdown document.
+        #[arg(long)]
+        docx: bool,
         /// Render only the cases that may go out: approved, every sign-off
         /// holding, past any embargo. A case file named here that may not
         /// go out fails the build.
@@ -278,6 +281,7 @@ pub(crate) fn run() -> ExitCode {
             max_aliases: cli.max_aliases,
         },
         html: false,
+        docx: false,
         publish: false,
         include_internal: false,
     };
@@ -288,12 +292,14 @@ pub(crate) fn run() -> ExitCode {
             out,
             format,
             html,
+            docx,
             publish,
             include_internal,
             check,
         } => {
             let options = Options {
                 html: *html,
+                docx: *docx,
                 publish: *publish,
                 include_internal: *include_internal,
                 ..options

@@ -1,0 +1,1 @@
+//! Redlines as Word tracked changes.
