@@ -51,7 +51,7 @@ use rayon::prelude::*;
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use diff::{
     DiffOutcome, DocumentDiff, DocumentStatus, SignOff, diff_against, diff_since_approval,
-    diff_with_files,
+    diff_with_files, word_redlines,
 };
 pub use incremental::{Build, Progress, Stage, build_fresh, build_incremental};
 pub use load::{Limits, Repository};

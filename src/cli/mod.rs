@@ -149,6 +149,9 @@ enum Command {
         /// How to print the changes.
         #[arg(long, value_enum, default_value_t = DiffFormat::Terminal)]
         format: DiffFormat,
+        /// With --format docx, the folder to write the Word documents into.
+        #[arg(long, value_name = "DIR", required_if_eq("format", "docx"))]
+        out: Option<PathBuf>,
         /// Exit 1 when any document changed, was added or was removed.
         #[arg(long)]
         exit_code: bool,
@@ -244,6 +247,9 @@ enum DiffFormat {
     /// Each changed document whole, deletions struck through and insertions
     /// marked, to paste into a review.
     Markdown,
+    /// One Word document per changed document, written into --out, each
+    /// change a tracked change to accept or reject.
+    Docx,
 }
 
 /// Which file `candor schema` describes.
@@ -340,12 +346,13 @@ pub(crate) fn run() -> ExitCode {
             against,
             repo,
             format,
+            out,
             exit_code,
         } => diff(
             repo,
             case,
             against.as_deref(),
-            *format,
+            (*format, out.as_deref()),
             *exit_code,
             options,
             cli.deny_warnings,
@@ -625,7 +632,7 @@ fn diff(
     repo: &std::path::Path,
     case: &str,
     against: Option<&str>,
-    format: DiffFormat,
+    (format, out): (DiffFormat, Option<&std::path::Path>),
     exit_code: bool,
     options: Options,
     deny_warnings: bool,
@@ -655,6 +662,18 @@ fn diff(
             diff::terminal(&compared, colour)
         }
         DiffFormat::Markdown => diff::markdown(&compared, &since),
+        DiffFormat::Docx => {
+            let out = out.unwrap_or_else(|| std::path::Path::new("."));
+            let documents = candor::word_redlines(repo, &compared)?;
+            candor::write(out, &documents)?;
+            for document in &documents {
+                eprintln!("wrote {}", out.join(&document.path).display());
+            }
+            if documents.is_empty() {
+                eprintln!("no document changed since {since}; wrote nothing");
+            }
+            String::new()
+        }
     };
     if io::stdout().lock().write_all(text.as_bytes()).is_err() {
         return Ok(ExitCode::from(2));
