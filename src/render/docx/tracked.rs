@@ -34,14 +34,13 @@ const LINE_BREAK: char = '\u{2028}';
 /// The document now, `after`, with every change since `before` (both
 /// markdown; either may be empty) as a tracked change made by `change`.
 pub fn document(before: &str, after: &str, about: &About<'_>, change: &Change<'_>) -> Vec<u8> {
-    let (old_text, old_styles) = lines(&blocks::read(before, false));
+    let old = blocks::read(before, false);
     let new = blocks::read(after, false);
+    let (old_text, old_styles) = lines(&old);
     let (new_text, new_styles) = lines(&new);
     let compared = redline::compare(&old_text, &new_text);
     let mut ids = ParagraphIds::default();
-    let lists = blocks::read(before, false)
-        .numbered_lists()
-        .max(new.numbered_lists());
+    let lists = old.numbered_lists().max(new.numbered_lists());
     let mut docx: Docx = super::with_numbered_lists(super::layout(about, &mut ids), lists);
     for line in compared.lines() {
         let style = line
