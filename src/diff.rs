@@ -17,6 +17,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::history::{self, Files};
 use crate::redline::{self, Redline};
+use crate::render::docx::tracked as word;
 use crate::{Diagnostic, Document, Error, Options, Outcome, load, model};
 
 /// How a document changed.
@@ -58,6 +59,10 @@ pub struct DocumentDiff {
     /// The text then against the text now; an added document is compared
     /// with nothing, and nothing with a removed one.
     pub redline: Redline,
+    /// The markdown then; empty for an added document.
+    pub before: String,
+    /// The markdown now; empty for a removed document.
+    pub after: String,
 }
 
 /// The documents of one case, compared with an earlier version.
@@ -216,6 +221,7 @@ pub fn render_files(
     }
     let options = Options {
         html: false,
+        docx: false,
         ..options
     };
     let tree = TempTree::new()?;
@@ -335,6 +341,7 @@ fn diff_with(
 ) -> Result<DiffOutcome, Error> {
     let options = Options {
         html: false,
+        docx: false,
         ..options
     };
     let (repository, case_id) = crate::open_case(root, case, options)?;
@@ -354,6 +361,73 @@ fn diff_with(
         case_id,
         documents,
     })
+}
+
+/// Each document of `diff` that changed, was added or was removed, as a
+/// Word document with every change a tracked change ([`word`]), at
+/// `<case>/<kind>.docx`, for [`crate::write`]. The changes are
+/// attributed to the author of the last commit that touched the case's
+/// inputs, dated by its commit time; while those inputs have changes git
+/// has not recorded, to `candor`, dated by the case file's last change.
+pub fn word_redlines(root: &Path, diff: &DiffOutcome) -> Result<Vec<Document>, Error> {
+    let Some(now) = diff.outcome.documents.first() else {
+        return Ok(Vec::new());
+    };
+    let case_file = relative_to(&now.case_file, root)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let inputs = [
+        case_file.as_str(),
+        load::SETTINGS_FILE,
+        "principles",
+        "templates",
+    ];
+    let (author, time) = match history::last_change(root, &inputs)? {
+        Some(commit) => (commit.author, commit.time),
+        None => ("candor".to_owned(), modified_at(&now.case_file)),
+    };
+    let date = model::Timestamp::from_unix(time);
+    let change = word::Change {
+        author: &author,
+        date: date.as_str(),
+    };
+    Ok(diff
+        .documents
+        .iter()
+        .filter(|document| document.status != DocumentStatus::Unchanged)
+        .map(|document| {
+            let about = crate::render::docx::About {
+                organisation: &now.organisation,
+                kind: &document.kind,
+                mark: Some("TRACKED CHANGES"),
+            };
+            Document {
+                case_id: diff.case_id.clone(),
+                kind: document.kind.clone(),
+                path: document.path.with_extension("docx"),
+                text: String::new(),
+                binary: Some(word::document(
+                    &document.before,
+                    &document.after,
+                    &about,
+                    &change,
+                )),
+                mark: None,
+                cited: Default::default(),
+                ..now.clone()
+            }
+        })
+        .collect())
+}
+
+/// When `file` last changed, in seconds since 1970; 0 when unknown.
+fn modified_at(file: &Path) -> i64 {
+    fs::metadata(file)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .unwrap_or(0)
 }
 
 /// Pairs the documents of then and now by kind and compares each pair, in
@@ -403,6 +477,8 @@ fn compare_documents(then: &[Document], now: &[Document], kinds: &[String]) -> V
                 path: path.clone(),
                 status,
                 redline,
+                before: before.map(|d| d.text.clone()).unwrap_or_default(),
+                after: after.map(|d| d.text.clone()).unwrap_or_default(),
             })
         })
         .collect()
@@ -667,6 +743,9 @@ mod tests {
             path: PathBuf::from(format!("c/{kind}.md")),
             text: text.to_owned(),
             cited: Default::default(),
+            organisation: String::new(),
+            mark: None,
+            binary: None,
         };
         let kinds: Vec<String> = ["a", "b", "c", "d"].map(str::to_owned).to_vec();
         let then = [

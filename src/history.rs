@@ -175,6 +175,56 @@ pub fn find_matching(
     Ok(None)
 }
 
+/// A commit, as a tracked change names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commit {
+    /// The author's name.
+    pub author: String,
+    /// The commit time, in seconds since 1970.
+    pub time: i64,
+}
+
+/// The last commit that changed any of `paths` (relative to the
+/// repository at `root`, `/` between folders), when the working tree holds
+/// them as committed; `None` when it holds changes git has not recorded,
+/// or no commit touched them.
+pub fn last_change(root: &Path, paths: &[&str]) -> Result<Option<Commit>, Error> {
+    let status = output(
+        git(root)
+            .args(["status", "--porcelain", "-z", "--untracked-files=all", "--"])
+            .args(paths),
+    )?;
+    if !status.status.success() {
+        return Err(failed("status", said(&status.stderr)));
+    }
+    if !status.stdout.is_empty() {
+        return Ok(None);
+    }
+    let log = output(
+        git(root)
+            .args([
+                "log",
+                "-1",
+                "--no-show-signature",
+                "--format=%an%x00%ct",
+                "--",
+            ])
+            .args(paths),
+    )?;
+    if !log.status.success() {
+        // A repository without a commit has no history.
+        return Ok(None);
+    }
+    let text = String::from_utf8_lossy(&log.stdout);
+    let Some((author, time)) = text.trim_end().split_once('\0') else {
+        return Ok(None);
+    };
+    Ok(time.parse().ok().map(|time| Commit {
+        author: author.to_owned(),
+        time,
+    }))
+}
+
 /// `bytes` with every line feed not already after a carriage return made
 /// `\r\n`, as git checks text out on Windows; `None` when that changes
 /// nothing.

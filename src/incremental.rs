@@ -179,7 +179,7 @@ fn build_with(
             .map(|file| {
                 let key = inputs.key(file);
                 let stale = previous.cases.get(&key).map_or(Stale::Case, |entry| {
-                    inputs.stale(&key, entry, options.html, &out)
+                    inputs.stale(&key, entry, options, &out)
                 });
                 (key, stale)
             })
@@ -240,6 +240,9 @@ fn build_with(
     let mut outcome = run.outcome;
     if options.html {
         outcome.documents = crate::with_html_pages(outcome.documents);
+    }
+    if options.docx {
+        outcome.documents = crate::with_word_documents(outcome.documents);
     }
 
     // The manifest changes unless every case it listed was skipped: when
@@ -501,7 +504,7 @@ impl Inputs {
 
     /// What of the case with manifest key `key`, recorded as `entry` by
     /// the last build, is out of date.
-    fn stale(&self, key: &str, entry: &CaseEntry, html: bool, out: &Path) -> Stale {
+    fn stale(&self, key: &str, entry: &CaseEntry, options: Options, out: &Path) -> Stale {
         let no_approvals = BTreeMap::new();
         let same_inputs = entry.warnings == 0
             && !entry.public_only
@@ -528,8 +531,13 @@ impl Inputs {
             };
             let markdown = format!("{}/{}", entry.id, kind.output_file_name());
             let mut expected = vec![markdown.clone()];
-            if html && let Some(stem) = markdown.strip_suffix(".md") {
-                expected.push(format!("{stem}.html"));
+            if let Some(stem) = markdown.strip_suffix(".md") {
+                if options.html {
+                    expected.push(format!("{stem}.html"));
+                }
+                if options.docx {
+                    expected.push(format!("{stem}.docx"));
+                }
             }
             let same_templates = self.templates.get(kind_id).is_some_and(|used| {
                 used.len() == document.templates.len()
@@ -620,10 +628,9 @@ impl Inputs {
                     files: BTreeMap::new(),
                     templates: used.into_iter().flat_map(|u| u.keys().cloned()).collect(),
                 });
-            entry.files.insert(
-                slashed(&document.path),
-                FileEntry::of(document.text.as_bytes()),
-            );
+            entry
+                .files
+                .insert(slashed(&document.path), FileEntry::of(document.bytes()));
         }
         Some(CaseEntry {
             approvals: self

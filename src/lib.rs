@@ -51,7 +51,7 @@ use rayon::prelude::*;
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use diff::{
     DiffOutcome, DocumentDiff, DocumentStatus, SignOff, diff_against, diff_since_approval,
-    diff_with_files,
+    diff_with_files, word_redlines,
 };
 pub use incremental::{Build, Progress, Stage, build_fresh, build_incremental};
 pub use load::{Limits, Repository};
@@ -110,6 +110,21 @@ pub struct Document {
     pub text: String,
     /// The ids of the items the document cited.
     pub cited: std::collections::BTreeSet<String>,
+    /// The organisation speaking, as the document names it.
+    pub organisation: String,
+    /// What the banner the document opens with says, in a word (`DRAFT`,
+    /// `WITHDRAWN`); absent when it has none.
+    pub mark: Option<&'static str>,
+    /// The file's bytes, for a file that is not text, such as a Word
+    /// document; `text` is then empty.
+    pub binary: Option<Vec<u8>>,
+}
+
+impl Document {
+    /// The bytes of the file: the text, or the binary content.
+    pub fn bytes(&self) -> &[u8] {
+        self.binary.as_deref().unwrap_or(self.text.as_bytes())
+    }
 }
 
 /// How to run the pipeline.
@@ -119,6 +134,8 @@ pub struct Options {
     pub limits: Limits,
     /// Also produce a standalone HTML page beside every markdown document.
     pub html: bool,
+    /// Also produce a Word document beside every markdown document.
+    pub docx: bool,
     /// Render only the cases that may go out now: approved or published,
     /// every sign-off holding, no embargo pending. Other cases are held
     /// back; a case file named explicitly that may not go out is an error.
@@ -179,6 +196,9 @@ pub fn build(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
     if options.html {
         outcome.documents = with_html_pages(outcome.documents);
     }
+    if options.docx {
+        outcome.documents = with_word_documents(outcome.documents);
+    }
     Ok(outcome)
 }
 
@@ -194,6 +214,31 @@ fn with_html_pages(documents: Vec<Document>) -> Vec<Document> {
                 ..document.clone()
             });
             std::iter::once(document).chain(page)
+        })
+        .collect()
+}
+
+/// Each markdown document followed by its Word document, made in
+/// parallel; other files as they are.
+fn with_word_documents(documents: Vec<Document>) -> Vec<Document> {
+    documents
+        .into_par_iter()
+        .flat_map_iter(|document| {
+            let is_markdown = document.path.extension().is_some_and(|e| e == "md");
+            let word = is_markdown.then(|| {
+                let about = render::docx::About {
+                    organisation: &document.organisation,
+                    kind: &document.kind,
+                    mark: document.mark,
+                };
+                Document {
+                    path: document.path.with_extension("docx"),
+                    binary: Some(render::docx::document(&document.text, &about)),
+                    text: String::new(),
+                    ..document.clone()
+                }
+            });
+            std::iter::once(document).chain(word)
         })
         .collect()
 }
@@ -985,6 +1030,9 @@ fn render_case(
                     path: PathBuf::from(case_id).join(kind.output_file_name()),
                     text: rendered.text,
                     cited: rendered.cited,
+                    organisation: view.organisation.name.clone(),
+                    mark: None,
+                    binary: None,
                 };
                 diagnostics.extend(lint::lint(&document, kind, case, &view));
                 documents.push(document);
@@ -1014,7 +1062,13 @@ fn render_case(
         let status = *case.case.status;
         if let Some(banner) = approval::banner(&standing, status, true) {
             let plain = approval::banner(&standing, status, false).unwrap_or_default();
+            let mark = if status == model::Status::Withdrawn {
+                "WITHDRAWN"
+            } else {
+                "DRAFT"
+            };
             for document in &mut documents {
+                document.mark = Some(mark);
                 let is_markdown = document.path.extension().is_some_and(|e| e == "md");
                 document
                     .text

@@ -106,7 +106,8 @@ pub struct CaseEntry {
 #[serde(deny_unknown_fields)]
 pub struct DocumentEntry {
     /// The files written for it, by path relative to the output folder:
-    /// the document and, with `--html`, its page.
+    /// the document and, with `--html` and `--docx`, its page and its Word
+    /// document.
     pub files: BTreeMap<String, FileEntry>,
     /// The names of the templates the document may have used, their
     /// digests in the case's `templates`. When candor cannot tell which

@@ -76,7 +76,7 @@ pub fn compare(build: &Build) -> Drift {
         .outcome
         .documents
         .iter()
-        .map(|d| (d.path.clone(), d.text.as_bytes().to_vec()))
+        .map(|d| (d.path.clone(), d.bytes().to_vec()))
         .collect();
     // Files by name, then the manifest, which vouches for them all.
     expected.sort_by(|a, b| a.0.cmp(&b.0));
@@ -164,11 +164,11 @@ pub fn write(out: &Path, documents: &[Document]) -> Result<WriteSummary, Error> 
         .map(|(document, target)| {
             let in_new_folder = target.parent().is_some_and(|f| new_folders.contains(f));
             let unchanged = !in_new_folder
-                && fs::read(&target).is_ok_and(|existing| existing == document.text.as_bytes());
+                && fs::read(&target).is_ok_and(|existing| existing == document.bytes());
             if unchanged {
                 return Ok((target, false));
             }
-            replace(&target, document.text.as_bytes())?;
+            replace(&target, document.bytes())?;
             Ok((target, true))
         })
         .collect();

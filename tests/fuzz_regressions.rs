@@ -36,6 +36,7 @@ fn every_kept_fuzz_input_ends_in_documents_or_diagnostics() {
         .unwrap();
         let options = candor::Options {
             html: true,
+            docx: true,
             ..candor::Options::default()
         };
         let outcome = candor::build(&[repo.path().to_path_buf()], options);

@@ -171,6 +171,8 @@ mod tests {
                 path: PathBuf::from("c/memo.md"),
                 status,
                 redline,
+                before: old.to_owned(),
+                after: new.to_owned(),
             }],
             ..DiffOutcome::default()
         }

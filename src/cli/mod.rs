@@ -64,6 +64,9 @@ enum Command {
         /// Also write a standalone, print-friendly HTML page per document.
         #[arg(long)]
         html: bool,
+        /// Also write a Word document (.docx) per markdown document.
+        #[arg(long)]
+        docx: bool,
         /// Render only the cases that may go out: approved, every sign-off
         /// holding, past any embargo. A case file named here that may not
         /// go out fails the build.
@@ -146,6 +149,9 @@ enum Command {
         /// How to print the changes.
         #[arg(long, value_enum, default_value_t = DiffFormat::Terminal)]
         format: DiffFormat,
+        /// With --format docx, the folder to write the Word documents into.
+        #[arg(long, value_name = "DIR", required_if_eq("format", "docx"))]
+        out: Option<PathBuf>,
         /// Exit 1 when any document changed, was added or was removed.
         #[arg(long)]
         exit_code: bool,
@@ -241,6 +247,9 @@ enum DiffFormat {
     /// Each changed document whole, deletions struck through and insertions
     /// marked, to paste into a review.
     Markdown,
+    /// One Word document per changed document, written into --out, each
+    /// change a tracked change to accept or reject.
+    Docx,
 }
 
 /// Which file `candor schema` describes.
@@ -278,6 +287,7 @@ pub(crate) fn run() -> ExitCode {
             max_aliases: cli.max_aliases,
         },
         html: false,
+        docx: false,
         publish: false,
         include_internal: false,
     };
@@ -288,12 +298,14 @@ pub(crate) fn run() -> ExitCode {
             out,
             format,
             html,
+            docx,
             publish,
             include_internal,
             check,
         } => {
             let options = Options {
                 html: *html,
+                docx: *docx,
                 publish: *publish,
                 include_internal: *include_internal,
                 ..options
@@ -334,12 +346,13 @@ pub(crate) fn run() -> ExitCode {
             against,
             repo,
             format,
+            out,
             exit_code,
         } => diff(
             repo,
             case,
             against.as_deref(),
-            *format,
+            (*format, out.as_deref()),
             *exit_code,
             options,
             cli.deny_warnings,
@@ -619,7 +632,7 @@ fn diff(
     repo: &std::path::Path,
     case: &str,
     against: Option<&str>,
-    format: DiffFormat,
+    (format, out): (DiffFormat, Option<&std::path::Path>),
     exit_code: bool,
     options: Options,
     deny_warnings: bool,
@@ -649,6 +662,18 @@ fn diff(
             diff::terminal(&compared, colour)
         }
         DiffFormat::Markdown => diff::markdown(&compared, &since),
+        DiffFormat::Docx => {
+            let out = out.unwrap_or_else(|| std::path::Path::new("."));
+            let documents = candor::word_redlines(repo, &compared)?;
+            candor::write(out, &documents)?;
+            for document in &documents {
+                eprintln!("wrote {}", out.join(&document.path).display());
+            }
+            if documents.is_empty() {
+                eprintln!("no document changed since {since}; wrote nothing");
+            }
+            String::new()
+        }
     };
     if io::stdout().lock().write_all(text.as_bytes()).is_err() {
         return Ok(ExitCode::from(2));

@@ -12,6 +12,7 @@
 
 mod cite;
 pub mod dependencies;
+pub mod docx;
 mod escape;
 mod filters;
 pub mod html;
