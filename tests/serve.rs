@@ -172,3 +172,45 @@ fn it_listens_on_loopback_only_and_refuses_a_missing_repository() {
         .assert()
         .code(2);
 }
+
+/// A client trickling its request a byte at a time is cut off at the
+/// request's deadline, however often it sends: it cannot hold one of the
+/// few connections served at once for as long as it likes.
+#[test]
+fn a_client_trickling_its_request_is_cut_off() {
+    let repo = served::bundled_copy();
+    let served = Served::start(repo.path());
+    let mut slow = TcpStream::connect(served.address()).unwrap();
+    slow.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let mut closed_after = None;
+    // A byte a second, each well within any per-read timeout, for twice
+    // the request's deadline.
+    for (sent, byte) in b"GET / HTTP/1.1\r\nX-Slow: 1".iter().take(10).enumerate() {
+        if slow.write_all(&[*byte]).is_err() {
+            closed_after = Some(sent);
+            break;
+        }
+        let mut answer = [0_u8; 512];
+        match slow.read(&mut answer) {
+            Ok(_) => {
+                closed_after = Some(sent);
+                break;
+            }
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => {
+                closed_after = Some(sent);
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(800));
+    }
+    assert!(
+        closed_after.is_some(),
+        "the trickling client was never cut off"
+    );
+    // Others are still served.
+    assert!(get(&served.url).contains("imod-azure-services"));
+}

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
@@ -602,9 +602,12 @@ impl Response {
 
 /// Reads one request from `stream`, answers it, and closes the connection.
 fn answer(mut stream: TcpStream, state: &State) -> io::Result<()> {
-    stream.set_read_timeout(Some(IO_DEADLINE))?;
+    // One deadline for the whole request, not one per read: a client
+    // sending a byte every few seconds would otherwise hold its connection,
+    // and one of the few allowed at once, for as long as it likes.
+    let deadline = Instant::now() + IO_DEADLINE;
     stream.set_write_timeout(Some(IO_DEADLINE))?;
-    let (response, head_only) = match read_head(&mut stream) {
+    let (response, head_only) = match read_head(&mut stream, deadline) {
         Ok(head) => {
             let head_only = head.starts_with("HEAD ");
             (respond(&head, state), head_only)
@@ -647,10 +650,18 @@ enum HeadError {
 }
 
 /// The request line and headers, up to the blank line that ends them.
-fn read_head(stream: &mut TcpStream) -> Result<String, HeadError> {
+fn read_head(stream: &mut TcpStream, deadline: Instant) -> Result<String, HeadError> {
     let mut head = Vec::new();
     let mut chunk = [0_u8; 2048];
     loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(HeadError::Io(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the request took too long",
+            )));
+        }
+        stream.set_read_timeout(Some(left)).map_err(HeadError::Io)?;
         let read = stream.read(&mut chunk).map_err(HeadError::Io)?;
         if read == 0 {
             return Err(HeadError::Malformed);
