@@ -9,7 +9,7 @@
 //! items first, so every document of a case numbers the same item the same
 //! way, and public documents show no gaps where internal items were removed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -1247,11 +1247,31 @@ fn introduce_principles(
                 .chain(a.departs_from.iter().map(|d| &d.principle))
                 .any(|p| p.id == principle.id)
         });
-        if let Some(i) = first {
+        // An action that already says what the principle says ("We do not
+        // pay criminals…" before "We will not pay the attackers…") would
+        // only repeat it: the principle is then stated with the rest.
+        let repeats = first.is_some_and(|i| {
+            actions[i].declined || echoes(&actions[i].statement, &principle.statement)
+        });
+        if let (Some(i), false) = (first, repeats) {
             actions[i].introduces.push(principle.id.clone());
             principle.introduced = true;
         }
     }
+}
+
+/// Whether `action` repeats much of `principle`: a third or more of the
+/// principle's longer words appear in it.
+fn echoes(action: &str, principle: &str) -> bool {
+    let words = |text: &str| -> BTreeSet<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() > 3)
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let said = words(principle);
+    let shared = said.intersection(&words(action)).count();
+    !said.is_empty() && shared * 3 >= said.len()
 }
 
 /// A principle's name in prose: its title, or the first clause of its
