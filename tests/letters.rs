@@ -365,9 +365,9 @@ fn letters_say_what_real_communications_say_in_their_place() {
         update.contains("The principles we set out on 20 March 2026 still guide us."),
         "{update}"
     );
-    // A principle new in the update is stated where it first decides.
+    // Only the principles new in the update are stated.
     assert!(
-        update.contains("\nEvery vendor that handles patient information on our behalf must meet our security standard. Changes to how we run our services must not interrupt or delay the care patients are receiving. We are keeping Calder"),
+        update.contains("The principles we set out on 20 March 2026 still guide us. Every vendor that handles patient information on our behalf must meet our security standard. Changes to how we run our services must not interrupt or delay the care patients are receiving."),
         "{update}"
     );
     assert!(
