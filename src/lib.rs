@@ -318,6 +318,7 @@ pub fn eject_template(root: &Path, name: &str) -> Result<PathBuf, Error> {
             known.join(", ")
         )));
     };
+    let root = load::find_root(root).unwrap_or_else(|| root.to_path_buf());
     let folder = root.join("templates");
     let target = folder.join(name);
     if target.exists() {
@@ -342,6 +343,8 @@ pub fn eject_template(root: &Path, name: &str) -> Result<PathBuf, Error> {
 /// Refuses an invalid id, and never overwrites a file.
 pub fn new_case(root: &Path, id: &str) -> Result<PathBuf, Error> {
     let id = model::Id::parse(id).map_err(Error::Usage)?;
+    // Outside any repository, the folder given becomes one.
+    let root = load::find_root(root).unwrap_or_else(|| root.to_path_buf());
     let folder = root.join("cases");
     let target = folder.join(format!("{id}.yaml"));
     let io_error = |path: &Path| {

@@ -239,9 +239,12 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
             source,
         })?;
         let (this_root, case) = if metadata.is_dir() {
-            (tidy(path), None)
+            let root = find_root(path).ok_or_else(|| no_repository(path))?;
+            (root, None)
         } else {
-            (root_of_case_file(path), Some(tidy(path)))
+            let root = root_of_case_file(path);
+            let case = within_root(path, &root);
+            (root, Some(case))
         };
         match &root {
             Some(existing) if !same_folder(existing, &this_root) => {
@@ -283,8 +286,9 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
     }
 
     let selected_only = !only_cases.is_empty();
+    let cases_folder = join(&root, "cases");
     let case_files = if only_cases.is_empty() {
-        reader.yaml_files(&join(&root, "cases"))?
+        reader.yaml_files(&cases_folder)?
     } else {
         only_cases.sort();
         only_cases.dedup();
@@ -305,6 +309,9 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
         Vec::new()
     };
 
+    if case_files.is_empty() {
+        reader.diagnostics.push(no_cases(&cases_folder));
+    }
     let templates = reader.templates(&join(&root, "templates"))?;
     let allowed_signers = reader.allowed_signers(&root, &settings)?;
 
@@ -409,10 +416,14 @@ pub fn approvals_folder(case_file: &Path) -> PathBuf {
 }
 
 /// The repository a case file belongs to: the folder above `cases/`, or the
-/// nearest folder above it holding `candor.yaml`, or the file's own folder.
+/// nearest folder above it that is a repository, or the file's own folder.
 fn root_of_case_file(file: &Path) -> PathBuf {
     let file = tidy(file);
-    let parent = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let parent = file
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
     if parent.file_name().is_some_and(|name| name == "cases") {
         return parent
             .parent()
@@ -420,20 +431,102 @@ fn root_of_case_file(file: &Path) -> PathBuf {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from("."));
     }
-    let mut folder = parent.clone();
-    loop {
-        if join(&folder, SETTINGS_FILE).is_file() {
-            return folder;
-        }
-        if !folder.pop() || folder.as_os_str().is_empty() {
-            break;
-        }
+    find_root(&parent).unwrap_or(parent)
+}
+
+/// The repository holding `start`, as cargo finds a package and git a work
+/// tree: `start` itself or the nearest folder above it holding
+/// `candor.yaml` or a `cases/` folder. Given relative to where candor runs
+/// when `start` is (`..` from inside `cases/`), so diagnostics name files
+/// as the user can open them. `None` when no folder up to the file
+/// system's root is one.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let start = tidy(start);
+    let absolute = fs::canonicalize(&start).ok()?;
+    let mut folder = absolute.as_path();
+    while !is_repository_root(folder) {
+        folder = folder.parent()?;
     }
-    if parent.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        parent
+    if folder == absolute {
+        return Some(start);
     }
+    if start.is_absolute() {
+        return Some(folder.to_path_buf());
+    }
+    Some(relative_to_here(folder))
+}
+
+/// Whether `folder` holds a repository: `candor.yaml`, or `cases/`.
+fn is_repository_root(folder: &Path) -> bool {
+    folder.join(SETTINGS_FILE).is_file() || folder.join("cases").is_dir()
+}
+
+/// `folder` (canonical) as a path from the current directory: `..` for its
+/// parent, `sub` for a folder below it, absolute when neither.
+fn relative_to_here(folder: &Path) -> PathBuf {
+    let Some(here) = std::env::current_dir()
+        .ok()
+        .and_then(|here| fs::canonicalize(here).ok())
+    else {
+        return folder.to_path_buf();
+    };
+    if let Ok(below) = here.strip_prefix(folder) {
+        let mut up = PathBuf::new();
+        for _ in below.components() {
+            up.push("..");
+        }
+        return tidy(&up);
+    }
+    match folder.strip_prefix(&here) {
+        Ok(inside) => tidy(inside),
+        Err(_) => folder.to_path_buf(),
+    }
+}
+
+/// The case file `file` as a path through `root`, so its name agrees with
+/// the repository's (`../cases/a.yaml` rather than `a.yaml` from inside
+/// `cases/`). Unchanged when it already goes through `root` or cannot be
+/// resolved.
+fn within_root(file: &Path, root: &Path) -> PathBuf {
+    let file = tidy(file);
+    let through_root = (root == Path::new(".") && file.is_relative()) || file.starts_with(root);
+    if through_root {
+        return file;
+    }
+    let (Ok(absolute_file), Ok(absolute_root)) = (fs::canonicalize(&file), fs::canonicalize(root))
+    else {
+        return file;
+    };
+    match absolute_file.strip_prefix(&absolute_root) {
+        Ok(inside) => join(root, &inside.to_string_lossy()),
+        Err(_) => file,
+    }
+}
+
+/// The failure of a command run outside any repository.
+fn no_repository(start: &Path) -> Error {
+    Error::Usage(format!(
+        "no candor repository at `{}` or in any folder above it: a repository is a \
+         folder holding candor.yaml or cases/; run candor inside one, give it with \
+         --repo DIR, or start one with `candor new CASE-ID`",
+        tidy(start).display()
+    ))
+}
+
+/// A repository without a single case: checking it would prove nothing.
+fn no_cases(cases_folder: &Path) -> Diagnostic {
+    Diagnostic::new(
+        Code::NoCases,
+        format!(
+            "no case files in `{}`: there is nothing to check or build",
+            cases_folder.display()
+        ),
+    )
+    .in_file(cases_folder)
+    .with_help(
+        "write one with `candor new CASE-ID`, or run candor in the repository that holds \
+         your cases",
+    )
 }
 
 /// `path` without `./` in front, so diagnostics name files as a user types them.

@@ -37,6 +37,7 @@ const WATCHED_FOLDERS: [&str; 3] = ["cases", "principles", "templates"];
 
 /// Serves the preview of the repository at `repo` until interrupted.
 pub(super) fn serve(repo: &Path, port: u16, options: Options) -> Result<ExitCode, candor::Error> {
+    let repo = &candor::load::find_root(repo).unwrap_or_else(|| repo.to_path_buf());
     let root = std::fs::canonicalize(repo).map_err(|source| candor::Error::Io {
         path: repo.to_path_buf(),
         source,
