@@ -880,33 +880,91 @@ impl Reader {
                 }
                 Some(value)
             }
-            Err(diagnostic) => {
-                self.diagnostics.push(diagnostic.in_file(file));
+            Err(diagnostics) => {
+                self.diagnostics
+                    .extend(diagnostics.into_iter().map(|d| d.in_file(file)));
                 None
             }
         }
     }
 
-    /// Parses the text of one file, or says, located, why it cannot be read.
-    fn parse_text<T: DeserializeOwned>(&self, text: &str) -> Result<T, Diagnostic> {
+    /// Parses the text of one file, or says, located, why it cannot be
+    /// read: every problem of its shape, not only the first.
+    fn parse_text<T: DeserializeOwned>(&self, text: &str) -> Result<T, Vec<Diagnostic>> {
         if holds_nothing(text) {
-            return Err(Diagnostic::new(Code::EmptyFile, "file is empty")
-                .at(Pos { line: 1, column: 1 })
-                .with_help("remove the file, or fill it in"));
+            return Err(vec![
+                Diagnostic::new(Code::EmptyFile, "file is empty")
+                    .at(Pos { line: 1, column: 1 })
+                    .with_help("remove the file, or fill it in"),
+            ]);
         }
         if let Some(diagnostic) = raw_control_character(text) {
-            return Err(diagnostic);
+            return Err(vec![diagnostic]);
         }
         let value = serde_saphyr::from_str_with_options::<T>(text, self.options())
-            .map_err(|error| yaml_diagnostic(&error, text))?;
+            .map_err(|error| self.every_problem::<T>(text, &error))?;
         // Escapes in double-quoted text (`"\a"`, `"\x07"`, `"\u0000"`)
         // produce control characters the raw scan above cannot see. Only
         // double-quoted text has escapes, and escapes start with `\`.
         if text.contains('\\') {
             serde_saphyr::from_str_with_options::<ControlScan>(text, self.options())
-                .map_err(|error| escaped_control_diagnostic(&error, text))?;
+                .map_err(|error| vec![escaped_control_diagnostic(&error, text)])?;
         }
         Ok(value)
+    }
+
+    /// The problem `first` that stopped the parse of `text`, and those
+    /// after it. The parser stops at the first, so each time the part of
+    /// the file it is in is set aside (a misplaced field, or the list item
+    /// holding the problem), with its lines left blank so later problems
+    /// keep their places, and the file is parsed again. Syntax errors and
+    /// problems outside any list item end the search: what follows them
+    /// cannot be read with confidence.
+    fn every_problem<T: DeserializeOwned>(
+        &self,
+        text: &str,
+        first: &serde_saphyr::Error,
+    ) -> Vec<Diagnostic> {
+        let mut found = vec![yaml_diagnostic(first, text)];
+        // An item set aside may be an anchor others refer to.
+        if has_anchor(text) {
+            return found;
+        }
+        let mut current = found[0].clone();
+        let mut lines: Vec<String> = lines(text).map(str::to_owned).collect();
+        // Fields an unknown field was taken to be a misspelling of: their
+        // absence is the same mistake, not another.
+        let mut suggested: Vec<String> = Vec::new();
+        while found.len() < MAX_PROBLEMS_PER_FILE {
+            if current.code == Code::UnknownField {
+                suggested.extend(suggested_field(&current));
+            }
+            if !set_aside(&mut lines, &current) {
+                break;
+            }
+            let again = lines.join("\n");
+            let Err(error) = serde_saphyr::from_str_with_options::<T>(&again, self.options())
+            else {
+                break;
+            };
+            // Placed with the file as written: only blank lines differ.
+            let next = yaml_diagnostic(&error, text);
+            let no_progress = next.code == current.code
+                && next.line == current.line
+                && next.column == current.column;
+            if no_progress {
+                break;
+            }
+            let same_mistake = next.code == Code::MissingField
+                && suggested
+                    .iter()
+                    .any(|field| next.message == format!("missing field `{field}`"));
+            if !same_mistake {
+                found.push(next.clone());
+            }
+            current = next;
+        }
+        found
     }
 
     /// Records every placeholder value in `text`, a file that parsed.
@@ -1657,6 +1715,169 @@ fn yaml_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
         diagnostic = diagnostic.with_help(help);
     }
     diagnostic
+}
+
+/// The most problems one file reports: each after the first costs a parse.
+const MAX_PROBLEMS_PER_FILE: usize = 50;
+
+/// Whether `text` defines a YAML anchor (`&name`), as opposed to an `&` in
+/// words such as `R&D` or `Q & A`.
+fn has_anchor(text: &str) -> bool {
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '&'
+            && (previous.is_whitespace() || matches!(previous, '[' | '{' | ','))
+            && chars
+                .peek()
+                .is_some_and(|next| next.is_alphanumeric() || matches!(next, '_' | '-'))
+        {
+            return true;
+        }
+        previous = c;
+    }
+    false
+}
+
+/// The field an unknown field's did-you-mean names, if any.
+fn suggested_field(diagnostic: &Diagnostic) -> Option<String> {
+    let help = diagnostic.help.as_deref()?;
+    let near = help.strip_prefix("did you mean `")?.strip_suffix("`?")?;
+    Some(near.to_owned())
+}
+
+/// Sets aside, in `lines`, the part of the file `diagnostic` is about so
+/// that parsing can go on past it: an unknown field with its value, or
+/// else the innermost list item holding the problem. Returns whether it
+/// set anything aside.
+fn set_aside(lines: &mut [String], diagnostic: &Diagnostic) -> bool {
+    let recoverable = matches!(
+        diagnostic.code,
+        Code::UnknownField
+            | Code::MissingField
+            | Code::InvalidValue
+            | Code::InvalidDate
+            | Code::InvalidId
+            | Code::DuplicateKey
+    );
+    let (Some(line), Some(column)) = (diagnostic.line, diagnostic.column) else {
+        return false;
+    };
+    let (Ok(line), Ok(column)) = (usize::try_from(line), usize::try_from(column)) else {
+        return false;
+    };
+    let Some(index) = line.checked_sub(1).filter(|&i| i < lines.len()) else {
+        return false;
+    };
+    if !recoverable || column == 0 {
+        return false;
+    }
+    if diagnostic.code == Code::UnknownField {
+        return set_aside_field(lines, index, column);
+    }
+    set_aside_item(lines, index, column)
+}
+
+/// The number of spaces a line is indented by.
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// Whether a line holds nothing YAML reads: blank, or a comment.
+fn is_blank_or_comment(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    trimmed.is_empty() || trimmed.starts_with('#')
+}
+
+/// The index of the last line of the block that starts at `start` and
+/// holds every following line indented by more than `indent`.
+fn end_of_block(lines: &[String], start: usize, indent: usize) -> usize {
+    let mut end = start;
+    for (i, line) in lines.iter().enumerate().skip(start + 1) {
+        if is_blank_or_comment(line) {
+            continue;
+        }
+        if indent_of(line) <= indent {
+            break;
+        }
+        end = i;
+    }
+    end
+}
+
+/// Blanks the field whose key starts at 1-based `column` of line `index`,
+/// and its value; a `- ` before the key stays, so the item goes on.
+fn set_aside_field(lines: &mut [String], index: usize, column: usize) -> bool {
+    let line = &lines[index];
+    let Some((start, _)) = line.char_indices().nth(column - 1) else {
+        return false;
+    };
+    let end = end_of_block(lines, index, column - 1);
+    lines[index] = lines[index][..start].trim_end().to_owned();
+    for line in &mut lines[index + 1..=end] {
+        line.clear();
+    }
+    true
+}
+
+/// Blanks the innermost block list item holding 1-based `column` of line
+/// `index`. The last item of a list leaves the list empty (`key: []`), so
+/// the key keeps a value of its kind.
+fn set_aside_item(lines: &mut [String], index: usize, column: usize) -> bool {
+    // The item's `-` is less indented than everything between it and the
+    // problem.
+    let mut bound = column - 1;
+    let mut dash = None;
+    for i in (0..=index).rev() {
+        let line = &lines[i];
+        if is_blank_or_comment(line) {
+            continue;
+        }
+        let indent = indent_of(line);
+        let rest = &line[indent..];
+        let is_item = rest == "-" || rest.starts_with("- ");
+        if is_item && indent < bound {
+            dash = Some((i, indent));
+            break;
+        }
+        bound = bound.min(indent);
+    }
+    let Some((start, indent)) = dash else {
+        return false;
+    };
+    let end = end_of_block(lines, start, indent);
+    let is_sibling = |line: &String| {
+        indent_of(line) == indent && {
+            let rest = &line[indent..];
+            rest == "-" || rest.starts_with("- ")
+        }
+    };
+    let before = lines[..start]
+        .iter()
+        .rev()
+        .find(|line| !is_blank_or_comment(line) && indent_of(line) <= indent);
+    let after = lines[end + 1..]
+        .iter()
+        .find(|line| !is_blank_or_comment(line) && indent_of(line) <= indent);
+    let alone = !before.is_some_and(is_sibling) && !after.is_some_and(is_sibling);
+    if alone {
+        // The key that opens the list: `examined:` becomes `examined: []`.
+        let Some(opener) = lines[..start]
+            .iter()
+            .rposition(|line| !is_blank_or_comment(line) && indent_of(line) <= indent)
+        else {
+            return false;
+        };
+        let key_line = lines[opener].trim_end();
+        if !key_line.ends_with(':') || key_line.trim_start().starts_with("- ") {
+            return false;
+        }
+        lines[opener] = format!("{key_line} []");
+    }
+    for line in &mut lines[start..=end] {
+        line.clear();
+    }
+    true
 }
 
 /// A budget breach in words.
