@@ -708,7 +708,14 @@ impl Reader {
             .map(|file| {
                 let mut own = Reader::new(limits);
                 let text = sources.get(file).map_or("", String::as_str);
-                let value = own.parse_read::<Case>(file, text);
+                let value = own.parse_read::<Case>(file, text).map(|mut case| {
+                    // A missing part of the incident is missing from
+                    // `incident:`, not from its first field.
+                    if let Some(incident) = &mut case.incident {
+                        incident.pos = key_of_block_value(text, incident.pos);
+                    }
+                    case
+                });
                 parsed();
                 (value, own)
             })
@@ -1551,11 +1558,27 @@ fn yaml_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
             // The parser places this at the mapping's last key; the item
             // begins at its first.
             pos = pos.map(|p| first_key_of_block_mapping(text, p));
-            (
-                Code::MissingField,
-                format!("missing field `{field}`"),
-                Some(format!("add `{field}:` to this item")),
-            )
+            match pos.and_then(|p| misindented_key(text, p, field)) {
+                Some((at, written, wanted)) => {
+                    pos = Some(at);
+                    (
+                        Code::MissingField,
+                        format!(
+                            "missing field `{field}`: the `{field}:` here is indented {written} \
+                             spaces, not {wanted} like the rest of its item"
+                        ),
+                        Some(format!(
+                            "indent `{field}:` by {wanted} spaces, like the other fields of \
+                             this item"
+                        )),
+                    )
+                }
+                None => (
+                    Code::MissingField,
+                    format!("missing field `{field}`"),
+                    Some(format!("add `{field}:` to this item")),
+                ),
+            }
         }
         E::NullIntoString { .. } => {
             let message = match pos.and_then(|p| key_before(text, p)) {
@@ -1586,8 +1609,20 @@ fn yaml_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
             } else {
                 Code::InvalidValue
             },
-            format!("expected {expected}, found {unexpected}"),
-            None,
+            format!(
+                "expected {expected}, found {}",
+                match unexpected.as_str() {
+                    "map" => "a mapping",
+                    "sequence" => "a list",
+                    other => other,
+                }
+            ),
+            match (expected.as_str(), pos.and_then(|p| owner_of(text, p))) {
+                ("a name, or a list of names", Some((key, _))) => Some(format!(
+                    "write one name, `{key}: Legal`, or a list, `{key}: [Legal, Security]`"
+                )),
+                _ => None,
+            },
         ),
         E::Unexpected { expected, .. } => {
             let wanted = match *expected {
@@ -1596,11 +1631,15 @@ fn yaml_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
                 "sequence start" => "a list",
                 other => other,
             };
-            let message = match pos.and_then(|p| found_at(text, p)) {
+            let found = pos.and_then(|p| found_at(text, p));
+            let message = match found {
                 Some(found) if found != wanted => format!("expected {wanted}, found {found}"),
                 _ => format!("expected {wanted}"),
             };
-            (Code::InvalidValue, message, None)
+            match pos.and_then(|p| expected_shape(text, p, wanted, found)) {
+                Some((message, help)) => (Code::InvalidValue, message, Some(help)),
+                None => (Code::InvalidValue, message, None),
+            }
         }
         E::TaggedScalarCannotDeserializeIntoString { .. } => (
             Code::InvalidValue,
@@ -2016,6 +2055,157 @@ fn key_before(text: &str, pos: Pos) -> Option<(String, Pos)> {
         column: u32::try_from(start).ok()?,
     };
     Some((key.to_owned(), at))
+}
+
+/// The key whose value starts at `pos`, and whether the value is an item
+/// of that key's list: `organisation` for `organisation: Microsoft`, and
+/// `examined` for an item `- our records` under `examined:`.
+fn owner_of(text: &str, pos: Pos) -> Option<(String, bool)> {
+    let opener = key_of_block_value(text, pos);
+    if opener != pos {
+        let line = line_of(text, opener.line)?;
+        let key = line.trim().strip_suffix(':')?.trim_start_matches("- ");
+        return Some((key.to_owned(), false));
+    }
+    let line = line_of(text, pos.line)?;
+    let column = usize::try_from(pos.column).ok()?;
+    let before: String = line.chars().take(column.saturating_sub(1)).collect();
+    let before = before.trim_end();
+    if let Some(key) = before.strip_suffix(':') {
+        let key = key.trim_start().trim_start_matches("- ").trim();
+        return (!key.is_empty()).then(|| (key.to_owned(), false));
+    }
+    if before.trim_start() != "-" {
+        return None;
+    }
+    let dash = indent_of(line);
+    let opener = lines(text)
+        .take(usize::try_from(pos.line).ok()?.saturating_sub(1))
+        .filter(|line| !is_blank_or_comment(line))
+        .filter(|line| {
+            let indent = indent_of(line);
+            indent < dash || (indent == dash && !line[indent..].starts_with('-'))
+        })
+        .last()?;
+    let key = opener.trim().strip_suffix(':')?.trim_start_matches("- ");
+    Some((key.to_owned(), true))
+}
+
+/// The field that holds the words of an item of the list `key`, or of the
+/// mapping `key`: what a user writing text in its place meant.
+fn main_field_of(key: &str, in_list: bool) -> Option<&'static str> {
+    match (key, in_list) {
+        ("examined" | "not_examined", true) => Some("what"),
+        ("acknowledgements" | "next_steps" | "talking_points" | "framing", true) => Some("text"),
+        ("timeline", true) => Some("event"),
+        ("organisation", false) => Some("name"),
+        _ => None,
+    }
+}
+
+/// A message and help that show the shape expected at `pos`, where
+/// `wanted` was expected and `found` written, for the mistakes a person
+/// porting a document makes: text where a mapping goes, a mapping or list
+/// where text goes.
+fn expected_shape(
+    text: &str,
+    pos: Pos,
+    wanted: &str,
+    found: Option<&str>,
+) -> Option<(String, String)> {
+    let (key, in_list) = owner_of(text, pos)?;
+    let written = rest_of_line(text, pos)?.trim();
+    match (wanted, found?) {
+        ("a mapping of `field: value` pairs", "text") => {
+            let field = main_field_of(&key, in_list)?;
+            let words: String = written.chars().take(60).collect();
+            let example = format!("{field}: {words}");
+            let help = if in_list {
+                format!("each item of `{key}` is a mapping: write `- {example}`")
+            } else {
+                format!(
+                    "write `{key}:` alone on its line and, on the line below, indented, `{example}`"
+                )
+            };
+            Some((
+                format!("expected a mapping such as `{example}`, found text"),
+                help,
+            ))
+        }
+        ("text", found @ ("a list" | "a mapping")) if !in_list => Some((
+            format!("expected text, found {found}"),
+            format!(
+                "`{key}` takes one piece of text: write it after the colon, or below \
+                 `{key}: |` for several lines"
+            ),
+        )),
+        _ => None,
+    }
+}
+
+/// Where `field:` is written, one or two spaces off, among the fields of
+/// the block mapping whose first key is at `first`: the parser took it
+/// for part of another value and reported it missing. With the number of
+/// spaces it is indented by, and the number its item's fields are.
+fn misindented_key(text: &str, first: Pos, field: &str) -> Option<(Pos, usize, usize)> {
+    let wanted = usize::try_from(first.column).ok()?.checked_sub(1)?;
+    let start = usize::try_from(first.line).ok()?;
+    for (index, line) in lines(text).enumerate().skip(start) {
+        if is_blank_or_comment(line) {
+            continue;
+        }
+        let indent = indent_of(line);
+        let is_field = line[indent..]
+            .strip_prefix(field)
+            .is_some_and(|rest| rest.starts_with(':'));
+        if is_field && indent != wanted && indent.abs_diff(wanted) <= 2 {
+            let at = Pos {
+                line: u32::try_from(index + 1).ok()?,
+                column: u32::try_from(indent + 1).ok()?,
+            };
+            return Some((at, indent, wanted));
+        }
+        // The item ends where its own `- ` or a less indented line does.
+        if indent + 2 < wanted || (indent < wanted && line[indent..].starts_with('-')) {
+            break;
+        }
+    }
+    None
+}
+
+/// Where the key holding the block mapping that starts at `pos` is
+/// written: `incident:` for the mapping whose first key is `nature:`
+/// below it. `pos` when the mapping is not a key's block value.
+fn key_of_block_value(text: &str, pos: Pos) -> Pos {
+    let all: Vec<&str> = lines(text).collect();
+    let Some(index) = usize::try_from(pos.line)
+        .ok()
+        .and_then(|l| l.checked_sub(1))
+    else {
+        return pos;
+    };
+    let Some(line) = all.get(index) else {
+        return pos;
+    };
+    if usize::try_from(pos.column).ok() != Some(indent_of(line) + 1) {
+        return pos;
+    }
+    let opener = all[..index]
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, line)| !is_blank_or_comment(line));
+    match opener {
+        Some((i, opener))
+            if indent_of(opener) < indent_of(line) && opener.trim_end().ends_with(':') =>
+        {
+            Pos {
+                line: u32::try_from(i + 1).unwrap_or(pos.line),
+                column: u32::try_from(content_column(opener)).unwrap_or(pos.column),
+            }
+        }
+        _ => pos,
+    }
 }
 
 /// What the value starting at `pos` looks like, to say what was found
