@@ -92,14 +92,50 @@ fn a_new_case_lists_each_placeholder_with_its_line_until_filled() {
     let remaining = text(&checked.get_output().stdout).lines().count();
     assert_eq!(remaining, expected.len() - 1);
 
-    // Filling them all in leaves a clean case that renders.
-    fs::write(&file, skeleton.replace("\"TODO: ", "\"Filled in: ")).unwrap();
+    // Filling them all in leaves a clean case that renders, with nothing
+    // in public until someone marks it public.
+    let filled = skeleton.replace("\"TODO: ", "\"Filled in: ");
+    fs::write(&file, &filled).unwrap();
     candor(repo.path()).arg("check").assert().success();
-    let memo = candor(repo.path())
+    let statement = candor(repo.path())
         .args(["render", "demo-case", "--doc", "public-statement"])
         .assert()
         .success();
-    assert!(text(&memo.get_output().stdout).contains("Filled in: what was done"));
+    assert!(!text(&statement.get_output().stdout).contains("Filled in: what was done"));
+
+    // Following the comment beside each item makes it public.
+    fs::write(
+        &file,
+        filled.replace("visibility: internal", "visibility: public"),
+    )
+    .unwrap();
+    candor(repo.path()).arg("check").assert().success();
+    let statement = candor(repo.path())
+        .args(["render", "demo-case", "--doc", "public-statement"])
+        .assert()
+        .success();
+    assert!(text(&statement.get_output().stdout).contains("Filled in: what was done"));
+}
+
+#[test]
+fn a_new_case_makes_nothing_public() {
+    let repo = copy_of_fixture("minimal");
+    candor(repo.path()).args(["new", "demo"]).assert().success();
+    let skeleton = fs::read_to_string(repo.path().join("cases/demo.yaml")).unwrap();
+    let marked: Vec<&str> = skeleton
+        .lines()
+        .filter(|line| line.contains("visibility:"))
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .collect();
+    assert!(marked.len() > 10, "{marked:?}");
+    for line in marked {
+        assert!(
+            line.trim_start().starts_with("visibility: internal ")
+                && line.ends_with("# or public, for public documents to say it"),
+            "{line}"
+        );
+    }
+    assert!(!skeleton.contains("visibility: public\n"));
 }
 
 #[test]
