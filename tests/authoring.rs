@@ -220,6 +220,11 @@ fn the_schema_catches_what_an_editor_should_flag() {
     assert!(!valid(&base.replace("2025-08-06", "6 August 2025")));
     assert!(!valid(&format!("{base}status: done\n")));
     assert!(!valid(&base.replace("summary: S\n", "")));
+    // Months and days that no calendar has.
+    assert!(!valid(&base.replace("2025-08-06", "2026-13-45")));
+    assert!(!valid(&base.replace("2025-08-06", "2026-12-32")));
+    assert!(!valid(&base.replace("2025-08-06", "2026-00")));
+    assert!(valid(&base.replace("2025-08-06", "2026-12-31")));
     // Field descriptions come from the model's own documentation.
     let printed = candor(&bundled_repo()).arg("schema").assert().success();
     let schema: Value = serde_json::from_slice(&printed.get_output().stdout).unwrap();
@@ -227,6 +232,29 @@ fn the_schema_catches_what_an_editor_should_flag() {
         schema["properties"]["summary"]["description"],
         "The decision in a few sentences: what the documents open with."
     );
+    // A field of fixed words is described as a field; each word's own
+    // description goes beside the word.
+    let finding = &schema["definitions"]["Finding"]["properties"]["bearing"];
+    assert!(
+        finding["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("How the finding bears on those sources"),
+        "{finding}"
+    );
+    let bearing = &schema["definitions"]["Bearing"];
+    assert!(bearing.get("oneOf").is_none(), "{bearing}");
+    assert_eq!(
+        bearing["enum"],
+        serde_json::json!(["supports", "contradicts", "inconclusive", "undetermined"])
+    );
+    assert_eq!(
+        bearing["enumDescriptions"][0],
+        "The finding supports the claim."
+    );
+    assert!(!valid(&format!(
+        "{base}findings: [{{id: f, statement: S, evidence: E, bearing: maybe}}]\n"
+    )));
 }
 
 #[test]
