@@ -557,6 +557,47 @@ pub fn banner(standing: &Standing, status: Status, markdown: bool) -> Option<Str
     })
 }
 
+/// Where a case stands in review, in a few words for a list of cases:
+/// `draft · awaiting legal and communications`, `in review · awaiting
+/// legal (void: given before the last change)`, `approved`, `approved ·
+/// under embargo until …`, `withdrawn`. Whether it may go out as far as
+/// its sign-offs go is `standing.is_complete()`.
+pub fn review_state(
+    standing: &Standing,
+    status: Status,
+    embargo: Option<&crate::model::Timestamp>,
+    now: &crate::model::Timestamp,
+) -> String {
+    let awaiting =
+        (!standing.is_complete()).then(|| format!("awaiting {}", standing.missing_text()));
+    let (word, note) = match status {
+        Status::Withdrawn => return "withdrawn".to_owned(),
+        Status::Draft => ("draft", awaiting),
+        Status::Review => (
+            "in review",
+            awaiting.or_else(|| Some("every sign-off in: set `status: approved`".to_owned())),
+        ),
+        Status::Approved | Status::Published => {
+            let word = if status == Status::Approved {
+                "approved"
+            } else {
+                "published"
+            };
+            match (awaiting, embargo) {
+                (Some(awaiting), _) => (word, Some(format!("but {awaiting}"))),
+                (None, Some(until)) if until.unix_seconds() > now.unix_seconds() => {
+                    (word, Some(format!("under embargo until {until}")))
+                }
+                (None, _) => (word, None),
+            }
+        }
+    };
+    match note {
+        Some(note) => format!("{word} · {note}"),
+        None => word.to_owned(),
+    }
+}
+
 /// Why a case may not go out now, before its sign-offs are even looked at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hold {

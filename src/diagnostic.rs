@@ -61,6 +61,8 @@ macro_rules! codes {
 }
 
 codes! {
+    /// A repository with no case files: nothing would be checked or built.
+    NoCases = "no-cases", Error;
     /// A file could not be read as text: it is not valid UTF-8.
     NotUtf8 = "not-utf8", Error;
     /// A file is larger than the configured maximum size.

@@ -101,6 +101,7 @@ pub fn diff_against(
     revision: &str,
     options: Options,
 ) -> Result<DiffOutcome, Error> {
+    let root = &load::find_root(root).unwrap_or_else(|| root.to_path_buf());
     diff_with(root, case, options, |case_id| {
         let files = history::files_at(root, revision)?;
         render_files(&files, case_id, &format!("revision `{revision}`"), options)
@@ -194,6 +195,7 @@ pub fn diff_with_files(
     label: &str,
     options: Options,
 ) -> Result<DiffOutcome, Error> {
+    let root = &load::find_root(root).unwrap_or_else(|| root.to_path_buf());
     diff_with(root, case, options, |case_id| {
         render_files(files, case_id, label, options)
     })
@@ -278,6 +280,9 @@ fn case_file_of(
     // every case to find it.
     for (path, bytes) in files.iter().filter(|(path, _)| path.starts_with("cases/")) {
         tree.write(path, bytes)?;
+    }
+    if !tree.path.join("cases").is_dir() {
+        return Ok(None);
     }
     let repository = load::open(std::slice::from_ref(&tree.path), options.limits)?;
     Ok(repository

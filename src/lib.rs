@@ -161,6 +161,22 @@ pub struct Outcome {
     /// How many sign-offs count without a signature: those of a repository
     /// whose `candor.yaml` sets no `approvals.signers`.
     pub unsigned_sign_offs: usize,
+    /// Where each case rendered with its sign-offs stands in review, in
+    /// case order.
+    pub reviews: Vec<Review>,
+}
+
+/// Where a case stands in review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    /// The case's id.
+    pub case_id: String,
+    /// In words: `draft · awaiting legal and communications`, `approved`, …
+    pub state: String,
+    /// Whether every required role has signed off on the content as it is.
+    pub signed_off: bool,
+    /// Whether any sign-off was given: there is something to compare with.
+    pub has_sign_off: bool,
 }
 
 /// A case a publishing build did not render.
@@ -294,6 +310,7 @@ pub fn context(
         diagnostics: checked.diagnostics.clone(),
         held_back: Vec::new(),
         unsigned_sign_offs: 0,
+        reviews: Vec::new(),
     };
     let case = checked
         .cases
@@ -363,6 +380,7 @@ pub fn eject_template(root: &Path, name: &str) -> Result<PathBuf, Error> {
             known.join(", ")
         )));
     };
+    let root = load::find_root(root).unwrap_or_else(|| root.to_path_buf());
     let folder = root.join("templates");
     let target = folder.join(name);
     if target.exists() {
@@ -387,6 +405,8 @@ pub fn eject_template(root: &Path, name: &str) -> Result<PathBuf, Error> {
 /// Refuses an invalid id, and never overwrites a file.
 pub fn new_case(root: &Path, id: &str) -> Result<PathBuf, Error> {
     let id = model::Id::parse(id).map_err(Error::Usage)?;
+    // Outside any repository, the folder given becomes one.
+    let root = load::find_root(root).unwrap_or_else(|| root.to_path_buf());
     let folder = root.join("cases");
     let target = folder.join(format!("{id}.yaml"));
     let io_error = |path: &Path| {
@@ -906,7 +926,7 @@ fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
         .collect();
     let total = selected.len();
     let done = AtomicUsize::new(0);
-    let per_case: Vec<(Vec<Document>, Vec<Diagnostic>)> = selected
+    let per_case: Vec<(Vec<Document>, Vec<Diagnostic>, Option<Review>)> = selected
         .par_iter()
         .map(|case| {
             let kinds = scope.kinds.get(case.file);
@@ -929,7 +949,7 @@ fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
                 &wanted,
                 scope.rendering != Rendering::Bare,
             );
-            let rendered = (rendered.documents, rendered.diagnostics);
+            let rendered = (rendered.documents, rendered.diagnostics, rendered.review);
             let done = done.fetch_add(1, Ordering::Relaxed) + 1;
             (scope.progress)(Progress {
                 stage: Stage::Rendering,
@@ -943,7 +963,9 @@ fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
     let mut documents = Vec::new();
     let mut traced = None;
     let mut rendered = Vec::with_capacity(total);
-    for (case, (case_documents, case_diagnostics)) in selected.iter().zip(per_case) {
+    let mut reviews = Vec::new();
+    for (case, (case_documents, case_diagnostics, review)) in selected.iter().zip(per_case) {
+        reviews.extend(review);
         let checks = found_in.get(case.file).map_or(0, |(_, count)| *count);
         rendered.push((case.file.to_path_buf(), checks + case_diagnostics.len()));
         if only.is_some() {
@@ -973,6 +995,7 @@ fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
         diagnostics,
         held_back,
         unsigned_sign_offs,
+        reviews,
     };
     if outcome.has_errors() {
         outcome.documents.clear();
@@ -991,6 +1014,8 @@ struct CaseRender {
     documents: Vec<Document>,
     /// What rendering, linting and the sign-offs found.
     diagnostics: Vec<Diagnostic>,
+    /// Where the case stands in review, when its sign-offs were assessed.
+    review: Option<Review>,
 }
 
 /// Renders the `wanted` documents of one case that has no errors: its
@@ -1045,6 +1070,7 @@ fn render_case(
     }
     // Without banners the words alone matter: a redline, or a sign-off
     // being recorded, is not held up by the state of the sign-offs.
+    let mut review = None;
     if banners {
         let record = checked
             .repository
@@ -1060,6 +1086,17 @@ fn render_case(
         let (standing, found) = approval::assess(checked, case, record.as_ref());
         diagnostics.extend(found);
         let status = *case.case.status;
+        review = Some(Review {
+            case_id: case_id.to_owned(),
+            state: approval::review_state(
+                &standing,
+                status,
+                case.case.embargo.as_ref().map(|e| &e.value),
+                &model::Timestamp::now(),
+            ),
+            signed_off: standing.is_complete(),
+            has_sign_off: !case.sign_offs.is_empty(),
+        });
         if let Some(banner) = approval::banner(&standing, status, true) {
             let plain = approval::banner(&standing, status, false).unwrap_or_default();
             let mark = if status == model::Status::Withdrawn {
@@ -1079,6 +1116,7 @@ fn render_case(
     CaseRender {
         documents,
         diagnostics,
+        review,
     }
 }
 

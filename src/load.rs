@@ -251,9 +251,12 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
             source,
         })?;
         let (this_root, case) = if metadata.is_dir() {
-            (tidy(path), None)
+            let root = find_root(path).ok_or_else(|| no_repository(path))?;
+            (root, None)
         } else {
-            (root_of_case_file(path), Some(tidy(path)))
+            let root = root_of_case_file(path);
+            let case = within_root(path, &root);
+            (root, Some(case))
         };
         match &root {
             Some(existing) if !same_folder(existing, &this_root) => {
@@ -299,8 +302,9 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
     let templates = reader.templates(&join(&root, "templates"))?;
 
     let selected_only = !only_cases.is_empty();
+    let cases_folder = join(&root, "cases");
     let case_files = if only_cases.is_empty() {
-        reader.yaml_files(&join(&root, "cases"))?
+        reader.yaml_files(&cases_folder)?
     } else {
         only_cases.sort();
         only_cases.dedup();
@@ -321,6 +325,9 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
         Vec::new()
     };
 
+    if case_files.is_empty() {
+        reader.diagnostics.push(no_cases(&cases_folder));
+    }
     let allowed_signers = reader.allowed_signers(&root, &settings)?;
 
     let mut approvals = BTreeMap::new();
@@ -424,10 +431,14 @@ pub fn approvals_folder(case_file: &Path) -> PathBuf {
 }
 
 /// The repository a case file belongs to: the folder above `cases/`, or the
-/// nearest folder above it holding `candor.yaml`, or the file's own folder.
+/// nearest folder above it that is a repository, or the file's own folder.
 fn root_of_case_file(file: &Path) -> PathBuf {
     let file = tidy(file);
-    let parent = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let parent = file
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
     if parent.file_name().is_some_and(|name| name == "cases") {
         return parent
             .parent()
@@ -435,20 +446,102 @@ fn root_of_case_file(file: &Path) -> PathBuf {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from("."));
     }
-    let mut folder = parent.clone();
-    loop {
-        if join(&folder, SETTINGS_FILE).is_file() {
-            return folder;
-        }
-        if !folder.pop() || folder.as_os_str().is_empty() {
-            break;
-        }
+    find_root(&parent).unwrap_or(parent)
+}
+
+/// The repository holding `start`, as cargo finds a package and git a work
+/// tree: `start` itself or the nearest folder above it holding
+/// `candor.yaml` or a `cases/` folder. Given relative to where candor runs
+/// when `start` is (`..` from inside `cases/`), so diagnostics name files
+/// as the user can open them. `None` when no folder up to the file
+/// system's root is one.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let start = tidy(start);
+    let absolute = fs::canonicalize(&start).ok()?;
+    let mut folder = absolute.as_path();
+    while !is_repository_root(folder) {
+        folder = folder.parent()?;
     }
-    if parent.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        parent
+    if folder == absolute {
+        return Some(start);
     }
+    if start.is_absolute() {
+        return Some(folder.to_path_buf());
+    }
+    Some(relative_to_here(folder))
+}
+
+/// Whether `folder` holds a repository: `candor.yaml`, or `cases/`.
+fn is_repository_root(folder: &Path) -> bool {
+    folder.join(SETTINGS_FILE).is_file() || folder.join("cases").is_dir()
+}
+
+/// `folder` (canonical) as a path from the current directory: `..` for its
+/// parent, `sub` for a folder below it, absolute when neither.
+fn relative_to_here(folder: &Path) -> PathBuf {
+    let Some(here) = std::env::current_dir()
+        .ok()
+        .and_then(|here| fs::canonicalize(here).ok())
+    else {
+        return folder.to_path_buf();
+    };
+    if let Ok(below) = here.strip_prefix(folder) {
+        let mut up = PathBuf::new();
+        for _ in below.components() {
+            up.push("..");
+        }
+        return tidy(&up);
+    }
+    match folder.strip_prefix(&here) {
+        Ok(inside) => tidy(inside),
+        Err(_) => folder.to_path_buf(),
+    }
+}
+
+/// The case file `file` as a path through `root`, so its name agrees with
+/// the repository's (`../cases/a.yaml` rather than `a.yaml` from inside
+/// `cases/`). Unchanged when it already goes through `root` or cannot be
+/// resolved.
+fn within_root(file: &Path, root: &Path) -> PathBuf {
+    let file = tidy(file);
+    let through_root = (root == Path::new(".") && file.is_relative()) || file.starts_with(root);
+    if through_root {
+        return file;
+    }
+    let (Ok(absolute_file), Ok(absolute_root)) = (fs::canonicalize(&file), fs::canonicalize(root))
+    else {
+        return file;
+    };
+    match absolute_file.strip_prefix(&absolute_root) {
+        Ok(inside) => join(root, &inside.to_string_lossy()),
+        Err(_) => file,
+    }
+}
+
+/// The failure of a command run outside any repository.
+fn no_repository(start: &Path) -> Error {
+    Error::Usage(format!(
+        "no candor repository at `{}` or in any folder above it: a repository is a \
+         folder holding candor.yaml or cases/; run candor inside one, give it with \
+         --repo DIR, or start one with `candor new CASE-ID`",
+        tidy(start).display()
+    ))
+}
+
+/// A repository without a single case: checking it would prove nothing.
+fn no_cases(cases_folder: &Path) -> Diagnostic {
+    Diagnostic::new(
+        Code::NoCases,
+        format!(
+            "no case files in `{}`: there is nothing to check or build",
+            cases_folder.display()
+        ),
+    )
+    .in_file(cases_folder)
+    .with_help(
+        "write one with `candor new CASE-ID`, or run candor in the repository that holds \
+         your cases",
+    )
 }
 
 /// `path` without `./` in front, so diagnostics name files as a user types them.
@@ -630,7 +723,14 @@ impl Reader {
             .map(|file| {
                 let mut own = Reader::new(limits);
                 let text = sources.get(file).map_or("", String::as_str);
-                let value = own.parse_read::<Case>(file, text);
+                let value = own.parse_read::<Case>(file, text).map(|mut case| {
+                    // A missing part of the incident is missing from
+                    // `incident:`, not from its first field.
+                    if let Some(incident) = &mut case.incident {
+                        incident.pos = key_of_block_value(text, incident.pos);
+                    }
+                    case
+                });
                 parsed();
                 (value, own)
             })
@@ -802,33 +902,91 @@ impl Reader {
                 }
                 Some(value)
             }
-            Err(diagnostic) => {
-                self.diagnostics.push(diagnostic.in_file(file));
+            Err(diagnostics) => {
+                self.diagnostics
+                    .extend(diagnostics.into_iter().map(|d| d.in_file(file)));
                 None
             }
         }
     }
 
-    /// Parses the text of one file, or says, located, why it cannot be read.
-    fn parse_text<T: DeserializeOwned>(&self, text: &str) -> Result<T, Diagnostic> {
+    /// Parses the text of one file, or says, located, why it cannot be
+    /// read: every problem of its shape, not only the first.
+    fn parse_text<T: DeserializeOwned>(&self, text: &str) -> Result<T, Vec<Diagnostic>> {
         if holds_nothing(text) {
-            return Err(Diagnostic::new(Code::EmptyFile, "file is empty")
-                .at(Pos { line: 1, column: 1 })
-                .with_help("remove the file, or fill it in"));
+            return Err(vec![
+                Diagnostic::new(Code::EmptyFile, "file is empty")
+                    .at(Pos { line: 1, column: 1 })
+                    .with_help("remove the file, or fill it in"),
+            ]);
         }
         if let Some(diagnostic) = raw_control_character(text) {
-            return Err(diagnostic);
+            return Err(vec![diagnostic]);
         }
         let value = serde_saphyr::from_str_with_options::<T>(text, self.options())
-            .map_err(|error| yaml_diagnostic(&error, text))?;
+            .map_err(|error| self.every_problem::<T>(text, &error))?;
         // Escapes in double-quoted text (`"\a"`, `"\x07"`, `"\u0000"`)
         // produce control characters the raw scan above cannot see. Only
         // double-quoted text has escapes, and escapes start with `\`.
         if text.contains('\\') {
             serde_saphyr::from_str_with_options::<ControlScan>(text, self.options())
-                .map_err(|error| escaped_control_diagnostic(&error, text))?;
+                .map_err(|error| vec![escaped_control_diagnostic(&error, text)])?;
         }
         Ok(value)
+    }
+
+    /// The problem `first` that stopped the parse of `text`, and those
+    /// after it. The parser stops at the first, so each time the part of
+    /// the file it is in is set aside (a misplaced field, or the list item
+    /// holding the problem), with its lines left blank so later problems
+    /// keep their places, and the file is parsed again. Syntax errors and
+    /// problems outside any list item end the search: what follows them
+    /// cannot be read with confidence.
+    fn every_problem<T: DeserializeOwned>(
+        &self,
+        text: &str,
+        first: &serde_saphyr::Error,
+    ) -> Vec<Diagnostic> {
+        let mut found = vec![yaml_diagnostic(first, text)];
+        // An item set aside may be an anchor others refer to.
+        if has_anchor(text) {
+            return found;
+        }
+        let mut current = found[0].clone();
+        let mut lines: Vec<String> = lines(text).map(str::to_owned).collect();
+        // Fields an unknown field was taken to be a misspelling of: their
+        // absence is the same mistake, not another.
+        let mut suggested: Vec<String> = Vec::new();
+        while found.len() < MAX_PROBLEMS_PER_FILE {
+            if current.code == Code::UnknownField {
+                suggested.extend(suggested_field(&current));
+            }
+            if !set_aside(&mut lines, &current) {
+                break;
+            }
+            let again = lines.join("\n");
+            let Err(error) = serde_saphyr::from_str_with_options::<T>(&again, self.options())
+            else {
+                break;
+            };
+            // Placed with the file as written: only blank lines differ.
+            let next = yaml_diagnostic(&error, text);
+            let no_progress = next.code == current.code
+                && next.line == current.line
+                && next.column == current.column;
+            if no_progress {
+                break;
+            }
+            let same_mistake = next.code == Code::MissingField
+                && suggested
+                    .iter()
+                    .any(|field| next.message == format!("missing field `{field}`"));
+            if !same_mistake {
+                found.push(next.clone());
+            }
+            current = next;
+        }
+        found
     }
 
     /// Records every placeholder value in `text`, a file that parsed.
@@ -1415,11 +1573,27 @@ fn yaml_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
             // The parser places this at the mapping's last key; the item
             // begins at its first.
             pos = pos.map(|p| first_key_of_block_mapping(text, p));
-            (
-                Code::MissingField,
-                format!("missing field `{field}`"),
-                Some(format!("add `{field}:` to this item")),
-            )
+            match pos.and_then(|p| misindented_key(text, p, field)) {
+                Some((at, written, wanted)) => {
+                    pos = Some(at);
+                    (
+                        Code::MissingField,
+                        format!(
+                            "missing field `{field}`: the `{field}:` here is indented {written} \
+                             spaces, not {wanted} like the rest of its item"
+                        ),
+                        Some(format!(
+                            "indent `{field}:` by {wanted} spaces, like the other fields of \
+                             this item"
+                        )),
+                    )
+                }
+                None => (
+                    Code::MissingField,
+                    format!("missing field `{field}`"),
+                    Some(format!("add `{field}:` to this item")),
+                ),
+            }
         }
         E::NullIntoString { .. } => {
             let message = match pos.and_then(|p| key_before(text, p)) {
@@ -1450,8 +1624,20 @@ fn yaml_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
             } else {
                 Code::InvalidValue
             },
-            format!("expected {expected}, found {unexpected}"),
-            None,
+            format!(
+                "expected {expected}, found {}",
+                match unexpected.as_str() {
+                    "map" => "a mapping",
+                    "sequence" => "a list",
+                    other => other,
+                }
+            ),
+            match (expected.as_str(), pos.and_then(|p| owner_of(text, p))) {
+                ("a name, or a list of names", Some((key, _))) => Some(format!(
+                    "write one name, `{key}: Legal`, or a list, `{key}: [Legal, Security]`"
+                )),
+                _ => None,
+            },
         ),
         E::Unexpected { expected, .. } => {
             let wanted = match *expected {
@@ -1460,11 +1646,15 @@ fn yaml_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
                 "sequence start" => "a list",
                 other => other,
             };
-            let message = match pos.and_then(|p| found_at(text, p)) {
+            let found = pos.and_then(|p| found_at(text, p));
+            let message = match found {
                 Some(found) if found != wanted => format!("expected {wanted}, found {found}"),
                 _ => format!("expected {wanted}"),
             };
-            (Code::InvalidValue, message, None)
+            match pos.and_then(|p| expected_shape(text, p, wanted, found)) {
+                Some((message, help)) => (Code::InvalidValue, message, Some(help)),
+                None => (Code::InvalidValue, message, None),
+            }
         }
         E::TaggedScalarCannotDeserializeIntoString { .. } => (
             Code::InvalidValue,
@@ -1579,6 +1769,169 @@ fn yaml_diagnostic(error: &serde_saphyr::Error, text: &str) -> Diagnostic {
         diagnostic = diagnostic.with_help(help);
     }
     diagnostic
+}
+
+/// The most problems one file reports: each after the first costs a parse.
+const MAX_PROBLEMS_PER_FILE: usize = 50;
+
+/// Whether `text` defines a YAML anchor (`&name`), as opposed to an `&` in
+/// words such as `R&D` or `Q & A`.
+fn has_anchor(text: &str) -> bool {
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '&'
+            && (previous.is_whitespace() || matches!(previous, '[' | '{' | ','))
+            && chars
+                .peek()
+                .is_some_and(|next| next.is_alphanumeric() || matches!(next, '_' | '-'))
+        {
+            return true;
+        }
+        previous = c;
+    }
+    false
+}
+
+/// The field an unknown field's did-you-mean names, if any.
+fn suggested_field(diagnostic: &Diagnostic) -> Option<String> {
+    let help = diagnostic.help.as_deref()?;
+    let near = help.strip_prefix("did you mean `")?.strip_suffix("`?")?;
+    Some(near.to_owned())
+}
+
+/// Sets aside, in `lines`, the part of the file `diagnostic` is about so
+/// that parsing can go on past it: an unknown field with its value, or
+/// else the innermost list item holding the problem. Returns whether it
+/// set anything aside.
+fn set_aside(lines: &mut [String], diagnostic: &Diagnostic) -> bool {
+    let recoverable = matches!(
+        diagnostic.code,
+        Code::UnknownField
+            | Code::MissingField
+            | Code::InvalidValue
+            | Code::InvalidDate
+            | Code::InvalidId
+            | Code::DuplicateKey
+    );
+    let (Some(line), Some(column)) = (diagnostic.line, diagnostic.column) else {
+        return false;
+    };
+    let (Ok(line), Ok(column)) = (usize::try_from(line), usize::try_from(column)) else {
+        return false;
+    };
+    let Some(index) = line.checked_sub(1).filter(|&i| i < lines.len()) else {
+        return false;
+    };
+    if !recoverable || column == 0 {
+        return false;
+    }
+    if diagnostic.code == Code::UnknownField {
+        return set_aside_field(lines, index, column);
+    }
+    set_aside_item(lines, index, column)
+}
+
+/// The number of spaces a line is indented by.
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// Whether a line holds nothing YAML reads: blank, or a comment.
+fn is_blank_or_comment(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    trimmed.is_empty() || trimmed.starts_with('#')
+}
+
+/// The index of the last line of the block that starts at `start` and
+/// holds every following line indented by more than `indent`.
+fn end_of_block(lines: &[String], start: usize, indent: usize) -> usize {
+    let mut end = start;
+    for (i, line) in lines.iter().enumerate().skip(start + 1) {
+        if is_blank_or_comment(line) {
+            continue;
+        }
+        if indent_of(line) <= indent {
+            break;
+        }
+        end = i;
+    }
+    end
+}
+
+/// Blanks the field whose key starts at 1-based `column` of line `index`,
+/// and its value; a `- ` before the key stays, so the item goes on.
+fn set_aside_field(lines: &mut [String], index: usize, column: usize) -> bool {
+    let line = &lines[index];
+    let Some((start, _)) = line.char_indices().nth(column - 1) else {
+        return false;
+    };
+    let end = end_of_block(lines, index, column - 1);
+    lines[index] = lines[index][..start].trim_end().to_owned();
+    for line in &mut lines[index + 1..=end] {
+        line.clear();
+    }
+    true
+}
+
+/// Blanks the innermost block list item holding 1-based `column` of line
+/// `index`. The last item of a list leaves the list empty (`key: []`), so
+/// the key keeps a value of its kind.
+fn set_aside_item(lines: &mut [String], index: usize, column: usize) -> bool {
+    // The item's `-` is less indented than everything between it and the
+    // problem.
+    let mut bound = column - 1;
+    let mut dash = None;
+    for i in (0..=index).rev() {
+        let line = &lines[i];
+        if is_blank_or_comment(line) {
+            continue;
+        }
+        let indent = indent_of(line);
+        let rest = &line[indent..];
+        let is_item = rest == "-" || rest.starts_with("- ");
+        if is_item && indent < bound {
+            dash = Some((i, indent));
+            break;
+        }
+        bound = bound.min(indent);
+    }
+    let Some((start, indent)) = dash else {
+        return false;
+    };
+    let end = end_of_block(lines, start, indent);
+    let is_sibling = |line: &String| {
+        indent_of(line) == indent && {
+            let rest = &line[indent..];
+            rest == "-" || rest.starts_with("- ")
+        }
+    };
+    let before = lines[..start]
+        .iter()
+        .rev()
+        .find(|line| !is_blank_or_comment(line) && indent_of(line) <= indent);
+    let after = lines[end + 1..]
+        .iter()
+        .find(|line| !is_blank_or_comment(line) && indent_of(line) <= indent);
+    let alone = !before.is_some_and(is_sibling) && !after.is_some_and(is_sibling);
+    if alone {
+        // The key that opens the list: `examined:` becomes `examined: []`.
+        let Some(opener) = lines[..start]
+            .iter()
+            .rposition(|line| !is_blank_or_comment(line) && indent_of(line) <= indent)
+        else {
+            return false;
+        };
+        let key_line = lines[opener].trim_end();
+        if !key_line.ends_with(':') || key_line.trim_start().starts_with("- ") {
+            return false;
+        }
+        lines[opener] = format!("{key_line} []");
+    }
+    for line in &mut lines[start..=end] {
+        line.clear();
+    }
+    true
 }
 
 /// A budget breach in words.
@@ -1717,6 +2070,157 @@ fn key_before(text: &str, pos: Pos) -> Option<(String, Pos)> {
         column: u32::try_from(start).ok()?,
     };
     Some((key.to_owned(), at))
+}
+
+/// The key whose value starts at `pos`, and whether the value is an item
+/// of that key's list: `organisation` for `organisation: Microsoft`, and
+/// `examined` for an item `- our records` under `examined:`.
+fn owner_of(text: &str, pos: Pos) -> Option<(String, bool)> {
+    let opener = key_of_block_value(text, pos);
+    if opener != pos {
+        let line = line_of(text, opener.line)?;
+        let key = line.trim().strip_suffix(':')?.trim_start_matches("- ");
+        return Some((key.to_owned(), false));
+    }
+    let line = line_of(text, pos.line)?;
+    let column = usize::try_from(pos.column).ok()?;
+    let before: String = line.chars().take(column.saturating_sub(1)).collect();
+    let before = before.trim_end();
+    if let Some(key) = before.strip_suffix(':') {
+        let key = key.trim_start().trim_start_matches("- ").trim();
+        return (!key.is_empty()).then(|| (key.to_owned(), false));
+    }
+    if before.trim_start() != "-" {
+        return None;
+    }
+    let dash = indent_of(line);
+    let opener = lines(text)
+        .take(usize::try_from(pos.line).ok()?.saturating_sub(1))
+        .filter(|line| !is_blank_or_comment(line))
+        .filter(|line| {
+            let indent = indent_of(line);
+            indent < dash || (indent == dash && !line[indent..].starts_with('-'))
+        })
+        .last()?;
+    let key = opener.trim().strip_suffix(':')?.trim_start_matches("- ");
+    Some((key.to_owned(), true))
+}
+
+/// The field that holds the words of an item of the list `key`, or of the
+/// mapping `key`: what a user writing text in its place meant.
+fn main_field_of(key: &str, in_list: bool) -> Option<&'static str> {
+    match (key, in_list) {
+        ("examined" | "not_examined", true) => Some("what"),
+        ("acknowledgements" | "next_steps" | "talking_points" | "framing", true) => Some("text"),
+        ("timeline", true) => Some("event"),
+        ("organisation", false) => Some("name"),
+        _ => None,
+    }
+}
+
+/// A message and help that show the shape expected at `pos`, where
+/// `wanted` was expected and `found` written, for the mistakes a person
+/// porting a document makes: text where a mapping goes, a mapping or list
+/// where text goes.
+fn expected_shape(
+    text: &str,
+    pos: Pos,
+    wanted: &str,
+    found: Option<&str>,
+) -> Option<(String, String)> {
+    let (key, in_list) = owner_of(text, pos)?;
+    let written = rest_of_line(text, pos)?.trim();
+    match (wanted, found?) {
+        ("a mapping of `field: value` pairs", "text") => {
+            let field = main_field_of(&key, in_list)?;
+            let words: String = written.chars().take(60).collect();
+            let example = format!("{field}: {words}");
+            let help = if in_list {
+                format!("each item of `{key}` is a mapping: write `- {example}`")
+            } else {
+                format!(
+                    "write `{key}:` alone on its line and, on the line below, indented, `{example}`"
+                )
+            };
+            Some((
+                format!("expected a mapping such as `{example}`, found text"),
+                help,
+            ))
+        }
+        ("text", found @ ("a list" | "a mapping")) if !in_list => Some((
+            format!("expected text, found {found}"),
+            format!(
+                "`{key}` takes one piece of text: write it after the colon, or below \
+                 `{key}: |` for several lines"
+            ),
+        )),
+        _ => None,
+    }
+}
+
+/// Where `field:` is written, one or two spaces off, among the fields of
+/// the block mapping whose first key is at `first`: the parser took it
+/// for part of another value and reported it missing. With the number of
+/// spaces it is indented by, and the number its item's fields are.
+fn misindented_key(text: &str, first: Pos, field: &str) -> Option<(Pos, usize, usize)> {
+    let wanted = usize::try_from(first.column).ok()?.checked_sub(1)?;
+    let start = usize::try_from(first.line).ok()?;
+    for (index, line) in lines(text).enumerate().skip(start) {
+        if is_blank_or_comment(line) {
+            continue;
+        }
+        let indent = indent_of(line);
+        let is_field = line[indent..]
+            .strip_prefix(field)
+            .is_some_and(|rest| rest.starts_with(':'));
+        if is_field && indent != wanted && indent.abs_diff(wanted) <= 2 {
+            let at = Pos {
+                line: u32::try_from(index + 1).ok()?,
+                column: u32::try_from(indent + 1).ok()?,
+            };
+            return Some((at, indent, wanted));
+        }
+        // The item ends where its own `- ` or a less indented line does.
+        if indent + 2 < wanted || (indent < wanted && line[indent..].starts_with('-')) {
+            break;
+        }
+    }
+    None
+}
+
+/// Where the key holding the block mapping that starts at `pos` is
+/// written: `incident:` for the mapping whose first key is `nature:`
+/// below it. `pos` when the mapping is not a key's block value.
+fn key_of_block_value(text: &str, pos: Pos) -> Pos {
+    let all: Vec<&str> = lines(text).collect();
+    let Some(index) = usize::try_from(pos.line)
+        .ok()
+        .and_then(|l| l.checked_sub(1))
+    else {
+        return pos;
+    };
+    let Some(line) = all.get(index) else {
+        return pos;
+    };
+    if usize::try_from(pos.column).ok() != Some(indent_of(line) + 1) {
+        return pos;
+    }
+    let opener = all[..index]
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, line)| !is_blank_or_comment(line));
+    match opener {
+        Some((i, opener))
+            if indent_of(opener) < indent_of(line) && opener.trim_end().ends_with(':') =>
+        {
+            Pos {
+                line: u32::try_from(i + 1).unwrap_or(pos.line),
+                column: u32::try_from(content_column(opener)).unwrap_or(pos.column),
+            }
+        }
+        _ => pos,
+    }
 }
 
 /// What the value starting at `pos` looks like, to say what was found

@@ -38,8 +38,8 @@ pub fn today() -> Date {
 const SKELETON: &str = r#"# A new case. Replace every value that says TODO with the real text:
 # `candor check` lists each one still to fill, with its line. Delete the
 # sections this case does not need, and the comments once you know them.
-# Nothing reaches a public document unless it says `visibility: public`;
-# items without it are for employees only.
+# Every item is `visibility: internal`, for employees only: nothing reaches a
+# public document until you change an item to `visibility: public`.
 
 id: {id}                     # names the output folder; same as the file name
 title: "TODO: the headline every document opens with"
@@ -57,7 +57,7 @@ principles:
     title: "TODO: a short name for the principle"
     statement: "TODO: the principle, worded as every document will cite it"
     basis: "TODO: where it is written down, such as a policy or the terms of service"
-    visibility: public
+    visibility: internal     # or public, for public documents to say it
 
 # What prompted or informed the review: reporting, a complaint, an audit.
 sources:
@@ -68,7 +68,7 @@ sources:
     date: {today}            # when it was published or received
     # url: https://…         # where to read it
     claim: "TODO: the allegation or request, in neutral words"
-    visibility: public
+    visibility: internal     # or public, for public documents to say it
 
 # How the review was carried out.
 review:
@@ -77,12 +77,12 @@ review:
   state: ongoing             # or concluded
   examined:                  # what the review looked at
     - what: "TODO: something the review looked at"
-      visibility: public
+      visibility: internal   # or public, for public documents to say it
   not_examined:              # what it deliberately did not look at, and which principle kept it away
     - what: "TODO: something the review did not look at"
       principle: principle-1
-      visibility: public
-  visibility: public
+      visibility: internal   # or public, for public documents to say it
+  visibility: internal       # or public, for public documents to say it
 
 # What the review found. Each finding cites the sources it bears on, or
 # states its evidence.
@@ -92,7 +92,7 @@ findings:
     sources: [source-1]
     bearing: supports        # contradicts, inconclusive or undetermined
     evidence: "TODO: what the finding rests on"
-    visibility: public
+    visibility: internal     # or public, for public documents to say it
 
 # What the organisation did. Each action cites the principles and the
 # findings that justify it.
@@ -105,32 +105,32 @@ actions:
     state: done              # in-progress, planned, or declined (with a `reason`)
     # limits: ["what the action does not cover or change"]
     # departs_from: [{principle: a-principle, reason: "why the exception"}]
-    visibility: public
+    visibility: internal     # or public, for public documents to say it
 
 # Who is thanked, and for what: each names the source it thanks.
 acknowledgements:
   - text: "TODO: whom you thank, and for what"
     source: source-1
-    visibility: public
+    visibility: internal     # or public, for public documents to say it
 
 # What happens next.
 next_steps:
   - text: "TODO: what will happen next"
     # date: 2026-12          # when, if known
-    visibility: public
+    visibility: internal     # or public, for public documents to say it
 
 # Dated events, in any order.
 timeline:
   - date: {today}
     event: "TODO: what happened that day"
-    visibility: public
+    visibility: internal     # or public, for public documents to say it
 
 # Approved quotes: documents quote only from here.
 quotes:
   - id: quote-1
     text: "TODO: the approved words, exactly"
     # by: a-person           # a person from candor.yaml; the organisation when absent
-    visibility: public
+    visibility: internal     # or public, for public documents to say it
 
 # For employees only: what they may say, whom to ask, what they will ask.
 talking_points:
@@ -163,7 +163,7 @@ press:
 #   meaning: "what it means for them"
 #   steps: ["what they can do"]
 #   contact: "whom they can ask, and how"
-#   visibility: public
+#   visibility: internal     # or public, for public documents to say it
 
 # For the social post: its text, and the statement it links to.
 # social_post: "the post, written for the public"
@@ -183,5 +183,5 @@ press:
 #   contact: {name: "a contact point", role: "Data Protection Officer", email: "dpo@example.com"}
 #   impact: "the material impact"
 #   unknowns: ["what is not yet known"]
-#   visibility: public
+#   visibility: internal     # or public, for public documents to say it
 "#;

@@ -35,8 +35,54 @@ pub fn schema(kind: FileKind) -> serde_json::Value {
         ),
     };
     let mut value = schema.to_value();
+    enums_with_value_descriptions(&mut value);
     if let Some(object) = value.as_object_mut() {
         object.insert("title".to_owned(), title.into());
     }
     value
+}
+
+/// Rewrites every choice of fixed words (`oneOf` a list of `const`s, as
+/// schemars writes a documented enum) as an `enum` with
+/// `enumDescriptions`. An editor then shows the field's description when
+/// hovering over the field, and each value's beside it when completing,
+/// instead of taking the description of the value written for the field's.
+fn enums_with_value_descriptions(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(object) => {
+            let words: Option<Vec<(Value, Value)>> = object
+                .get("oneOf")
+                .and_then(Value::as_array)
+                .and_then(|branches| {
+                    branches
+                        .iter()
+                        .map(|branch| {
+                            let word = branch.get("const").filter(|c| c.is_string())?;
+                            let description =
+                                branch.get("description").cloned().unwrap_or_default();
+                            Some((word.clone(), description))
+                        })
+                        .collect()
+                });
+            if let Some(words) = words.filter(|w| !w.is_empty()) {
+                object.remove("oneOf");
+                object.insert("type".to_owned(), "string".into());
+                let (words, descriptions): (Vec<Value>, Vec<Value>) = words.into_iter().unzip();
+                object.insert("enum".to_owned(), Value::Array(words));
+                if descriptions.iter().any(|d| !d.is_null()) {
+                    let descriptions = descriptions
+                        .into_iter()
+                        .map(|d| if d.is_null() { "".into() } else { d })
+                        .collect();
+                    object.insert("enumDescriptions".to_owned(), Value::Array(descriptions));
+                }
+            }
+            for child in object.values_mut() {
+                enums_with_value_descriptions(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(enums_with_value_descriptions),
+        _ => {}
+    }
 }

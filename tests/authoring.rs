@@ -92,14 +92,50 @@ fn a_new_case_lists_each_placeholder_with_its_line_until_filled() {
     let remaining = text(&checked.get_output().stdout).lines().count();
     assert_eq!(remaining, expected.len() - 1);
 
-    // Filling them all in leaves a clean case that renders.
-    fs::write(&file, skeleton.replace("\"TODO: ", "\"Filled in: ")).unwrap();
+    // Filling them all in leaves a clean case that renders, with nothing
+    // in public until someone marks it public.
+    let filled = skeleton.replace("\"TODO: ", "\"Filled in: ");
+    fs::write(&file, &filled).unwrap();
     candor(repo.path()).arg("check").assert().success();
-    let memo = candor(repo.path())
+    let statement = candor(repo.path())
         .args(["render", "demo-case", "--doc", "public-statement"])
         .assert()
         .success();
-    assert!(text(&memo.get_output().stdout).contains("Filled in: what was done"));
+    assert!(!text(&statement.get_output().stdout).contains("Filled in: what was done"));
+
+    // Following the comment beside each item makes it public.
+    fs::write(
+        &file,
+        filled.replace("visibility: internal", "visibility: public"),
+    )
+    .unwrap();
+    candor(repo.path()).arg("check").assert().success();
+    let statement = candor(repo.path())
+        .args(["render", "demo-case", "--doc", "public-statement"])
+        .assert()
+        .success();
+    assert!(text(&statement.get_output().stdout).contains("Filled in: what was done"));
+}
+
+#[test]
+fn a_new_case_makes_nothing_public() {
+    let repo = copy_of_fixture("minimal");
+    candor(repo.path()).args(["new", "demo"]).assert().success();
+    let skeleton = fs::read_to_string(repo.path().join("cases/demo.yaml")).unwrap();
+    let marked: Vec<&str> = skeleton
+        .lines()
+        .filter(|line| line.contains("visibility:"))
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .collect();
+    assert!(marked.len() > 10, "{marked:?}");
+    for line in marked {
+        assert!(
+            line.trim_start().starts_with("visibility: internal ")
+                && line.ends_with("# or public, for public documents to say it"),
+            "{line}"
+        );
+    }
+    assert!(!skeleton.contains("visibility: public\n"));
 }
 
 #[test]
@@ -184,6 +220,11 @@ fn the_schema_catches_what_an_editor_should_flag() {
     assert!(!valid(&base.replace("2025-08-06", "6 August 2025")));
     assert!(!valid(&format!("{base}status: done\n")));
     assert!(!valid(&base.replace("summary: S\n", "")));
+    // Months and days that no calendar has.
+    assert!(!valid(&base.replace("2025-08-06", "2026-13-45")));
+    assert!(!valid(&base.replace("2025-08-06", "2026-12-32")));
+    assert!(!valid(&base.replace("2025-08-06", "2026-00")));
+    assert!(valid(&base.replace("2025-08-06", "2026-12-31")));
     // Field descriptions come from the model's own documentation.
     let printed = candor(&bundled_repo()).arg("schema").assert().success();
     let schema: Value = serde_json::from_slice(&printed.get_output().stdout).unwrap();
@@ -191,6 +232,29 @@ fn the_schema_catches_what_an_editor_should_flag() {
         schema["properties"]["summary"]["description"],
         "The decision in a few sentences: what the documents open with."
     );
+    // A field of fixed words is described as a field; each word's own
+    // description goes beside the word.
+    let finding = &schema["definitions"]["Finding"]["properties"]["bearing"];
+    assert!(
+        finding["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("How the finding bears on those sources"),
+        "{finding}"
+    );
+    let bearing = &schema["definitions"]["Bearing"];
+    assert!(bearing.get("oneOf").is_none(), "{bearing}");
+    assert_eq!(
+        bearing["enum"],
+        serde_json::json!(["supports", "contradicts", "inconclusive", "undetermined"])
+    );
+    assert_eq!(
+        bearing["enumDescriptions"][0],
+        "The finding supports the claim."
+    );
+    assert!(!valid(&format!(
+        "{base}findings: [{{id: f, statement: S, evidence: E, bearing: maybe}}]\n"
+    )));
 }
 
 #[test]

@@ -175,6 +175,15 @@ impl<'d> Browser<'d> {
         }
     }
 
+    /// Resizes the window, as a reviewer with a smaller screen has it.
+    fn resize(&self, width: u32, height: u32) {
+        self.driver.send(
+            "POST",
+            &format!("/session/{}/window/rect", self.session),
+            Some(json!({ "width": width, "height": height })),
+        );
+    }
+
     fn screenshot(&self) -> Vec<u8> {
         let png = self.driver.send(
             "GET",
@@ -247,6 +256,35 @@ fn an_edit_appears_in_the_open_page_without_a_reload() {
     };
 
     let repo = bundled_copy();
+    // Signed off and committed, so an edit shows as a redline.
+    for (role, by) in [("legal", "Jane Doe"), ("communications", "Sam Lee")] {
+        common::candor(repo.path())
+            .args(["approve", "imod-azure-services", "--role", role, "--by", by])
+            .assert()
+            .success();
+    }
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-qm",
+            "signed off",
+        ],
+    ] {
+        assert!(
+            Command::new("git")
+                .args(args)
+                .current_dir(repo.path())
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
     let served = Served::start(repo.path());
     let driver = Driver::start(&chromedriver);
     let profile = tempfile::TempDir::new().unwrap();
@@ -271,7 +309,10 @@ fn an_edit_appears_in_the_open_page_without_a_reload() {
         second[1].as_f64().unwrap() >= first[1].as_f64().unwrap() + first[3].as_f64().unwrap(),
         "{boxes:?}"
     );
-    assert!(browser.run("return document.body.innerText.includes('Trace of')") == json!(true));
+    assert!(
+        browser.run("return document.body.innerText.includes('Why each action was taken')")
+            == json!(true)
+    );
 
     // Something a reload would wipe, and a scroll position to keep.
     let scrolled = browser.run(
@@ -316,9 +357,46 @@ fn an_edit_appears_in_the_open_page_without_a_reload() {
             .starts_with("Edited in the browser test"),
     );
 
+    // The edit voided both sign-offs: the list and the case say so, and the
+    // redline shows the change.
+    browser.wait_until(
+        "return document.querySelector('.redline ins') !== null",
+        Duration::from_secs(10),
+    );
+    let state = browser.run("return document.querySelector('nav [aria-current]').parentElement.querySelector('.state').textContent");
+    assert!(
+        state
+            .as_str()
+            .unwrap()
+            .starts_with("in review · awaiting legal (void"),
+        "{state}"
+    );
+
+    // At 1,400 px every document is whole: none reaches past the page's
+    // right edge, and none is wider than its box.
+    browser.resize(1400, 1000);
+    std::thread::sleep(Duration::from_millis(300));
+    let clipped = browser.run(
+        "const main = document.querySelector('main').getBoundingClientRect();\
+         return Array.from(document.querySelectorAll('.document'), d => {\
+           const r = d.getBoundingClientRect();\
+           return [d.dataset.kind, r.left >= main.left - 1 && r.right <= main.right + 1\
+             && d.scrollWidth <= d.clientWidth + 1];\
+         }).filter(([, whole]) => !whole).map(([kind]) => kind);",
+    );
+    assert_eq!(clipped, json!([]), "cut off at 1,400 px");
+    assert_eq!(
+        browser.run("return document.documentElement.scrollWidth <= window.innerWidth"),
+        json!(true)
+    );
+
     let png = browser.screenshot();
     assert!(png.starts_with(b"\x89PNG"), "not a PNG");
     let saved = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-preview.png");
     std::fs::write(&saved, &png).unwrap();
+    eprintln!("screenshot: {}", saved.display());
+    browser.run("document.querySelector('.documents').scrollIntoView()");
+    let saved = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-preview-documents.png");
+    std::fs::write(&saved, browser.screenshot()).unwrap();
     eprintln!("screenshot: {}", saved.display());
 }

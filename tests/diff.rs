@@ -137,15 +137,38 @@ fn markdown_strikes_the_old_word_and_marks_the_new_one_in_each_document() {
             "{kind}:\n{section}"
         );
         assert_eq!(section.matches("~~").count(), 2, "{kind}:\n{section}");
-        // Without the marks, the redline is the document as it is now.
         let now = candor(&root)
             .args(["render", CASE, "--doc", kind])
             .output()
             .unwrap();
-        let read = section
-            .split_once("\n\n")
-            .unwrap()
-            .1
+        // Each document's headings sit below its `##`, and its footnotes
+        // are its own.
+        let body = section.split_once("\n\n").unwrap().1;
+        assert!(body.starts_with("### "), "{kind}:\n{section}");
+        assert!(
+            !body
+                .lines()
+                .any(|l| l.starts_with("# ") || l.starts_with("## ")),
+            "{kind}:\n{section}"
+        );
+        if kind != "press-qa" {
+            assert!(
+                body.contains(&format!("[^{kind}-1]: ")),
+                "{kind}:\n{section}"
+            );
+        }
+        assert!(!body.contains("[^1]"), "{kind}:\n{section}");
+        // Without the marks, the redline is the document as it is now.
+        let read = body
+            .lines()
+            .map(|line| {
+                line.strip_prefix("##")
+                    .filter(|_| line.starts_with("###"))
+                    .unwrap_or(line)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace(&format!("[^{kind}-"), "[^")
             .replace("~~consumed~~", "")
             .replace("<ins>used</ins>", "used");
         // Redlines compare the words alone; `render` also marks the draft.
@@ -251,7 +274,7 @@ fn a_case_new_since_the_revision_has_every_document_added() {
     for kind in STATING {
         let section = section(&markdown, kind);
         assert!(section.starts_with(&format!("\n`fresh-case/{kind}.md`: added\n\n")));
-        assert!(section.contains("\n# <ins>"), "{section}");
+        assert!(section.contains("\n### <ins>"), "{section}");
         assert!(!section.contains("~~"), "{section}");
     }
     assert!(!markdown.contains("## Unchanged"));

@@ -28,10 +28,97 @@ fn the_page_lists_the_cases_and_shows_each_ones_documents_trace_and_diagnostics(
         assert!(case.contains(&format!("data-kind=\"{kind}\"")), "{kind}");
     }
     assert!(case.contains("<section class=\"trace\">"));
-    assert!(case.contains("Trace of <code>imod-azure-services</code>"));
+    // The trace as two tables under their own headings, sources named in
+    // words rather than by their raw footnote marker.
+    assert!(
+        case.contains("<h3>Why each action was taken</h3>"),
+        "{case}"
+    );
+    assert!(case.contains("<h3>Where each item is cited</h3>"));
+    assert!(
+        case.contains("<b>source 1</b> guardian-2025-08-06"),
+        "{case}"
+    );
+    assert!(!case.contains("[^1]"));
+    // Each document's footnote links stay within it.
+    assert!(case.contains("id=\"employee-memo-fn-1\""), "{case}");
+    assert!(case.contains("href=\"#public-statement-fn-1\""));
+    assert!(!case.contains("id=\"fn-1\""));
     // A case with warnings lists them; the bundled ones are clean.
     assert!(!case.contains("class=\"diagnostics\""));
     assert!(get(&format!("{}preview.js", served.url)).contains("/version"));
+}
+
+#[test]
+fn each_case_shows_where_it_stands_in_review_and_its_redline_since_sign_off() {
+    let repo = bundled_copy();
+    // Nobody has signed off on anything: no case is shown as done.
+    let served = Served::start(repo.path());
+    let page = get(&served.url);
+    assert!(!page.contains("clean"), "{page}");
+    assert_eq!(
+        page.matches("class=\"state\">in review · awaiting legal and communications<")
+            .count(),
+        common::bundled_case_ids().len(),
+        "{page}"
+    );
+    drop(served);
+
+    for (role, by) in [("legal", "Jane Doe"), ("communications", "Sam Lee")] {
+        common::candor(repo.path())
+            .args(["approve", "imod-azure-services", "--role", role, "--by", by])
+            .assert()
+            .success();
+    }
+    // What was signed off is found again in git history.
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-qm",
+            "signed off",
+        ],
+    ] {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(repo.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let served = Served::start(repo.path());
+    let case = get(&format!("{}?case=imod-azure-services", served.url));
+    assert!(
+        case.contains("in review · every sign-off in: set `status: approved`"),
+        "{case}"
+    );
+    assert!(case.contains("No document has changed."), "{case}");
+
+    let file = repo.path().join("cases/imod-azure-services.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    let before: u64 = get(&format!("{}version", served.url))
+        .trim()
+        .parse()
+        .unwrap();
+    fs::write(
+        &file,
+        text.replacen("title: Ceasing and disabling", "title: Ending", 1),
+    )
+    .unwrap();
+    served.wait_for_version_after(before, Duration::from_secs(10));
+    let case = get(&format!("{}content?case=imod-azure-services", served.url));
+    assert!(
+        case.contains("in review · awaiting legal (void: given before the last change)"),
+        "{case}"
+    );
+    assert!(case.contains("<section class=\"redline\""), "{case}");
+    assert!(case.contains("<h3>Changes since the "), "{case}");
+    assert!(case.contains("<ins>Ending</ins>"), "{case}");
 }
 
 #[test]

@@ -137,7 +137,7 @@ pub(super) fn markdown(diff: &DiffOutcome, since: &str) -> String {
             document.kind,
             document.path.display(),
             status_text(document),
-            document.redline.to_markdown()
+            nested(&document.redline.to_markdown(), &document.kind)
         );
     }
     if !unchanged.is_empty() {
@@ -145,6 +145,43 @@ pub(super) fn markdown(diff: &DiffOutcome, since: &str) -> String {
         for document in unchanged {
             let _ = writeln!(out, "- {} (`{}`)", document.kind, document.path.display());
         }
+    }
+    out
+}
+
+/// A document's markdown made a section of the redline: its headings two
+/// levels down, below the section's `##`, and its footnote labels its own
+/// (`[^employee-memo-1]`), so the footnotes of one document are never
+/// taken for another's. Fenced code is left as it is.
+fn nested(markdown: &str, kind: &str) -> String {
+    let mut out = String::with_capacity(markdown.len() + markdown.len() / 8);
+    let mut in_fence = false;
+    for line in markdown.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        if in_fence || trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            out.push_str(line);
+            continue;
+        }
+        let level = line.bytes().take_while(|&b| b == b'#').count();
+        let is_heading = (1..=6).contains(&level)
+            && (line.len() == level || line[level..].starts_with([' ', '\n']));
+        if is_heading {
+            out.push_str(&"#".repeat((level + 2).min(6) - level));
+        }
+        let mut rest = line;
+        while let Some(at) = rest.find("[^") {
+            let escaped = rest[..at].ends_with('\\');
+            out.push_str(&rest[..at + 2]);
+            if !escaped {
+                out.push_str(kind);
+                out.push('-');
+            }
+            rest = &rest[at + 2..];
+        }
+        out.push_str(rest);
     }
     out
 }
@@ -236,6 +273,18 @@ mod tests {
             "Changes to the documents of `c` since `HEAD`.\n\
              \n## notice\n\n`c/notice.md`: 1 word changed\n\n~~old~~<ins>new</ins>\n\
              \n## Unchanged\n\n- memo (`c/memo.md`)\n"
+        );
+    }
+
+    #[test]
+    fn a_document_nests_below_its_section_with_footnotes_of_its_own() {
+        let nested = nested(
+            "# Title\n\nText[^1] and \\[^2\\].\n\n##### Deep\n\n```\n# code\n```\n\n[^1]: A source.\n",
+            "memo",
+        );
+        assert_eq!(
+            nested,
+            "### Title\n\nText[^memo-1] and \\[^2\\].\n\n###### Deep\n\n```\n# code\n```\n\n[^memo-1]: A source.\n"
         );
     }
 }

@@ -37,6 +37,7 @@ const WATCHED_FOLDERS: [&str; 3] = ["cases", "principles", "templates"];
 
 /// Serves the preview of the repository at `repo` until interrupted.
 pub(super) fn serve(repo: &Path, port: u16, options: Options) -> Result<ExitCode, candor::Error> {
+    let repo = &candor::load::find_root(repo).unwrap_or_else(|| repo.to_path_buf());
     let root = std::fs::canonicalize(repo).map_err(|source| candor::Error::Io {
         path: repo.to_path_buf(),
         source,
@@ -256,6 +257,10 @@ struct CaseView {
     title: String,
     errors: usize,
     warnings: usize,
+    /// Where it stands in review, in words; empty when it has errors.
+    review: String,
+    /// Whether every required role has signed off on it as it is.
+    signed_off: bool,
     /// The case's part of the page: diagnostics, documents, trace.
     body: String,
 }
@@ -332,6 +337,8 @@ fn render_case(root: &Path, file: &Path, options: Options) -> CaseView {
                 title: stem,
                 errors: 1,
                 warnings: 0,
+                review: String::new(),
+                signed_off: false,
                 body,
             };
         }
@@ -343,12 +350,22 @@ fn render_case(root: &Path, file: &Path, options: Options) -> CaseView {
     let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = outcome.diagnostics.len() - errors;
 
+    let review = outcome.reviews.first();
     let _ = write!(
         body,
-        "<header><h2>{}</h2><p class=\"file\">{} · {}</p></header>",
+        "<header><h2>{}</h2><p class=\"file\">{} · {}</p>{}</header>",
         escape(&title),
         escape(&shown_file),
         escape(&summary_of(outcome.documents.len(), errors, warnings)),
+        review.map_or_else(String::new, |review| format!(
+            "<p class=\"review {}\">{}</p>",
+            if review.signed_off {
+                "signed-off"
+            } else {
+                "unsigned"
+            },
+            escape(&review.state)
+        )),
     );
     if !outcome.diagnostics.is_empty() {
         body.push_str("<section class=\"diagnostics\"><h3>Diagnostics</h3><ul>");
@@ -357,11 +374,17 @@ fn render_case(root: &Path, file: &Path, options: Options) -> CaseView {
         }
         body.push_str("</ul></section>");
     }
+    if review.is_some_and(|review| review.has_sign_off) {
+        body.push_str(&redline_since_sign_off(root, file, options));
+    }
     if !outcome.documents.is_empty() {
         body.push_str("<div class=\"documents\" data-keep-scroll=\"documents\">");
         for document in &outcome.documents {
             let text = if document.path.extension().is_some_and(|e| e == "md") {
-                candor::render::html::fragment(&document.text)
+                own_anchors(
+                    &candor::render::html::fragment(&document.text),
+                    &document.kind,
+                )
             } else {
                 format!("<pre class=\"plain\">{}</pre>", escape(&document.text))
             };
@@ -377,20 +400,136 @@ fn render_case(root: &Path, file: &Path, options: Options) -> CaseView {
         body.push_str("</div>");
     }
     if let Some(trace) = &trace {
-        let table = super::report::trace_table(trace, true);
-        let _ = write!(
-            body,
-            "<section class=\"trace\">{}</section>",
-            candor::render::html::fragment(&table)
-        );
+        body.push_str(&trace_section(trace));
     }
     CaseView {
         id,
         title,
         errors,
         warnings,
+        review: review.map_or_else(String::new, |review| review.state.clone()),
+        signed_off: review.is_some_and(|review| review.signed_off),
         body,
     }
+}
+
+/// The redline of each changed document since the case's last sign-off,
+/// or why there is none.
+fn redline_since_sign_off(root: &Path, file: &Path, options: Options) -> String {
+    let mut html = String::from("<section class=\"redline\" data-keep-scroll=\"redline\">");
+    match candor::diff::diff_since_approval(root, &file.to_string_lossy(), options) {
+        Ok((compared, sign_off)) => {
+            let _ = write!(
+                html,
+                "<h3>Changes since {}</h3>",
+                escape(&sign_off.describe())
+            );
+            let changed: Vec<_> = compared
+                .documents
+                .iter()
+                .filter(|d| !d.redline.is_unchanged())
+                .collect();
+            if changed.is_empty() {
+                html.push_str("<p>No document has changed.</p>");
+            }
+            for document in changed {
+                let _ = write!(
+                    html,
+                    "<article class=\"change\"><h4>{kind}</h4>{text}</article>",
+                    kind = escape(&document.kind),
+                    text = own_anchors(
+                        &candor::render::html::fragment(&document.redline.to_markdown()),
+                        &format!("redline-{}", document.kind)
+                    ),
+                );
+            }
+        }
+        Err(error) => {
+            let _ = write!(
+                html,
+                "<h3>Changes since the last sign-off</h3><p>{}</p>",
+                escape(&error.to_string())
+            );
+        }
+    }
+    html.push_str("</section>");
+    html
+}
+
+/// A document's footnote anchors made its own: side by side, every
+/// document has a `fn-1`, and a link must stay within its document.
+fn own_anchors(html: &str, document: &str) -> String {
+    let prefix = format!("{}-", escape(document));
+    html.replace("id=\"fn", &format!("id=\"{prefix}fn"))
+        .replace("href=\"#fn", &format!("href=\"#{prefix}fn"))
+}
+
+/// The trace as two tables, each under its own heading: why each action
+/// was taken, and which documents cite each item. Sources are named
+/// `source 1` rather than by their footnote marker.
+fn trace_section(trace: &candor::trace::Trace) -> String {
+    let label = |label: &str| match label
+        .strip_prefix("[^")
+        .and_then(|rest| rest.strip_suffix(']'))
+    {
+        Some(number) => format!("source {number}"),
+        None => label.to_owned(),
+    };
+    let cell = |items: &[String]| {
+        if items.is_empty() {
+            "–".to_owned()
+        } else {
+            escape(&items.join(", "))
+        }
+    };
+    let mut html = String::from(
+        "<section class=\"trace\"><h3>Why each action was taken</h3><table><thead><tr>\
+         <th>Action</th><th>Visibility</th><th>State</th><th>Principles</th><th>Findings</th>\
+         <th>Exception to</th><th>Bound by</th><th>Cited in</th></tr></thead><tbody>",
+    );
+    for action in &trace.actions {
+        let _ = write!(
+            html,
+            "<tr><td><b>{}</b> {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&action.label),
+            escape(&action.id),
+            action.visibility,
+            action.state,
+            cell(&action.principles),
+            cell(&action.findings),
+            cell(&action.exception_to),
+            cell(&action.bound_by),
+            cell(&action.cited_in),
+        );
+    }
+    html.push_str(
+        "</tbody></table><h3>Where each item is cited</h3><table><thead><tr>\
+         <th>Item</th><th>Kind</th><th>Visibility</th>",
+    );
+    for kind in &trace.documents {
+        let _ = write!(html, "<th>{}</th>", escape(kind));
+    }
+    html.push_str("</tr></thead><tbody>");
+    for item in &trace.items {
+        let _ = write!(
+            html,
+            "<tr><td><b>{}</b> {}</td><td>{}</td><td>{}</td>",
+            escape(&label(&item.label)),
+            escape(&item.id),
+            item.kind,
+            item.visibility
+        );
+        for kind in &trace.documents {
+            html.push_str(if item.cited_in.contains(kind) {
+                "<td class=\"cited\">cited</td>"
+            } else {
+                "<td>–</td>"
+            });
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</tbody></table></section>");
+    html
 }
 
 fn summary_of(documents: usize, errors: usize, warnings: usize) -> String {
@@ -449,12 +588,23 @@ fn content(rendered: &Rendered, chosen: Option<&str>) -> String {
     let mut html =
         String::from("<nav class=\"cases\" data-keep-scroll=\"cases\"><h1>candor</h1><ul>");
     for case in &rendered.cases {
-        let state = match (case.errors, case.warnings) {
-            (0, 0) => "clean".to_owned(),
-            (0, n) => format!("{n}&nbsp;⚠"),
-            (n, _) => format!("{n}&nbsp;✗"),
+        // Where it stands in review, and what checking it found: a
+        // case nobody approved is never shown as done.
+        let mut state = if case.errors > 0 {
+            format!("{}&nbsp;✗", case.errors)
+        } else {
+            escape(&case.review)
         };
-        let class = if case.errors > 0 { "broken" } else { "sound" };
+        if case.errors == 0 && case.warnings > 0 {
+            let _ = write!(state, " · {}&nbsp;⚠", case.warnings);
+        }
+        let class = if case.errors > 0 {
+            "broken"
+        } else if case.signed_off {
+            "signed-off"
+        } else {
+            "unsigned"
+        };
         let here = if current.is_some_and(|c| std::ptr::eq(c, case)) {
             " aria-current=\"page\""
         } else {
@@ -513,9 +663,15 @@ body{margin:0;font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;color:
 nav.cases{flex:0 0 15rem;padding:1rem;background:#23262b;color:#eee;position:sticky;top:0;height:100vh;overflow:auto}\
 nav.cases h1{font-size:1.1rem;margin:0 0 1rem;letter-spacing:.05em}\
 nav.cases ul{list-style:none;margin:0;padding:0}\
-nav.cases li{margin:.35rem 0;display:flex;justify-content:space-between;gap:.5rem}\
+nav.cases li{margin:.5rem 0;display:flex;flex-direction:column}\
 nav.cases a{color:#cfe3ff;text-decoration:none}nav.cases a[aria-current]{color:#fff;font-weight:600}\
-nav.cases .state{font-size:.8rem;color:#9aa}nav.cases .broken .state{color:#ff8a80}\
+nav.cases .state{font-size:.8rem;color:#f0c36d}nav.cases .broken .state{color:#ff8a80}\
+nav.cases .signed-off .state{color:#8fd18f}\
+.review{margin:0 0 1rem;padding:.3rem .6rem;border-radius:3px;display:inline-block;font-size:.9rem}\
+.review.unsigned{background:#fff3d6}.review.signed-off{background:#e3f2e3}\
+.redline{background:#fff;border:1px solid #ddd;border-radius:4px;padding:.5rem 1rem;margin-bottom:1rem;max-height:60vh;overflow:auto}\
+.redline h1{font-size:1.2rem}.redline h2{font-size:1.05rem}.redline h4{margin:.8rem 0 0}\
+.redline del{color:#b71c1c}.redline ins{color:#1b5e20;background:#e8f5e9}\
 main{flex:1;min-width:0;padding:1rem 1.5rem}\
 main>header h2{margin:.2rem 0}.file{color:#555;margin:0 0 1rem;font-size:.9rem}\
 .diagnostics ul{list-style:none;padding:0}\
@@ -524,8 +680,8 @@ main>header h2{margin:.2rem 0}.file{color:#555;margin:0 0 1rem;font-size:.9rem}\
 .diagnostics .severity{font-weight:700}.diagnostics .place{font-family:monospace;color:#444}\
 .diagnostics pre{margin:.3rem 0;background:#f6f6f6;padding:.2rem .4rem;overflow:auto}\
 .diagnostics .help{margin:.2rem 0;color:#2e5d2e}\
-.documents{display:flex;gap:1rem;overflow-x:auto;align-items:flex-start;padding-bottom:.5rem}\
-.document{flex:0 0 30rem;max-height:78vh;overflow:auto;background:#fff;border:1px solid #ddd;border-radius:4px}\
+.documents{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,26rem),1fr));gap:1rem;align-items:start}\
+.document{min-width:0;max-height:78vh;overflow:auto;background:#fff;border:1px solid #ddd;border-radius:4px}\
 .document .kind{position:sticky;top:0;background:#fafafa;border-bottom:1px solid #ddd;padding:.4rem .8rem;font-weight:600;font-size:.85rem}\
 .audience{font-weight:400;font-size:.75rem;padding:.05rem .4rem;border-radius:3px;margin-left:.4rem}\
 .audience.public{background:#e3f2e3}.audience.internal{background:#fde7d9}\
@@ -535,7 +691,8 @@ main>header h2{margin:.2rem 0}.file{color:#555;margin:0 0 1rem;font-size:.9rem}\
 .footnotes{border-top:1px solid #ccc;font-size:.85rem}.footnote{display:flex;gap:.4rem}.footnote p{margin:0}\
 pre.plain{white-space:pre-wrap;font:15px/1.5 system-ui,sans-serif;margin:1rem 0}\
 .trace{margin-top:1.5rem;background:#fff;padding:.5rem 1rem;overflow-x:auto}\
-.trace table{border-collapse:collapse;font-size:.85rem}.trace th,.trace td{border:1px solid #ddd;padding:.2rem .5rem;text-align:left}\
+.trace h3{margin:1rem 0 .4rem}.trace table{border-collapse:collapse;font-size:.85rem;margin-bottom:1.5rem}\
+.trace td.cited{background:#e3f2e3}.trace th,.trace td{border:1px solid #ddd;padding:.2rem .5rem;text-align:left}\
 .empty{font-size:1.1rem}";
 
 /// Polls the version; when it moves, fetches the new content and swaps it

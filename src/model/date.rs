@@ -271,7 +271,9 @@ impl schemars::JsonSchema for Date {
             "anyOf": [
                 {
                     "type": "string",
-                    "pattern": "^\\s*(~\\s*|about\\s+)?[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\\s*$"
+                    // Months 01–12 and days 01–31; which month has 31 days is
+                    // left to `candor check`.
+                    "pattern": "^\\s*(~\\s*|about\\s+)?[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?\\s*$"
                 },
                 { "type": "integer", "minimum": 1, "maximum": 9999 }
             ]

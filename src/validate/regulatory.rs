@@ -179,7 +179,7 @@ pub(super) fn check<'k>(
                     None => missing(
                         "Item 1.05",
                         "the date the incident was determined to be material, which starts the four business days",
-                        "add `incident.material`",
+                        "add the date under `incident:`, such as `material: 2026-01-16`",
                     ),
                     Some(material) => {
                         if let Some(due) = Day::latest_of(&material.value)
