@@ -251,7 +251,10 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
             source,
         })?;
         let (this_root, case) = if metadata.is_dir() {
-            let root = find_root(path).ok_or_else(|| no_repository(path))?;
+            // Outside any repository the folder itself is taken for one, so
+            // the run fails as a repository with no cases does, naming
+            // where it looked, rather than passing on nothing.
+            let root = find_root(path).unwrap_or_else(|| tidy(path));
             (root, None)
         } else {
             let root = root_of_case_file(path);
@@ -516,16 +519,6 @@ fn within_root(file: &Path, root: &Path) -> PathBuf {
         Ok(inside) => join(root, &inside.to_string_lossy()),
         Err(_) => file,
     }
-}
-
-/// The failure of a command run outside any repository.
-fn no_repository(start: &Path) -> Error {
-    Error::Usage(format!(
-        "no candor repository at `{}` or in any folder above it: a repository is a \
-         folder holding candor.yaml or cases/; run candor inside one, give it with \
-         --repo DIR, or start one with `candor new CASE-ID`",
-        tidy(start).display()
-    ))
 }
 
 /// A repository without a single case: checking it would prove nothing.

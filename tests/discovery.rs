@@ -76,14 +76,18 @@ fn build_inside_cases_writes_to_the_repository_out_folder() {
 #[test]
 fn outside_any_repository_check_fails_and_says_so() {
     let empty = tempfile::TempDir::new().unwrap();
-    let output = candor(empty.path()).arg("check").output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        text(&output.stderr)
-            .starts_with("error: no candor repository at `.` or in any folder above it"),
-        "{}",
-        text(&output.stderr)
-    );
+    for command in ["check", "build"] {
+        let output = candor(empty.path()).arg(command).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        assert!(
+            text(&output.stderr).starts_with(
+                "error[no-cases]: no case files in `cases`: there is nothing to check or build"
+            ),
+            "{command}: {}",
+            text(&output.stderr)
+        );
+        assert!(!empty.path().join("out").exists(), "{command} wrote out/");
+    }
 }
 
 #[test]
