@@ -747,6 +747,8 @@ struct Projection<'c, 'a> {
     /// The document's own date: what was still to come then reads as
     /// planned.
     as_of: Date,
+    /// The sources the case may cite, found once for all lookups.
+    sources: Vec<CaseSource<'a>>,
 }
 
 impl<'c, 'a> Projection<'c, 'a> {
@@ -776,8 +778,8 @@ impl<'c, 'a> Projection<'c, 'a> {
     }
 
     fn source(&self, id: &Id) -> Option<&'a Source> {
-        all_sources(self.case)
-            .into_iter()
+        self.sources
+            .iter()
             .find(|s| s.source.id.value == *id && self.visible(s.visibility))
             .map(|s| s.source)
     }
@@ -886,8 +888,9 @@ impl<'c, 'a> Projection<'c, 'a> {
     }
 
     fn sources(&self) -> Vec<SourceView> {
-        let mut sources: Vec<SourceView> = all_sources(self.case)
-            .into_iter()
+        let mut sources: Vec<SourceView> = self
+            .sources
+            .iter()
             .filter(|s| self.visible(s.visibility))
             .filter_map(
                 |CaseSource {
@@ -902,8 +905,8 @@ impl<'c, 'a> Projection<'c, 'a> {
                         kind_words: s.kind.as_words(),
                         publisher: s.publisher.clone(),
                         event: source_event(s),
-                        earlier,
-                        public: visibility == Visibility::Public,
+                        earlier: *earlier,
+                        public: *visibility == Visibility::Public,
                         title: s.title.clone(),
                         date: s.date.as_ref().map(|d| self.date(d)),
                         sort_date: s.date.as_ref().map_or_else(|| "~".to_owned(), Date::iso),
@@ -1311,6 +1314,7 @@ fn project_for(
         numbering: Numbering::of(case),
         locale,
         as_of: *document_date,
+        sources: all_sources(case),
     };
     let visible = |v: Visibility| v.visible_to(audience);
 

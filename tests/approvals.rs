@@ -8,26 +8,13 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{bundled_copy, candor, edit, text, write_file};
+use common::{bundled_copy, edit, run, write_file};
 use tempfile::TempDir;
 
 const CASE: &str = "imod-azure-services";
 const CASE_FILE: &str = "cases/imod-azure-services.yaml";
 const LEGAL: &str = "Jane Doe <jane@example.com>";
 const COMMS: &str = "Sam Lee <sam@example.com>";
-
-/// Runs candor in `root`, expecting `code`; returns (stdout, stderr).
-fn run(root: &Path, args: &[&str], code: i32) -> (String, String) {
-    let output = candor(root).args(args).output().unwrap();
-    let (out, err) = (text(&output.stdout), text(&output.stderr));
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "candor {}\nstdout:\n{out}\nstderr:\n{err}",
-        args.join(" ")
-    );
-    (out, err)
-}
 
 fn approve(root: &Path, role: &str, by: &str) -> String {
     run(root, &["approve", CASE, "--role", role, "--by", by], 0).1

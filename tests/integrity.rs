@@ -12,20 +12,7 @@ use std::path::Path;
 use serde_json::Value;
 use tempfile::TempDir;
 
-use common::{bundled_copy, candor, snapshot_tree, text, write_file};
-
-/// Runs candor in `root`, expecting `code`; returns (stdout, stderr).
-fn run(root: &Path, args: &[&str], code: i32) -> (String, String) {
-    let output = candor(root).args(args).output().unwrap();
-    let (out, err) = (text(&output.stdout), text(&output.stderr));
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "candor {}\nstdout:\n{out}\nstderr:\n{err}",
-        args.join(" ")
-    );
-    (out, err)
-}
+use common::{bundled_copy, candor, run, snapshot_tree, text, write_file};
 
 /// The manifest's record of a file holding `bytes`.
 fn file_entry(bytes: &[u8]) -> Value {

@@ -148,6 +148,19 @@ pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
+/// Runs candor in `root`, expecting `code`; returns (stdout, stderr).
+pub(crate) fn run(root: &Path, args: &[&str], code: i32) -> (String, String) {
+    let output = candor(root).args(args).output().unwrap();
+    let (out, err) = (text(&output.stdout), text(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "candor {}\nstdout:\n{out}\nstderr:\n{err}",
+        args.join(" ")
+    );
+    (out, err)
+}
+
 /// "1 case", "2 cases".
 pub(crate) fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
