@@ -369,6 +369,37 @@ fn pieces(text: &str, count: usize) -> Vec<&str> {
         .collect()
 }
 
+/// "Did you mean" for the unknown references of one file: the first
+/// [`MOST_SUGGESTIONS`] are weighed, the rest go without, so that a file of
+/// thousands of unknown references is still checked at once.
+#[derive(Debug)]
+pub struct Suggestions {
+    left: usize,
+}
+
+impl Suggestions {
+    /// A fresh allowance, for one file.
+    pub fn for_one_file() -> Self {
+        Suggestions {
+            left: MOST_SUGGESTIONS,
+        }
+    }
+
+    /// [`did_you_mean`], while the allowance lasts.
+    pub fn did_you_mean<'a>(
+        &mut self,
+        wanted: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Option<&'a str> {
+        self.left = self.left.checked_sub(1)?;
+        did_you_mean(wanted, candidates)
+    }
+}
+
+/// The most suggestions weighed for one file. A file with more unknown
+/// references than this was not mistyped one id at a time.
+const MOST_SUGGESTIONS: usize = 200;
+
 /// The most edits a suggestion may be away: typing slips, not other words.
 const MOST_EDITS: usize = 3;
 

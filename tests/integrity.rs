@@ -684,3 +684,36 @@ fn a_short_internal_text_is_found_as_a_whole_phrase() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_file_of_many_unknown_references_gets_suggestions_for_the_first_two_hundred() {
+    let repo = bundled_copy();
+    let case = repo.path().join("cases/commons-harassment-network.yaml");
+    let original = fs::read_to_string(&case).unwrap();
+    let misspelt = vec!["ban-evasion-gaps"; 250].join(", ");
+    let edited = original.replacen(
+        "findings: [network-confirmed, ban-evasion-gap]",
+        &format!("findings: [network-confirmed, {misspelt}]"),
+        1,
+    );
+    assert_ne!(edited, original);
+    fs::write(&case, edited).unwrap();
+
+    let output = candor(repo.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let helps: Vec<String> = text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|diagnostic| diagnostic["code"] == "unresolved-reference")
+        .map(|diagnostic| diagnostic["help"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(helps.len(), 250);
+    let suggested = helps
+        .iter()
+        .filter(|help| *help == "did you mean `ban-evasion-gap`?")
+        .count();
+    assert_eq!(suggested, 200, "{helps:?}");
+}

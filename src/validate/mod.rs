@@ -19,7 +19,7 @@ pub use approvals::{Identity, SignOff, policy_digest};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Suggestions};
 use crate::load::Repository;
 use crate::model::{Case, DocumentKind, Id, Person, Principle, PrincipleEntry, Spanned};
 
@@ -159,7 +159,9 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         let file = loaded.file.as_path();
         case_index.insert(&case.id, file, "id".to_owned(), &mut diagnostics);
         expect_file_named(file, &case.id, "case", &mut diagnostics);
-        let principles = resolve_principles(case, file, &library, &mut diagnostics);
+        let mut suggestions = Suggestions::for_one_file();
+        let principles =
+            resolve_principles(case, file, &library, &mut suggestions, &mut diagnostics);
         let earlier = case
             .updates
             .as_ref()
@@ -178,7 +180,7 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
             kinds: &kind_ids,
             cases: &by_id,
         };
-        references::check(&checked, &known, &mut diagnostics);
+        references::check(&checked, &known, &mut suggestions, &mut diagnostics);
         blanks::check(&checked, &mut diagnostics);
         traceability::check(&checked, &mut diagnostics);
         visibility::check(&checked, &mut diagnostics);
@@ -237,6 +239,7 @@ fn resolve_principles<'r>(
     case: &'r Case,
     file: &Path,
     library: &BTreeMap<&Id, &'r Principle>,
+    suggestions: &mut Suggestions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<&'r Principle> {
     let mut resolved = Vec::new();
@@ -251,8 +254,10 @@ fn resolve_principles<'r>(
                     entry.pos,
                     file,
                     format!("principles[{index}]"),
-                    library.keys().map(|id| id.as_str()),
-                    "define it in principles/ or inline in the case",
+                    nearest_or(
+                        suggestions.did_you_mean(id.as_str(), library.keys().map(|id| id.as_str())),
+                        "define it in principles/ or inline in the case",
+                    ),
                 )),
             },
         }
@@ -260,20 +265,15 @@ fn resolve_principles<'r>(
     resolved
 }
 
-/// A reference that names nothing, with the nearest id if there is one.
-fn unresolved<'a>(
+/// A reference that names nothing, with `help` on what to do.
+fn unresolved(
     kind: &str,
     id: &Id,
     pos: crate::model::Pos,
     file: &Path,
     path: String,
-    known: impl IntoIterator<Item = &'a str>,
-    otherwise: &str,
+    help: String,
 ) -> Diagnostic {
-    let help = match crate::diagnostic::did_you_mean(id.as_str(), known) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None => otherwise.to_owned(),
-    };
     Diagnostic::new(
         Code::UnresolvedReference,
         format!("no {kind} has the id `{id}`"),
@@ -283,6 +283,15 @@ fn unresolved<'a>(
     .with_path(path)
     .with_id(id.as_str())
     .with_help(help)
+}
+
+/// The help for an unresolved reference: the nearest id when there is
+/// one, else what to do.
+fn nearest_or(near: Option<&str>, otherwise: &str) -> String {
+    match near {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => otherwise.to_owned(),
+    }
 }
 
 fn expect_file_named(file: &Path, id: &Spanned<Id>, kind: &str, diagnostics: &mut Vec<Diagnostic>) {

@@ -2,14 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Suggestions, did_you_mean};
 use crate::model::{Id, Spanned};
 
-use super::{CheckedCase, IdIndex, Known, unresolved};
+use super::{CheckedCase, IdIndex, Known, nearest_or, unresolved};
 
 pub(super) fn check(
     checked: &CheckedCase<'_>,
     known: &Known<'_>,
+    suggestions: &mut Suggestions,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let case = checked.case;
@@ -98,8 +99,10 @@ pub(super) fn check(
                     reference.pos,
                     file,
                     path,
-                    index.ids(),
-                    otherwise,
+                    nearest_or(
+                        suggestions.did_you_mean(reference.value.as_str(), index.ids()),
+                        otherwise,
+                    ),
                 ));
             }
         };
@@ -168,8 +171,11 @@ pub(super) fn check(
                 updated.pos,
                 file,
                 "updates".to_owned(),
-                others,
-                "name the id of the earlier case this one updates",
+                // One reference a case: it needs no share of the allowance.
+                nearest_or(
+                    did_you_mean(updated.value.as_str(), others),
+                    "name the id of the earlier case this one updates",
+                ),
             ));
         }
     }
@@ -181,8 +187,14 @@ pub(super) fn check(
                 document.kind.pos,
                 file,
                 format!("documents[{i}].kind"),
-                known.kinds.iter().map(|k| k.as_str()),
-                "name a built-in document kind or one from candor.yaml",
+                // Against a handful of kinds, suggesting costs nothing.
+                nearest_or(
+                    did_you_mean(
+                        document.kind.value.as_str(),
+                        known.kinds.iter().map(|k| k.as_str()),
+                    ),
+                    "name a built-in document kind or one from candor.yaml",
+                ),
             ));
         }
         if let Some(sender) = &document.sender {
