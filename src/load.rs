@@ -474,6 +474,38 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
     Some(relative_to_here(folder))
 }
 
+/// A repository named outright, as with `--repo`: it must be one itself,
+/// for candor does not look above a folder it was told to read.
+pub fn named_repository(folder: &Path) -> Result<&Path, Error> {
+    if is_repository_root(folder) {
+        Ok(folder)
+    } else {
+        Err(Error::Usage(format!(
+            "`{}` is not a candor repository: it holds neither {SETTINGS_FILE} nor a cases/ folder",
+            folder.display()
+        )))
+    }
+}
+
+/// What `check` and `build` are to read: `paths` as given or, with a
+/// repository named outright, that repository and the case files of it
+/// among `paths`.
+pub fn paths_in(repository: Option<&Path>, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let Some(repository) = repository else {
+        return Ok(paths.to_vec());
+    };
+    let repository = named_repository(repository)?;
+    if let Some(folder) = paths.iter().find(|path| path.is_dir()) {
+        return Err(Error::Usage(format!(
+            "`{}` is a folder; with --repo, name case files only",
+            folder.display()
+        )));
+    }
+    Ok(std::iter::once(repository.to_path_buf())
+        .chain(paths.iter().cloned())
+        .collect())
+}
+
 /// Whether `folder` holds a repository: `candor.yaml`, or `cases/`.
 fn is_repository_root(folder: &Path) -> bool {
     folder.join(SETTINGS_FILE).is_file() || folder.join("cases").is_dir()

@@ -109,3 +109,101 @@ fn a_repository_without_cases_fails_check_and_build() {
     }
     assert!(!repo.path().join("out").exists());
 }
+
+#[test]
+fn a_repository_named_with_repo_is_checked_and_built_from_anywhere() {
+    let repo = bundled_copy();
+    let elsewhere = tempfile::TempDir::new().unwrap();
+    let root = repo.path().to_str().unwrap();
+    let output = candor(elsewhere.path())
+        .args(["check", "--repo", root])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let checked = format!("checked {} (", plural(bundled_case_ids().len(), "case"));
+    assert!(text(&output.stderr).starts_with(&checked));
+
+    let case = repo.path().join("cases/imod-azure-services.yaml");
+    let output = candor(elsewhere.path())
+        .args(["build", "--repo", root, case.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).starts_with("built 1 case ("));
+    assert!(
+        repo.path()
+            .join("out/imod-azure-services/public-statement.md")
+            .is_file()
+    );
+    assert!(!elsewhere.path().join("out").exists());
+}
+
+#[test]
+fn a_folder_named_with_repo_must_be_a_repository_itself() {
+    let repo = bundled_copy();
+    // `cases/` is inside a repository, but is not one: --repo does not
+    // look above the folder it is given.
+    let output = candor(repo.path())
+        .args(["check", "--repo", "cases"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr),
+        "error: `cases` is not a candor repository: it holds neither candor.yaml nor a cases/ folder\n"
+    );
+}
+
+#[test]
+fn a_case_file_of_another_repository_is_refused_with_repo() {
+    let repo = bundled_copy();
+    let other = bundled_copy();
+    let case = other.path().join("cases/imod-azure-services.yaml");
+    let output = candor(repo.path())
+        .args(["check", "--repo", ".", case.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("belong to different repositories"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn every_command_reads_the_repository_named_with_repo_and_only_that() {
+    let repo = bundled_copy();
+    let elsewhere = tempfile::TempDir::new().unwrap();
+    let root = repo.path().to_str().unwrap();
+    let output = candor(elsewhere.path())
+        .args(["render", "imod-azure-services", "--doc", "public-statement"])
+        .args(["--repo", root])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(!output.stdout.is_empty());
+
+    for command in [
+        &["trace", "imod-azure-services"][..],
+        &["templates", "list"],
+        &[
+            "context",
+            "imod-azure-services",
+            "--doc",
+            "public-statement",
+        ],
+    ] {
+        let output = candor(repo.path())
+            .args(command)
+            .args(["--repo", "cases"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{command:?}");
+        assert!(
+            text(&output.stderr).starts_with("error: `cases` is not a candor repository"),
+            "{command:?}: {}",
+            text(&output.stderr)
+        );
+    }
+}

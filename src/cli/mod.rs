@@ -48,16 +48,26 @@ struct Cli {
 enum Command {
     /// Validate cases and render them in memory; write nothing.
     Check {
-        /// The repository, or case files in it (default: the current directory).
+        /// The repository, or case files in it (default: the repository
+        /// holding the current directory).
         paths: Vec<PathBuf>,
+        /// The repository, named outright rather than found from where
+        /// candor runs; PATHS are then case files in it.
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
     /// Render every case into every document kind.
     Build {
-        /// The repository, or case files in it (default: the current directory).
+        /// The repository, or case files in it (default: the repository
+        /// holding the current directory).
         paths: Vec<PathBuf>,
+        /// The repository, named outright rather than found from where
+        /// candor runs; PATHS are then case files in it.
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
         /// Where to write the documents (default: `out/` in the repository).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -104,9 +114,10 @@ enum Command {
         /// a private key file, or the public key of one ssh-agent holds.
         #[arg(long, value_name = "PATH")]
         key: Option<PathBuf>,
-        /// The repository (default: the current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        repo: PathBuf,
+        /// The repository, named outright (default: the one holding the
+        /// current directory).
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
     },
     /// Render one document of one case to standard output.
     Render {
@@ -115,9 +126,10 @@ enum Command {
         /// The document kind, such as `employee-memo` or `public-statement`.
         #[arg(long, value_name = "KIND")]
         doc: String,
-        /// The repository (default: the current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        repo: PathBuf,
+        /// The repository, named outright (default: the one holding the
+        /// current directory).
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
         /// How to print diagnostics (on standard error).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -127,9 +139,10 @@ enum Command {
     Trace {
         /// A case id, or the path of a case file.
         case: String,
-        /// The repository (default: the current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        repo: PathBuf,
+        /// The repository, named outright (default: the one holding the
+        /// current directory).
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
         /// How to print the trace.
         #[arg(long, value_enum, default_value_t = TraceFormat::Table)]
         format: TraceFormat,
@@ -143,9 +156,10 @@ enum Command {
         /// commit id.
         #[arg(long, value_name = "REV")]
         against: Option<String>,
-        /// The repository (default: the current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        repo: PathBuf,
+        /// The repository, named outright (default: the one holding the
+        /// current directory).
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
         /// How to print the changes.
         #[arg(long, value_enum, default_value_t = DiffFormat::Terminal)]
         format: DiffFormat,
@@ -163,9 +177,10 @@ enum Command {
         /// The document kind.
         #[arg(long, value_name = "KIND")]
         doc: String,
-        /// The repository (default: the current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        repo: PathBuf,
+        /// The repository, named outright (default: the one holding the
+        /// current directory).
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
     },
     /// List the templates, or copy a built-in one to customise.
     #[command(subcommand)]
@@ -188,9 +203,10 @@ enum Command {
     },
     /// Preview every case's documents in the browser, updated as files change.
     Serve {
-        /// The repository (default: the current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        repo: PathBuf,
+        /// The repository, named outright (default: the one holding the
+        /// current directory).
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
         /// The port to listen on, on 127.0.0.1 only.
         #[arg(long, default_value_t = 4000)]
         port: u16,
@@ -214,17 +230,19 @@ enum Command {
 enum TemplatesCommand {
     /// List every template: built-in, yours, and which of yours replace a built-in.
     List {
-        /// The repository (default: the current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        repo: PathBuf,
+        /// The repository, named outright (default: the one holding the
+        /// current directory).
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
     },
     /// Copy a built-in template into templates/ to customise it.
     Eject {
         /// The template's name, such as `public-statement.md`.
         name: String,
-        /// The repository (default: the current directory).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        repo: PathBuf,
+        /// The repository, named outright (default: the one holding the
+        /// current directory).
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
     },
 }
 
@@ -292,9 +310,15 @@ pub(crate) fn run() -> ExitCode {
         include_internal: false,
     };
     let result = match &cli.command {
-        Command::Check { paths, format } => check(paths, *format, options, cli.deny_warnings),
+        Command::Check {
+            paths,
+            repo,
+            format,
+        } => candor::load::paths_in(repo.as_deref(), paths)
+            .and_then(|paths| check(&paths, *format, options, cli.deny_warnings)),
         Command::Build {
             paths,
+            repo,
             out,
             format,
             html,
@@ -310,11 +334,13 @@ pub(crate) fn run() -> ExitCode {
                 include_internal: *include_internal,
                 ..options
             };
-            if *check {
-                check_build(paths, out.as_deref(), *format, options, cli.deny_warnings)
-            } else {
-                build(paths, out.as_deref(), *format, options, cli.deny_warnings)
-            }
+            candor::load::paths_in(repo.as_deref(), paths).and_then(|paths| {
+                if *check {
+                    check_build(&paths, out.as_deref(), *format, options, cli.deny_warnings)
+                } else {
+                    build(&paths, out.as_deref(), *format, options, cli.deny_warnings)
+                }
+            })
         }
         Command::Approve {
             case,
@@ -322,24 +348,22 @@ pub(crate) fn run() -> ExitCode {
             by,
             key,
             repo,
-        } => approve(
-            repo,
-            case,
-            role,
-            candor::Signer {
+        } => repository(repo).and_then(|repo| {
+            let signer = candor::Signer {
                 by: by.as_deref(),
                 key: key.as_deref(),
-            },
-            options,
-        ),
+            };
+            approve(repo, case, role, signer, options)
+        }),
         Command::Render {
             case,
             doc,
             repo,
             format,
-        } => render(repo, case, doc, *format, options, cli.deny_warnings),
+        } => repository(repo)
+            .and_then(|repo| render(repo, case, doc, *format, options, cli.deny_warnings)),
         Command::Trace { case, repo, format } => {
-            trace(repo, case, *format, options, cli.deny_warnings)
+            repository(repo).and_then(|repo| trace(repo, case, *format, options, cli.deny_warnings))
         }
         Command::Diff {
             case,
@@ -348,23 +372,29 @@ pub(crate) fn run() -> ExitCode {
             format,
             out,
             exit_code,
-        } => diff(
-            repo,
-            case,
-            against.as_deref(),
-            (*format, out.as_deref()),
-            *exit_code,
-            options,
-            cli.deny_warnings,
-        ),
-        Command::Context { case, doc, repo } => context(repo, case, doc, options),
-        Command::Templates(TemplatesCommand::List { repo }) => list_templates(repo, options),
-        Command::Templates(TemplatesCommand::Eject { name, repo }) => {
-            candor::eject_template(repo, name).map(|target| {
+        } => repository(repo).and_then(|repo| {
+            diff(
+                repo,
+                case,
+                against.as_deref(),
+                (*format, out.as_deref()),
+                *exit_code,
+                options,
+                cli.deny_warnings,
+            )
+        }),
+        Command::Context { case, doc, repo } => {
+            repository(repo).and_then(|repo| context(repo, case, doc, options))
+        }
+        Command::Templates(TemplatesCommand::List { repo }) => {
+            repository(repo).and_then(|repo| list_templates(repo, options))
+        }
+        Command::Templates(TemplatesCommand::Eject { name, repo }) => repository(repo)
+            .and_then(|repo| candor::eject_template(repo, name))
+            .map(|target| {
                 eprintln!("copied the built-in {name} to {}", target.display());
                 ExitCode::SUCCESS
-            })
-        }
+            }),
         Command::New { id, repo } => candor::new_case(repo, id).map(|file| {
             eprintln!(
                 "wrote {}; fill in each placeholder `candor check` lists",
@@ -373,7 +403,9 @@ pub(crate) fn run() -> ExitCode {
             ExitCode::SUCCESS
         }),
         Command::Schema { file } => Ok(shell::print_schema(*file)),
-        Command::Serve { repo, port } => serve::serve(repo, *port, options),
+        Command::Serve { repo, port } => {
+            repository(repo).and_then(|repo| serve::serve(repo, *port, options))
+        }
         Command::Completions { shell } => Ok(shell::completions(*shell)),
         Command::Man { out } => shell::man(out.as_deref()),
     };
@@ -383,6 +415,15 @@ pub(crate) fn run() -> ExitCode {
             eprintln!("error: {error}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// The repository a command reads: the one named with `--repo`, which
+/// must be one, or the one found from the current directory.
+fn repository(named: &Option<PathBuf>) -> Result<&std::path::Path, candor::Error> {
+    match named {
+        Some(folder) => candor::load::named_repository(folder),
+        None => Ok(std::path::Path::new(".")),
     }
 }
 
