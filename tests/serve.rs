@@ -50,6 +50,37 @@ fn the_page_lists_the_cases_and_shows_each_ones_documents_trace_and_diagnostics(
 }
 
 #[test]
+fn each_document_links_to_the_print_ready_page_build_html_writes() {
+    let repo = bundled_copy();
+    common::run(repo.path(), &["build", "--html"], 0);
+    let served = Served::start(repo.path());
+    let case = get(&format!("{}?case=imod-azure-services", served.url));
+    for kind in ["employee-memo", "public-statement", "press-qa"] {
+        let link = format!("href=\"/page?case=imod-azure-services&amp;doc={kind}\"");
+        assert!(case.contains(&link), "{kind}: {case}");
+        let page = get(&format!(
+            "{}page?case=imod-azure-services&doc={kind}",
+            served.url
+        ));
+        let built = fs::read_to_string(
+            repo.path()
+                .join(format!("out/imod-azure-services/{kind}.html")),
+        )
+        .unwrap();
+        assert_eq!(page, built, "{kind}");
+    }
+    let missing = raw(
+        &served,
+        format!(
+            "GET /page?case=imod-azure-services&doc=no-such-kind HTTP/1.1\r\nHost: {}\r\n\r\n",
+            served.address()
+        )
+        .as_bytes(),
+    );
+    assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+}
+
+#[test]
 fn each_case_shows_where_it_stands_in_review_and_its_redline_since_sign_off() {
     let repo = bundled_copy();
     // Nobody has signed off on anything: no case is shown as done.

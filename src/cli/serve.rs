@@ -263,6 +263,8 @@ struct CaseView {
     signed_off: bool,
     /// The case's part of the page: diagnostics, documents, trace.
     body: String,
+    /// Each markdown document's print-ready HTML page, by kind.
+    pages: Vec<(String, String)>,
 }
 
 /// Renders every case file under `cases/`, each on its own, so that one
@@ -340,6 +342,7 @@ fn render_case(root: &Path, file: &Path, options: Options) -> CaseView {
                 review: String::new(),
                 signed_off: false,
                 body,
+                pages: Vec::new(),
             };
         }
     };
@@ -377,10 +380,12 @@ fn render_case(root: &Path, file: &Path, options: Options) -> CaseView {
     if review.is_some_and(|review| review.has_sign_off) {
         body.push_str(&redline_since_sign_off(root, file, options));
     }
+    let mut pages = Vec::new();
     if !outcome.documents.is_empty() {
         body.push_str("<div class=\"documents\" data-keep-scroll=\"documents\">");
         for document in &outcome.documents {
-            let text = if document.path.extension().is_some_and(|e| e == "md") {
+            let is_markdown = document.path.extension().is_some_and(|e| e == "md");
+            let text = if is_markdown {
                 own_anchors(
                     &candor::render::html::fragment(&document.text),
                     &document.kind,
@@ -388,10 +393,25 @@ fn render_case(root: &Path, file: &Path, options: Options) -> CaseView {
             } else {
                 format!("<pre class=\"plain\">{}</pre>", escape(&document.text))
             };
+            // The page `build --html` writes, to print or send for review.
+            let page_link = if is_markdown {
+                pages.push((
+                    document.kind.clone(),
+                    candor::render::html::page(&document.text),
+                ));
+                format!(
+                    " <a class=\"page-link\" href=\"/page?case={case}&amp;doc={kind}\" \
+                     target=\"_blank\" rel=\"noopener\">print-ready page</a>",
+                    case = escape(&id),
+                    kind = escape(&document.kind),
+                )
+            } else {
+                String::new()
+            };
             let _ = write!(
                 body,
                 "<article class=\"document\" data-kind=\"{kind}\" data-keep-scroll=\"doc-{kind}\">\
-                 <header class=\"kind\">{kind} <span class=\"audience {audience}\">{audience}</span></header>\
+                 <header class=\"kind\">{kind} <span class=\"audience {audience}\">{audience}</span>{page_link}</header>\
                  <div class=\"text\">{text}</div></article>",
                 kind = escape(&document.kind),
                 audience = document.audience.as_str(),
@@ -410,6 +430,7 @@ fn render_case(root: &Path, file: &Path, options: Options) -> CaseView {
         review: review.map_or_else(String::new, |review| review.state.clone()),
         signed_off: review.is_some_and(|review| review.signed_off),
         body,
+        pages,
     }
 }
 
@@ -685,6 +706,7 @@ main>header h2{margin:.2rem 0}.file{color:#555;margin:0 0 1rem;font-size:.9rem}\
 .document .kind{position:sticky;top:0;background:#fafafa;border-bottom:1px solid #ddd;padding:.4rem .8rem;font-weight:600;font-size:.85rem}\
 .audience{font-weight:400;font-size:.75rem;padding:.05rem .4rem;border-radius:3px;margin-left:.4rem}\
 .audience.public{background:#e3f2e3}.audience.internal{background:#fde7d9}\
+.page-link{float:right;font-weight:400;font-size:.8rem}\
 .document .text{padding:0 1rem 1rem;font:15px/1.55 Georgia,'Times New Roman',serif}\
 .document h1{font-size:1.3rem}.document h2{font-size:1.1rem}\
 .document blockquote{margin:1rem 0;padding:.2rem .8rem;border-left:3px solid #999}\
@@ -873,10 +895,13 @@ fn respond(head: &str, state: &State) -> Response {
         }
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let chosen = query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("case="))
-        .filter(|id| !id.is_empty());
+    let parameter = |name: &str| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+            .filter(|value| !value.is_empty())
+    };
+    let chosen = parameter("case");
     match path {
         "/" => Response::new(
             "200 OK",
@@ -894,6 +919,21 @@ fn respond(head: &str, state: &State) -> Response {
                 .headers
                 .push(("X-Candor-Version", rendered.version.to_string()));
             response
+        }
+        "/page" => {
+            let rendered = state.current();
+            let page = rendered
+                .cases
+                .iter()
+                .filter(|case| Some(case.id.as_str()) == chosen)
+                .flat_map(|case| &case.pages)
+                .find(|(kind, _)| Some(kind.as_str()) == parameter("doc"));
+            match page {
+                Some((_, html)) => {
+                    Response::new("200 OK", "text/html; charset=utf-8", html.clone())
+                }
+                None => Response::text("404 Not Found", "no such document\n"),
+            }
         }
         "/version" => Response::text("200 OK", &state.version.load(Ordering::SeqCst).to_string()),
         "/preview.css" => Response::new("200 OK", "text/css; charset=utf-8", STYLE),
