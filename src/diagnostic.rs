@@ -159,6 +159,8 @@ codes! {
     NotApproved = "not-approved", Error;
     /// A case asked to be published that may not be yet: not approved, or under embargo.
     NotPublishable = "not-publishable", Error;
+    /// A file in the output folder that is not what the build would write there (`build --check`): stale, missing or left over.
+    StaleOutput = "stale-output", Error;
 }
 
 impl fmt::Display for Code {

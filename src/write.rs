@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::confine::{self, Refusal, Removal};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::manifest::Manifest;
 use crate::{Build, Document, Error};
 
@@ -64,6 +65,30 @@ impl Drift {
     /// Whether the folder holds exactly what the build would write.
     pub fn is_clean(&self) -> bool {
         self.stale.is_empty() && self.missing.is_empty() && self.left_over.is_empty()
+    }
+
+    /// One `stale-output` error for each file of `out` that differs, for
+    /// machines: CI annotates each on its file.
+    pub fn diagnostics(&self, out: &Path) -> Vec<Diagnostic> {
+        let differing = [
+            (
+                &self.stale,
+                "is stale: it is not what the build would write",
+            ),
+            (&self.missing, "is missing: the build would write it"),
+            (&self.left_over, "is left over: the build would remove it"),
+        ];
+        differing
+            .into_iter()
+            .flat_map(|(files, what)| {
+                files.iter().map(move |file| {
+                    let path = out.join(file);
+                    Diagnostic::new(Code::StaleOutput, format!("`{}` {what}", path.display()))
+                        .in_file(&path)
+                        .with_help("run `candor build` and commit the result")
+                })
+            })
+            .collect()
     }
 }
 

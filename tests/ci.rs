@@ -1,6 +1,7 @@
-//! The example CI workflow, `examples/candor-ci.yml`, run as a script: its
-//! steps must pass on the first push of a repository, whether or not it
-//! commits `out/`, and must fail once committed documents are stale.
+//! The example CI workflow, `examples/candor-ci.yml`, and the composite
+//! action, `.github/actions/candor/action.yml`, run as scripts: their steps
+//! must pass on the first push of a repository, whether or not it commits
+//! `out/`, and must fail once committed documents are stale.
 
 #![allow(clippy::unwrap_used)]
 
@@ -23,6 +24,37 @@ fn steps() -> Vec<Value> {
         .clone()
 }
 
+const ACTION: &str = ".github/actions/candor/action.yml";
+
+/// The action's steps, and its inputs' defaults.
+fn action() -> (Vec<Value>, Value) {
+    let action = std::fs::read_to_string(bundled_repo().join(ACTION)).unwrap();
+    let action: Value = serde_saphyr::from_str(&action).unwrap();
+    let steps = action["runs"]["steps"].as_array().unwrap().clone();
+    (steps, action["inputs"].clone())
+}
+
+/// The environment the action's steps see with every input left at its
+/// default: each `${{ inputs.NAME }}` in a step's `env` replaced.
+fn action_env(step: &Value, inputs: &Value) -> Vec<(String, String)> {
+    let Some(env) = step["env"].as_object() else {
+        return Vec::new();
+    };
+    env.iter()
+        .map(|(name, value)| {
+            let value = value.as_str().unwrap();
+            let value = match value
+                .strip_prefix("${{ inputs.")
+                .and_then(|v| v.strip_suffix(" }}"))
+            {
+                Some(input) => inputs[input]["default"].as_str().unwrap().to_owned(),
+                None => value.to_owned(),
+            };
+            (name.clone(), value)
+        })
+        .collect()
+}
+
 fn git(repo: &Path, args: &[&str]) {
     let status = Command::new("git")
         .args(["-c", "user.name=CI", "-c", "user.email=ci@example.com"])
@@ -33,11 +65,17 @@ fn git(repo: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?}");
 }
 
-/// Runs every `run:` step but the installation (the candor under test is
-/// put on `PATH` instead), as the runner would: bash, stopping at the
-/// first failing command. The exit code of the first step that fails, or
+/// Runs every `run:` step of `steps` but those named in `skipped` (the
+/// candor under test is put on `PATH` instead of installed), as the runner
+/// would: bash, stopping at the first failing command, with `env` and each
+/// step's own environment. The exit code of the first step that fails, or
 /// 0.
-fn run_steps(repo: &Path) -> (i32, String) {
+fn run_steps(
+    repo: &Path,
+    steps: &[Value],
+    skipped: &[&str],
+    env: &dyn Fn(&Value) -> Vec<(String, String)>,
+) -> (i32, String) {
     let bin: PathBuf = Path::new(env!("CARGO_BIN_EXE_candor"))
         .parent()
         .unwrap()
@@ -48,19 +86,19 @@ fn run_steps(repo: &Path) -> (i32, String) {
         std::env::var("PATH").unwrap_or_default()
     );
     let mut log = String::new();
-    for step in steps() {
+    for step in steps {
         let Some(script) = step["run"].as_str() else {
             continue;
         };
-        if step["name"] == "Install candor" {
+        if skipped.iter().any(|name| step["name"] == *name) {
             continue;
         }
         let output = Command::new("bash")
             .args(["-e", "-c", script])
             .current_dir(repo)
             .env("PATH", &path)
-            .env("CANDOR_SOURCE", ".")
             .env("NO_COLOR", "1")
+            .envs(env(step))
             .output()
             .unwrap();
         log.push_str(&text(&output.stdout));
@@ -70,6 +108,51 @@ fn run_steps(repo: &Path) -> (i32, String) {
         }
     }
     (0, log)
+}
+
+/// The example workflow's steps, run in `repo`.
+fn run_workflow(repo: &Path) -> (i32, String) {
+    let env = |_: &Value| vec![("CANDOR_SOURCE".to_owned(), ".".to_owned())];
+    run_steps(repo, &steps(), &["Install candor"], &env)
+}
+
+/// The action's steps with its default inputs, run in `repo`.
+fn run_action(repo: &Path) -> (i32, String) {
+    let (steps, inputs) = action();
+    let env = |step: &Value| action_env(step, &inputs);
+    run_steps(
+        repo,
+        &steps,
+        &["Key the candor cache", "Install candor"],
+        &env,
+    )
+}
+
+/// `repo` as a git repository of one commit, holding its built `out/`.
+fn committed_with_out(repo: &Path) {
+    candor(repo).arg("build").assert().success();
+    git(repo, &["init", "-q"]);
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-qm", "cases and their documents"]);
+}
+
+/// Edits a case and commits it without building again.
+fn commit_an_unbuilt_edit(repo: &Path) {
+    edit(
+        repo,
+        "cases/imod-azure-services.yaml",
+        "title: Ceasing and disabling",
+        "title: Ending",
+    );
+    git(repo, &["commit", "-qam", "an edit, not built"]);
+}
+
+/// `repo` as a git repository of one commit, ignoring `out/`.
+fn committed_without_out(repo: &Path) {
+    std::fs::copy(bundled_repo().join(".gitignore"), repo.join(".gitignore")).unwrap();
+    git(repo, &["init", "-q"]);
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-qm", "cases"]);
 }
 
 #[test]
@@ -101,24 +184,14 @@ fn the_workflow_installs_candor_from_its_source_and_caches_on_its_lock_file() {
 #[test]
 fn the_workflow_passes_on_the_first_push_with_out_committed() {
     let repo = bundled_copy();
-    candor(repo.path()).arg("build").assert().success();
-    git(repo.path(), &["init", "-q"]);
-    git(repo.path(), &["add", "-A"]);
-    git(repo.path(), &["commit", "-qm", "cases and their documents"]);
-    let (code, log) = run_steps(repo.path());
+    committed_with_out(repo.path());
+    let (code, log) = run_workflow(repo.path());
     assert_eq!(code, 0, "{log}");
     assert!(log.contains("out is up to date"), "{log}");
 
-    // A case edited without building again: the committed documents are
-    // stale, and the job fails.
-    edit(
-        repo.path(),
-        "cases/imod-azure-services.yaml",
-        "title: Ceasing and disabling",
-        "title: Ending",
-    );
-    git(repo.path(), &["commit", "-qam", "an edit, not built"]);
-    let (code, log) = run_steps(repo.path());
+    // The committed documents are stale, and the job fails.
+    commit_an_unbuilt_edit(repo.path());
+    let (code, log) = run_workflow(repo.path());
     assert_eq!(code, 1, "{log}");
     assert!(log.contains("stale: out/imod-azure-services/"), "{log}");
 }
@@ -126,15 +199,60 @@ fn the_workflow_passes_on_the_first_push_with_out_committed() {
 #[test]
 fn the_workflow_passes_on_the_first_push_with_out_ignored() {
     let repo = bundled_copy();
-    std::fs::copy(
-        bundled_repo().join(".gitignore"),
-        repo.path().join(".gitignore"),
-    )
-    .unwrap();
-    git(repo.path(), &["init", "-q"]);
-    git(repo.path(), &["add", "-A"]);
-    git(repo.path(), &["commit", "-qm", "cases"]);
-    let (code, log) = run_steps(repo.path());
+    committed_without_out(repo.path());
+    let (code, log) = run_workflow(repo.path());
     assert_eq!(code, 0, "{log}");
     assert!(log.contains("out/ is not committed"), "{log}");
+}
+
+#[test]
+fn the_action_passes_on_the_first_push_and_fails_on_stale_documents() {
+    let repo = bundled_copy();
+    committed_with_out(repo.path());
+    let (code, log) = run_action(repo.path());
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("out is up to date"), "{log}");
+
+    commit_an_unbuilt_edit(repo.path());
+    let (code, log) = run_action(repo.path());
+    assert_eq!(code, 1, "{log}");
+    // The default format annotates each stale file for GitHub.
+    assert!(
+        log.contains(
+            "::error file=out/imod-azure-services/public-statement.md,title=stale-output::"
+        ),
+        "{log}"
+    );
+
+    let ignored = bundled_copy();
+    committed_without_out(ignored.path());
+    let (code, log) = run_action(ignored.path());
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("out/ is not committed"), "{log}");
+}
+
+#[test]
+fn the_action_keys_its_cache_on_the_candor_lock_file() {
+    let (steps, inputs) = action();
+    let step = steps
+        .iter()
+        .find(|s| s["name"] == "Key the candor cache")
+        .unwrap();
+    let output = tempfile::NamedTempFile::new().unwrap();
+    let result = Command::new("bash")
+        .args(["-e", "-c", step["run"].as_str().unwrap()])
+        .envs(action_env(step, &inputs))
+        .env("SOURCE", bundled_repo())
+        .env("RUNNER_OS", "Linux")
+        .env("GITHUB_OUTPUT", output.path())
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let key = std::fs::read_to_string(output.path()).unwrap();
+    let hash = key
+        .trim()
+        .strip_prefix("key=candor-Linux-source-")
+        .unwrap_or_else(|| panic!("{key}"));
+    assert_eq!(hash.len(), 16, "{key}");
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{key}");
 }

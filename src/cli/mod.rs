@@ -550,16 +550,23 @@ fn check_build(
     print_held_back(&built.outcome);
     let drift = candor::compare(&built);
     let out = built.out.display();
-    let mut text = String::new();
-    for (files, what) in [
-        (&drift.stale, "stale"),
-        (&drift.missing, "missing"),
-        (&drift.left_over, "left over"),
-    ] {
-        for file in files {
-            text.push_str(&format!("{what}: {out}/{}\n", file.display()));
+    let text = match format {
+        Format::Human => {
+            let mut text = String::new();
+            for (files, what) in [
+                (&drift.stale, "stale"),
+                (&drift.missing, "missing"),
+                (&drift.left_over, "left over"),
+            ] {
+                for file in files {
+                    text.push_str(&format!("{what}: {out}/{}\n", file.display()));
+                }
+            }
+            text
         }
-    }
+        Format::Json => report::json(&drift.diagnostics(&built.out)),
+        Format::Github => report::github(&drift.diagnostics(&built.out)),
+    };
     let _ = io::stdout().lock().write_all(text.as_bytes());
     if drift.is_clean() {
         eprintln!(
