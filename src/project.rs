@@ -239,8 +239,9 @@ pub struct PrincipleView {
     /// What the review did not examine because of it, as this audience
     /// may see.
     pub excluded: Vec<String>,
-    /// Whether some action is the first to rest on it (see
-    /// [`ActionView::introduces`]).
+    /// Whether a letter says it with the first action resting on it:
+    /// stated before that action (see [`ActionView::introduces`]), or said
+    /// by the action's own words, so that it is not stated again.
     pub introduced: bool,
 }
 
@@ -1220,8 +1221,8 @@ fn place_actions_after_findings(findings: &mut [FindingView], actions: &mut [Act
 }
 
 /// Marks, for each principle, the first action in a letter's order that
-/// rests on it: the actions after each finding, then those on no finding,
-/// then refused demands.
+/// rests on it (the actions after each finding, then those on no finding,
+/// then refused demands), and whether that action already says it.
 fn introduce_principles(
     findings: &[FindingView],
     actions: &mut [ActionView],
@@ -1250,14 +1251,20 @@ fn introduce_principles(
                 .chain(a.departs_from.iter().map(|d| &d.principle))
                 .any(|p| p.id == principle.id)
         });
-        // An action that already says what the principle says ("We do not
-        // pay criminals…" before "We will not pay the attackers…") would
-        // only repeat it: the principle is then stated with the rest.
-        let repeats = first.is_some_and(|i| {
-            actions[i].declined || echoes(&actions[i].statement, &principle.statement)
-        });
-        if let (Some(i), false) = (first, repeats) {
-            actions[i].introduces.push(principle.id.clone());
+        // A refusal gives its own reason ("We will not pay the attackers…"
+        // for "We do not pay criminals…"): the principle is said by it and
+        // not stated again, unless it kept the review away from something,
+        // which is said with it. Any other action that already says much of
+        // the principle would only repeat it: the principle is then stated
+        // with the rest.
+        let Some(first) = first else { continue };
+        let action = &actions[first];
+        if action.declined {
+            if principle.excluded.is_empty() {
+                principle.introduced = true;
+            }
+        } else if !echoes(&action.statement, &principle.statement) {
+            actions[first].introduces.push(principle.id.clone());
             principle.introduced = true;
         }
     }

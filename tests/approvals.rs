@@ -72,7 +72,6 @@ fn an_approval_records_every_input_and_document_one_per_line() {
             "template builtin/_letter-exception.md",
             "template builtin/_letter-exclusions.md",
             "template builtin/_letter-findings.md",
-            "template builtin/_letter-incident.md",
             "template builtin/_letter-principle-basis.md",
             "template builtin/_letter-principles.md",
             "template builtin/_letter-review.md",
@@ -129,8 +128,8 @@ fn one_changed_word_voids_every_approval_and_stops_publication() {
     edit(
         repo.path(),
         CASE_FILE,
-        "statement: IMOD consumed Azure storage",
-        "statement: IMOD used Azure storage",
+        "statement: This evidence includes information relating to IMOD's consumption of Azure storage",
+        "statement: This evidence includes information relating to IMOD's use of Azure storage",
     );
     let (_, report) = run(repo.path(), &["check"], 1);
     for (role, by) in [
@@ -263,7 +262,7 @@ fn drafts_say_which_sign_offs_they_await() {
         ),
         "{memo}"
     );
-    edit(repo.path(), CASE_FILE, "IMOD consumed", "IMOD used");
+    edit(repo.path(), CASE_FILE, "IMOD's consumption", "IMOD's use");
     let (memo, _) = run(repo.path(), &["render", CASE, "--doc", "employee-memo"], 0);
     assert!(
         memo.starts_with(

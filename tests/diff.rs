@@ -18,8 +18,8 @@ const CASE_FILE: &str = "cases/imod-azure-services.yaml";
 
 /// The word changed: in a public finding, so in every document that
 /// states the findings.
-const OLD_WORDS: &str = "IMOD consumed Azure storage";
-const NEW_WORDS: &str = "IMOD used Azure storage";
+const OLD_WORDS: &str = "IMOD's consumption of Azure storage";
+const NEW_WORDS: &str = "IMOD's use of Azure storage";
 
 /// Runs git in `dir` with a fixed identity and no user or system
 /// configuration, so the tests pass on a machine where git is not set up.
@@ -131,7 +131,7 @@ fn markdown_strikes_the_old_word_and_marks_the_new_one_in_each_document() {
         );
         assert_eq!(
             section
-                .matches("IMOD ~~consumed~~<ins>used</ins> Azure storage")
+                .matches("IMOD's ~~consumption~~<ins>use</ins> of Azure storage")
                 .count(),
             1,
             "{kind}:\n{section}"
@@ -169,8 +169,8 @@ fn markdown_strikes_the_old_word_and_marks_the_new_one_in_each_document() {
             .collect::<Vec<_>>()
             .join("\n")
             .replace(&format!("[^{kind}-"), "[^")
-            .replace("~~consumed~~", "")
-            .replace("<ins>used</ins>", "used");
+            .replace("~~consumption~~", "")
+            .replace("<ins>use</ins>", "use");
         // Redlines compare the words alone; `render` also marks the draft.
         let rendered = text(&now.stdout);
         let words = rendered
@@ -207,8 +207,8 @@ fn terminal_shows_hunks_with_plain_marks_without_colour() {
     );
     assert!(
         out.contains(
-            "11 │ Our review found evidence that supports elements of the reporting by The Guardian.[^1] \
-             IMOD [-consumed-]{+used+} Azure storage capacity in the Netherlands. IMOD made use of AI services. We informed IMOD"
+            "11 │ Our review found evidence that supports elements of the reporting by The Guardian. \
+             This evidence includes information relating to IMOD's [-consumption-]{+use+} of Azure storage capacity in the Netherlands."
         ),
         "{out}"
     );
@@ -291,7 +291,7 @@ fn the_repository_may_be_a_folder_of_the_git_work_tree() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let out = text(&output.stdout);
-    assert_eq!(out.matches("[-consumed-]{+used+}").count(), 3, "{out}");
+    assert_eq!(out.matches("[-consumption-]{+use+}").count(), 3, "{out}");
 }
 
 #[test]
@@ -430,8 +430,8 @@ fn without_a_revision_the_diff_is_against_the_last_sign_off() {
     edit(
         &root,
         CASE_FILE,
-        "statement: IMOD consumed Azure storage",
-        "statement: IMOD used Azure storage",
+        "statement: This evidence includes information relating to IMOD's consumption of Azure storage",
+        "statement: This evidence includes information relating to IMOD's use of Azure storage",
     );
     // Committed or not, the signed-off version is found by its digest.
     for commit in [false, true] {
@@ -465,7 +465,7 @@ fn without_a_revision_the_diff_is_against_the_last_sign_off() {
         for kind in STATING {
             assert_eq!(
                 section(&markdown, kind)
-                    .matches("IMOD ~~consumed~~<ins>used</ins> Azure storage")
+                    .matches("IMOD's ~~consumption~~<ins>use</ins> of Azure storage")
                     .count(),
                 1,
                 "{kind}:\n{markdown}"
@@ -494,7 +494,7 @@ fn without_a_revision_the_diff_is_against_the_last_sign_off() {
         "{terminal}"
     );
     assert!(
-        terminal.contains("IMOD [-consumed-]{+used+} Azure"),
+        terminal.contains("IMOD's [-consumption-]{+use+} of Azure"),
         "{terminal}"
     );
 }
@@ -512,9 +512,19 @@ fn a_sign_off_whose_content_is_found_nowhere_cannot_be_compared() {
         )
     );
     // Signed off on words never committed, then changed.
-    edit(&root, CASE_FILE, "IMOD consumed", "IMOD really consumed");
+    edit(
+        &root,
+        CASE_FILE,
+        "IMOD's consumption",
+        "IMOD's real consumption",
+    );
     approve(&root, "legal", "Jane Doe");
-    edit(&root, CASE_FILE, "IMOD really consumed", "IMOD consumed");
+    edit(
+        &root,
+        CASE_FILE,
+        "IMOD's real consumption",
+        "IMOD's consumption",
+    );
     let output = candor(&root).args(["diff", CASE]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(

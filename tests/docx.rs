@@ -401,8 +401,8 @@ fn signed_off_then_edited(commit: bool) -> (tempfile::TempDir, Vec<(String, Stri
     common::edit(
         root,
         "cases/imod-azure-services.yaml",
-        "statement: IMOD consumed Azure storage",
-        "statement: IMOD used Azure storage",
+        "statement: This evidence includes information relating to IMOD's consumption of Azure storage",
+        "statement: This evidence includes information relating to IMOD's use of Azure storage",
     );
     if commit {
         git(root, "Ana Ruiz", &["commit", "-q", "-a", "-m", "one word"]);
@@ -446,7 +446,7 @@ fn a_one_word_edit_is_one_tracked_deletion_and_insertion_that_resolve_both_ways(
         assert_eq!(xml.matches("<w:del ").count(), 1, "{kind}: {xml}");
         assert_eq!(xml.matches("<w:ins ").count(), 1, "{kind}");
         assert!(xml.contains(
-            r#"<w:del w:id="1" w:author="Ana Ruiz" w:date="2026-11-30T12:00:00Z"><w:r><w:rPr /><w:delText xml:space="preserve">consumed</w:delText></w:r></w:del><w:ins w:id="2" w:author="Ana Ruiz" w:date="2026-11-30T12:00:00Z"><w:r><w:rPr /><w:t xml:space="preserve">used</w:t></w:r></w:ins>"#
+            r#"<w:del w:id="1" w:author="Ana Ruiz" w:date="2026-11-30T12:00:00Z"><w:r><w:rPr /><w:delText xml:space="preserve">consumption</w:delText></w:r></w:del><w:ins w:id="2" w:author="Ana Ruiz" w:date="2026-11-30T12:00:00Z"><w:r><w:rPr /><w:t xml:space="preserve">use</w:t></w:r></w:ins>"#
         ), "{kind}: {xml}");
 
         let now = fs::read_to_string(now_dir.join(CASE).join(format!("{kind}.md"))).unwrap();
@@ -459,7 +459,7 @@ fn a_one_word_edit_is_one_tracked_deletion_and_insertion_that_resolve_both_ways(
         );
         let then = &approved.iter().find(|(k, _)| *k == kind).unwrap().1;
         assert!(!then.starts_with("> **DRAFT"), "signed off, so no banner");
-        assert!(then.contains("IMOD consumed Azure storage"));
+        assert!(then.contains("IMOD's consumption of Azure storage"));
         assert_eq!(
             resolved(&xml, false),
             redline_paragraphs(then),

@@ -33,18 +33,18 @@ fn the_founding_case_cites_the_same_sources_and_items_the_same_way_everywhere() 
     let statement = render(repo.path(), "imod-azure-services", "public-statement");
     for document in [&memo, &statement] {
         assert!(
-            document.contains("\n[^1]: The Guardian, August 6, 2025.\n"),
+            document.contains("\n[^1]: The Guardian, “‘A million calls an hour’: Israel relying on Microsoft cloud for expansive surveillance of Palestinians”, August 6, 2025.\n"),
             "{document}"
         );
         // Each finding and action in its own words, and the principles in
         // prose, with the source as a footnote.
         for words in [
-            "IMOD consumed Azure storage capacity in the Netherlands.",
-            "IMOD made use of AI services.",
-            "We informed IMOD of our decision to cease and disable specified IMOD subscriptions",
+            "This evidence includes information relating to IMOD's consumption of Azure storage capacity in the Netherlands.",
+            "The evidence also includes information relating to IMOD's use of AI services.",
+            "On the basis of these preliminary findings, we informed IMOD of our decision to cease and disable specified IMOD subscriptions",
             "Two principles guided our review and our decision. First, we do not provide technology to facilitate mass surveillance of civilians.",
             "For that reason, our review did not examine IMOD's customer content.",
-            "Our review found evidence that supports elements of the reporting by The Guardian.[^1]",
+            "Our review found evidence that supports elements of the reporting by The Guardian. This evidence includes",
         ] {
             assert!(document.contains(words), "no {words:?} in:\n{document}");
         }
@@ -181,11 +181,22 @@ fn the_8k_is_due_four_business_days_later_across_a_weekend_and_a_federal_holiday
     let repo = bundled_copy();
     // Determined Friday 16 January 2026; Monday 19 January is Martin Luther
     // King Jr. Day: Tuesday 20, Wednesday 21, Thursday 22, Friday 23.
-    let memo = render(repo.path(), "meridale-ransomware-attack", "employee-memo");
-    assert!(
-        memo.contains("Our Form 8-K report under Item 1.05 is due by January 23, 2026, four business days after we determined the incident material on January 16, 2026."),
-        "{memo}"
+    let output = candor(repo.path())
+        .args([
+            "context",
+            "meridale-ransomware-attack",
+            "--doc",
+            "employee-memo",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let context: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        context["incident"]["sec_8k_due"]["text"],
+        "January 23, 2026"
     );
+    assert_eq!(context["incident"]["material"]["text"], "January 16, 2026");
     // Dated after the deadline without a reason, it is refused.
     let case =
         fs::read_to_string(repo.path().join("cases/meridale-ransomware-attack.yaml")).unwrap();
@@ -222,8 +233,8 @@ fn script_in_a_public_finding_is_text_in_markdown_and_inert_in_html() {
     edit(
         repo.path(),
         "cases/imod-azure-services.yaml",
-        "statement: IMOD made use of AI services.",
-        "statement: IMOD made use of AI services <script>alert(1)</script> [x](javascript:alert(1)).",
+        "statement: The evidence also includes information relating to IMOD's use of AI services.",
+        "statement: The evidence also includes information relating to IMOD's use of AI services <script>alert(1)</script> [x](javascript:alert(1)).",
     );
     let out = repo.path().join("out");
     candor(repo.path())
@@ -252,7 +263,7 @@ fn an_exception_to_a_principle_is_stated_in_memo_and_statement_and_needs_a_reaso
     for kind in ["employee-memo", "public-statement"] {
         let document = render(repo.path(), case, kind);
         assert!(
-            document.contains("This is an exception to our vendor security standard, which still stands. Calder does not yet meet the standard"),
+            document.contains("This is an exception to our vendor security standard, which still stands. We are making this exception for five months only"),
             "{kind}:\n{document}"
         );
     }
@@ -290,7 +301,7 @@ fn an_exception_to_a_principle_is_stated_in_memo_and_statement_and_needs_a_reaso
 }
 
 #[test]
-fn an_update_opens_every_document_with_the_revised_findings_old_and_new() {
+fn an_update_gives_its_news_then_each_revised_finding_old_and_new() {
     let repo = bundled_copy();
     for kind in ["employee-memo", "public-statement"] {
         let document = render(repo.path(), "northwind-patient-portal-breach-update", kind);
@@ -299,10 +310,10 @@ fn an_update_opens_every_document_with_the_revised_findings_old_and_new() {
             .unwrap_or(usize::MAX);
         let summary = document
             .find("The forensic investigation into the unauthorised access")
-            .unwrap_or(0);
+            .unwrap_or(usize::MAX);
         assert!(
-            update < summary,
-            "{kind}: the update does not open the document:\n{document}"
+            summary < update && update < usize::MAX,
+            "{kind}: the news does not come before what it changes:\n{document}"
         );
         // The old words, and the new ones beside them.
         assert!(
@@ -323,7 +334,7 @@ fn month_and_approximate_dates_read_naturally_in_every_document() {
     for kind in ["employee-memo", "public-statement"] {
         let document = render(repo.path(), case, kind);
         assert!(
-            document.contains("In March 2026"),
+            document.contains("In April 2026"),
             "{kind}: no month-precision date:\n{document}"
         );
         assert!(

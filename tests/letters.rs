@@ -153,7 +153,7 @@ fn the_brief_style_prints_labels_again_and_the_trace_is_unchanged() {
     let memo = document(&outcome, "imod-azure-services", "employee-memo");
     assert!(
         memo.text
-            .contains("- **F1.** IMOD consumed Azure storage capacity in the Netherlands.[^1]"),
+            .contains("- **F1.** This evidence includes information relating to IMOD's consumption of Azure storage capacity in the Netherlands.[^1]"),
         "{}",
         memo.text
     );
@@ -362,12 +362,12 @@ fn letters_say_what_real_communications_say_in_their_place() {
     // memo sent before the statement says when its lines may be used.
     let update = text("northwind-patient-portal-breach-update", "public-statement");
     assert!(
-        update.contains("The principles we set out on 20 March 2026 still guide us."),
+        update.contains("The principles we set out on 20 March 2026 still guide us"),
         "{update}"
     );
     // Only the principles new in the update are stated.
     assert!(
-        update.contains("The principles we set out on 20 March 2026 still guide us. Every vendor that handles patient information on our behalf must meet our security standard. Changes to how we run our services must not interrupt or delay the care patients are receiving."),
+        update.contains("The principles we set out on 20 March 2026 still guide us, and two more guide the decisions we describe here. Every vendor that handles patient information on our behalf must meet our security standard. Changes to how we run our services must not interrupt or delay the care patients are receiving."),
         "{update}"
     );
     assert!(

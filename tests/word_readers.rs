@@ -263,8 +263,8 @@ fn python_docx_opens_the_tracked_changes_redline() {
     common::edit(
         root,
         "cases/imod-azure-services.yaml",
-        "statement: IMOD consumed Azure storage",
-        "statement: IMOD used Azure storage",
+        "statement: This evidence includes information relating to IMOD's consumption of Azure storage",
+        "statement: This evidence includes information relating to IMOD's use of Azure storage",
     );
     let out = root.join("redlines");
     let output = candor(root)
@@ -288,7 +288,7 @@ fn python_docx_opens_the_tracked_changes_redline() {
     assert!(
         paragraphs
             .iter()
-            .any(|p| p.contains("IMOD  Azure storage capacity")),
+            .any(|p| p.contains("IMOD's  of Azure storage capacity")),
         "{paragraphs:?}"
     );
     assert_eq!(found["footer"][0], "employee-memo · TRACKED CHANGES");

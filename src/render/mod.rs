@@ -56,10 +56,6 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/_letter-exception.md"),
     ),
     (
-        "_letter-incident.md",
-        include_str!("../../templates/_letter-incident.md"),
-    ),
-    (
         "_letter-principle-basis.md",
         include_str!("../../templates/_letter-principle-basis.md"),
     ),
