@@ -93,7 +93,7 @@ fn one_changed_word_voids_every_approval_and_stops_publication() {
     let (_, clean) = run(repo.path(), &["check"], 0);
     assert_eq!(
         clean,
-        "checked 5 cases (21 documents)\n\
+        "checked 5 cases (22 documents)\n\
          note: 2 sign-offs are unsigned: anyone who can write to the repository could have \
          written them; set `approvals.signers` in candor.yaml to require SSH signatures\n"
     );
@@ -575,7 +575,7 @@ fn publishing_into_a_folder_of_drafts_removes_the_drafts() {
     );
     let (_, err) = run(repo.path(), &["build", "--publish"], 0);
     assert!(
-        err.ends_with("removed 20 files an earlier build wrote and this one does not\n"),
+        err.ends_with("removed 21 files an earlier build wrote and this one does not\n"),
         "{err}"
     );
     assert!(!repo.path().join("out/commons-harassment-network").exists());
@@ -621,7 +621,7 @@ fn build_check_names_each_file_that_drifted_and_writes_nothing() {
     assert!(out.ends_with("missing: out/manifest.json\n"), "{out}");
     assert!(
         err.ends_with(
-            "out is out of date: 22 files of 22 differ; run `candor build` and commit the result\n"
+            "out is out of date: 23 files of 23 differ; run `candor build` and commit the result\n"
         ),
         "{err}"
     );
@@ -632,7 +632,7 @@ fn build_check_names_each_file_that_drifted_and_writes_nothing() {
     assert_eq!(out, "");
     assert_eq!(
         err,
-        "out is up to date: 22 files match what the build would write\n"
+        "out is up to date: 23 files match what the build would write\n"
     );
 
     let before = common::snapshot_tree(&repo.path().join("out"));
@@ -652,7 +652,7 @@ fn build_check_names_each_file_that_drifted_and_writes_nothing() {
     );
     assert_eq!(
         err,
-        "out is out of date: 4 files of 22 differ; run `candor build` and commit the result\n"
+        "out is out of date: 4 files of 23 differ; run `candor build` and commit the result\n"
     );
     assert_eq!(common::snapshot_tree(&repo.path().join("out")), before);
 
@@ -679,7 +679,7 @@ fn an_incremental_build_notices_a_sign_off() {
     approve(repo.path(), "legal", LEGAL);
     approve(repo.path(), "communications", COMMS);
     let (_, err) = run(repo.path(), &["build"], 0);
-    assert!(err.contains("wrote 3 files to out (18 unchanged)"), "{err}");
+    assert!(err.contains("wrote 3 files to out (19 unchanged)"), "{err}");
     assert!(fs::read_to_string(&memo).unwrap().starts_with("# Ceasing"));
     // Withdrawing a sign-off brings the banner back.
     fs::remove_file(

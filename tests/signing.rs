@@ -255,7 +255,7 @@ fn candors_signatures_verify_with_openssh_and_the_sign_offs_count() {
     );
     let (_, clean) = run(signed.root(), &["check", "--deny-warnings"], 0);
     assert_eq!(
-        clean, "checked 5 cases (21 documents)\n",
+        clean, "checked 5 cases (22 documents)\n",
         "signed sign-offs get no note"
     );
     run(signed.root(), &["build", "--publish", "--out", "public"], 0);
