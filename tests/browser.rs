@@ -5,8 +5,10 @@
 //! screenshot of the page is saved for people to look at.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs
-//! them). Without them the test says so and passes, unless `CI` is set:
-//! in CI a missing browser is a failure, never a silent skip.
+//! them). Without them the test is reported ignored, with the reason,
+//! unless `CI` is set: in CI a missing browser is a failure. The test
+//! decides that as it runs, so it has its own harness (libtest-mimic)
+//! rather than `#[test]`, which cannot ignore a test at run time.
 
 #![allow(clippy::unwrap_used)]
 
@@ -22,10 +24,11 @@ use serde_json::{Value, json};
 
 use served::{Served, bundled_copy};
 
-/// The first of `candidates` that exists, or the program on `PATH`.
+/// The program named by `env`, else the first of `candidates` that exists,
+/// else the program on `PATH`; none when the one found is not a file.
 fn find(env: &str, candidates: &[&str], program: &str) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(env) {
-        return Some(PathBuf::from(path));
+        return Some(PathBuf::from(path)).filter(|path| path.is_file());
     }
     let on_path = std::env::var_os("PATH")
         .map(|paths| {
@@ -230,8 +233,16 @@ fn base64_decode(text: &str) -> Vec<u8> {
     bytes
 }
 
-#[test]
-fn an_edit_appears_in_the_open_page_without_a_reload() {
+fn main() {
+    let arguments = libtest_mimic::Arguments::from_args();
+    let trials = vec![libtest_mimic::Trial::ignorable_test(
+        "an_edit_appears_in_the_open_page_without_a_reload",
+        || Ok(an_edit_appears_in_the_open_page_without_a_reload()),
+    )];
+    libtest_mimic::run(&arguments, trials).exit();
+}
+
+fn an_edit_appears_in_the_open_page_without_a_reload() -> libtest_mimic::Completion {
     let chromium = find(
         "CANDOR_CHROMIUM",
         &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
@@ -248,11 +259,9 @@ fn an_edit_appears_in_the_open_page_without_a_reload() {
             "CI is set but chromium or chromedriver is missing: \
              apt-get install chromium chromium-driver (.ci/run does)"
         );
-        eprintln!(
-            "SKIPPED: the browser test needs chromium and chromedriver \
-             (apt-get install chromium chromium-driver)"
+        return libtest_mimic::Completion::ignored_with(
+            "needs chromium and chromedriver (apt-get install chromium chromium-driver)",
         );
-        return;
     };
 
     let repo = bundled_copy();
@@ -399,4 +408,5 @@ fn an_edit_appears_in_the_open_page_without_a_reload() {
     let saved = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-preview-documents.png");
     std::fs::write(&saved, browser.screenshot()).unwrap();
     eprintln!("screenshot: {}", saved.display());
+    libtest_mimic::Completion::Completed
 }
