@@ -14,6 +14,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
@@ -39,13 +40,17 @@ pub(super) struct Search<'a> {
     secrets: Vec<(String, usize, Secret<'a>)>,
     /// Finds every secret at once; `None` when there is none to find.
     searcher: Option<AhoCorasick>,
+    /// The case's public texts, as written.
+    public: Vec<String>,
+    /// The same, normalised: only needed once a secret is found, to tell
+    /// whether the case says it in public too.
+    public_normalised: OnceCell<String>,
 }
 
 impl<'a> Search<'a> {
     pub(super) fn new(case: &'a CheckedCase<'a>) -> Search<'a> {
         let (internal, public) = texts(case);
-        let public = normalise(&public.join("\n"));
-        let candidates: Vec<(String, usize, Secret<'a>)> = internal
+        let secrets: Vec<(String, usize, Secret<'a>)> = internal
             .into_iter()
             .map(|secret| {
                 let text = normalise(secret.text);
@@ -54,32 +59,21 @@ impl<'a> Search<'a> {
             })
             .filter(|(_, chars, _)| *chars >= SHORTEST_SECRET)
             .collect();
-        // An internal text the case also says in public is no secret. One
-        // pass over the public text finds every candidate it contains.
-        let Some(all) = automaton(&candidates) else {
-            return Search {
-                secrets: Vec::new(),
-                searcher: None,
-            };
-        };
-        let mut said_in_public = vec![false; candidates.len()];
-        for hit in all.find_overlapping_iter(public.as_str()) {
-            said_in_public[hit.pattern().as_usize()] = true;
-        }
-        if !said_in_public.contains(&true) {
-            return Search {
-                secrets: candidates,
-                searcher: Some(all),
-            };
-        }
-        let secrets: Vec<(String, usize, Secret<'a>)> = candidates
-            .into_iter()
-            .zip(said_in_public)
-            .filter(|(_, public)| !public)
-            .map(|(secret, _)| secret)
-            .collect();
         let searcher = automaton(&secrets);
-        Search { secrets, searcher }
+        Search {
+            secrets,
+            searcher,
+            public,
+            public_normalised: OnceCell::new(),
+        }
+    }
+
+    /// Whether the case says `text`, normalised, in public too: then it is
+    /// no secret.
+    fn said_in_public(&self, text: &str) -> bool {
+        self.public_normalised
+            .get_or_init(|| normalise(&self.public.join("\n")))
+            .contains(text)
     }
 
     /// The leaks in `document`: every secret it contains, once, in the
@@ -110,7 +104,7 @@ impl<'a> Search<'a> {
         self.secrets
             .iter()
             .zip(found)
-            .filter(|(_, found)| *found)
+            .filter(|((text, _, _), found)| *found && !self.said_in_public(text))
             .map(|((_, _, secret), _)| leak(document, case, secret))
             .collect()
     }
@@ -122,9 +116,8 @@ fn automaton(secrets: &[(String, usize, Secret<'_>)]) -> Option<AhoCorasick> {
     if secrets.is_empty() {
         return None;
     }
-    // A few dozen texts searched in the case's public text and its one or
-    // two public documents: an automaton quick to build matters more than
-    // one quick to run.
+    // A few dozen texts searched in a case's one or two public documents:
+    // an automaton quick to build matters more than one quick to run.
     AhoCorasick::builder()
         .kind(Some(AhoCorasickKind::NoncontiguousNFA))
         .build(secrets.iter().map(|(text, _, _)| text))
