@@ -118,6 +118,10 @@ def write_settings(root):
     with open(os.path.join(root, "candor.yaml"), "w", encoding="utf-8") as f:
         f.write(
             "organisation:\n  name: Example Corporation\n"
+            # The labelled style, whose templates benches/python_pipeline.py
+            # ports to Jinja2 line for line; the letter style's prose needs
+            # Tera filters of candor's own, which a port would reimplement.
+            "style: brief\n"
             "organisations:\n"
             "  - id: example-health\n    name: Example Health\n"
             "  - id: example-social\n    name: Example Social\n"

@@ -9,11 +9,17 @@ It does the work a plain template pipeline would do for candor's two
 default documents: parse every case and principle, resolve every reference
 (library principles, sources, findings, the earlier case an update
 updates), project an internal and a public view (public items only, labels
-P1/F1/A1 and footnotes numbered public first), render the employee memo and
-the public statement through Jinja2 templates equivalent to candor's
-built-in ones, with every printed value escaped for markdown and the blank
-lines tidied, and write each file atomically, leaving a file whose content
-is unchanged untouched. `check` does all of it but the writing.
+P1/F1/A1 and footnotes numbered public, published, then by date), render
+the employee memo and the public statement through candor's built-in
+templates of the `brief` style, which Jinja2 reads as they are, with every
+printed value escaped for markdown and the blank lines tidied, and write
+each file atomically, leaving a file whose content is unchanged untouched.
+`check` does all of it but the writing.
+
+It covers what benches/generate.py writes, and on that corpus (whose
+candor.yaml says `style: brief`) its documents are byte for byte candor's:
+tests/python_pipeline.rs checks it. The default `letter` style would need
+candor's own prose filters ported too, which is another program.
 
 It does less than candor — no located diagnostics, no date or coverage
 rules, no lint of the rendered markdown, no leak search, no manifest, no
@@ -103,6 +109,16 @@ class Date:
     def earliest(self):
         return (self.year, self.month or 1, self.day or 1)
 
+    def latest(self):
+        month = self.month or 12
+        if self.day:
+            return (self.year, month, self.day)
+        following = datetime.date(self.year + month // 12, month % 12 + 1, 1)
+        return (self.year, month, (following - datetime.timedelta(days=1)).day)
+
+    def certainly_before(self, other):
+        return not self.approximate and not other.approximate and self.latest() < other.earliest()
+
     def view(self):
         if self.day:
             text = f"{self.day} {MONTHS[self.month - 1]} {self.year}"
@@ -180,6 +196,22 @@ def resolve(case, library, cases):
     return principles, earlier
 
 
+def case_sources(case, earlier):
+    """The sources a case may cite: its own, then those of the case it
+    updates that its findings cite, public only where a public finding
+    cites a public source."""
+    own = case.get("sources", [])
+    sources = list(own)
+    for source in earlier.get("sources", []) if earlier else []:
+        if any(s["id"] == source["id"] for s in own):
+            continue
+        citing = [f for f in case.get("findings", []) if source["id"] in f.get("sources", [])]
+        if citing:
+            shown = public(source) and any(public(f) for f in citing)
+            sources.append(dict(source, visibility="public" if shown else "internal"))
+    return sources
+
+
 def project(case, principles, earlier, audience, settings, kind):
     """What a template may see of `case`: for a public document, public
     items only."""
@@ -187,10 +219,19 @@ def project(case, principles, earlier, audience, settings, kind):
     p_labels = labels("P", principles)
     f_labels = labels("F", case.get("findings", []))
     a_labels = labels("A", case.get("actions", []))
-    all_sources = case.get("sources", []) + (earlier.get("sources", []) if earlier else [])
-    ordered = sorted(all_sources, key=lambda s: (not public(s), Date(s["date"]).earliest()))
+    all_sources = case_sources(case, earlier)
+    # Publications (with a title or an address) before what was only
+    # received; a source of unknown date after the dated ones.
+    ordered = sorted(all_sources, key=lambda s: (
+        not public(s), not s.get("title") and not s.get("url"),
+        Date(s["date"]).earliest() if s.get("date") else (65535, 0, 0)))
     footnotes = {s["id"]: i + 1 for i, s in enumerate(ordered)}
     people = {p["id"]: p for p in settings.get("people", [])}
+    organisation = settings.get("organisation", {"name": "The organisation"})
+    for named in settings.get("organisations", []):
+        if named["id"] == case.get("organisation"):
+            organisation = named
+    as_of = Date(case["date"])
 
     vp = {p["id"]: p for p in principles if visible(p)}
     vs = {s["id"]: s for s in all_sources if visible(s)}
@@ -205,9 +246,19 @@ def project(case, principles, earlier, audience, settings, kind):
         return s and {"id": sid, "footnote": footnotes[sid], "publisher": s["publisher"],
                       "kind_words": s["kind"].replace("-", " ")}
 
+    def held(since):
+        if isinstance(since, (int, datetime.date)) or re.fullmatch(r"~?\d{4}(-\d\d){0,2}", str(since)):
+            return f"since {Date(since).view()['text']}"
+        return str(since)
+
+    def state(a):
+        later = a.get("effective") and as_of.certainly_before(Date(a["effective"]))
+        written = a.get("state", "done")
+        return "planned" if later and written in ("done", "in-progress") else written
+
     view = {
         "audience": audience,
-        "organisation": settings.get("organisation", {"name": "The organisation"}),
+        "organisation": organisation,
         "document": {"kind": kind, "date": Date(case["date"]).view()},
         "case": {"id": case["id"], "title": case["title"], "summary": case["summary"],
                  "date": Date(case["date"]).view()},
@@ -215,26 +266,27 @@ def project(case, principles, earlier, audience, settings, kind):
         "principles": sorted(
             ({"id": p["id"], "label": p_labels[p["id"]], "title": p.get("title"),
               "statement": p["statement"], "basis": p.get("basis"),
-              "since": Date(p["since"]).view() if p.get("since") else None}
+              "held": held(p["since"]) if p.get("since") is not None else None}
              for p in vp.values()), key=lambda p: int(p["label"][1:])),
         "sources": sorted(
             ({"id": s["id"], "footnote": footnotes[s["id"]], "publisher": s["publisher"],
               "event": EVENTS.get(s["kind"], "{} sent us a report").format(s["publisher"]),
               "title": s.get("title"), "url": s.get("url"), "claim": s["claim"],
-              "date": Date(s["date"]).view()} for s in vs.values()),
+              "date": Date(s["date"]).view() if s.get("date") else None} for s in vs.values()),
             key=lambda s: s["footnote"]),
         "review": None,
         "findings": [],
         "actions": [],
         "declined": [],
         "update": None,
+        "incident": None,
     }
     review = case.get("review")
     if review and visible(review):
         view["review"] = {
             "opened": Date(review["opened"]).view(),
-            "conducted_by": review.get("conducted_by"),
-            "state": review.get("state", "ongoing"),
+            "conducted_by": as_list(review.get("conducted_by")),
+            "state": review.get("state"),
             "examined": [e["what"] for e in review.get("examined", []) if visible(e)],
             "not_examined": [{"what": e["what"], "principle": pref(e.get("principle"))}
                              for e in review.get("not_examined", []) if visible(e)],
@@ -243,10 +295,11 @@ def project(case, principles, earlier, audience, settings, kind):
         if visible(f):
             view["findings"].append({
                 "id": f["id"], "label": f_labels[f["id"]], "statement": f["statement"],
-                "bearing": f.get("bearing", "undetermined"), "evidence": f.get("evidence"),
+                "public": public(f), "bearing": f.get("bearing"), "evidence": f.get("evidence"),
                 "known": f.get("known", True),
-                "sources": sorted(filter(None, map(sref, f.get("sources", []))),
+                "sources": sorted({s["footnote"]: s for s in filter(None, map(sref, f.get("sources", [])))}.values(),
                                   key=lambda s: s["footnote"]),
+                "revises": f.get("revises"), "known_raw": f.get("known", True),
             })
     view["findings"].sort(key=lambda f: int(f["label"][1:]))
     for a in case.get("actions", []):
@@ -254,13 +307,14 @@ def project(case, principles, earlier, audience, settings, kind):
             continue
         action = {
             "id": a["id"], "label": a_labels[a["id"]], "statement": a["statement"],
-            "state": a.get("state", "done"), "declined": a.get("state") == "declined",
+            "public": public(a), "state": state(a), "declined": a.get("state") == "declined",
             "reason": a.get("reason"),
             "effective": Date(a["effective"]).view() if a.get("effective") else None,
             "principles": sorted(filter(None, map(pref, a.get("principles", []))),
                                  key=lambda p: int(p["label"][1:])),
             "findings": sorted(({"id": f, "label": f_labels[f]} for f in a.get("findings", []) if f in vf),
                                key=lambda f: int(f["label"][1:])),
+            "sources": list(filter(None, map(sref, a.get("sources", [])))),
             "departs_from": [{"principle": pref(d["principle"]), "reason": d["reason"]}
                              for d in a.get("departs_from", []) if pref(d["principle"])],
             "constrained_by": list(filter(None, map(pref, a.get("constrained_by", [])))),
@@ -277,7 +331,7 @@ def project(case, principles, earlier, audience, settings, kind):
         {"text": n["text"], "date": Date(n["date"]).view() if n.get("date") else None}
         for n in case.get("next_steps", []) if visible(n)]
     view["timeline"] = sorted(
-        ({"date": Date(t["date"]).view(), "event": t["event"], "_key": Date(t["date"]).earliest()}
+        ({"date": Date(t["date"]).view(), "event": t["event"], "_key": Date(t["date"]).latest()}
          for t in case.get("timeline", []) if visible(t)), key=lambda t: t["_key"])
     view["quotes"] = [
         {"text": q["text"], "by": people[q["by"]]["name"] if q.get("by") else view["organisation"]["name"],
@@ -288,8 +342,13 @@ def project(case, principles, earlier, audience, settings, kind):
     view["faq"] = case.get("faq", []) if internal else []
     view["contacts"] = case.get("contacts", []) if internal else []
     if earlier:
-        view["update"] = {"earlier": {"title": earlier["title"], "date": Date(earlier["date"]).view()},
-                          "changes": []}
+        old = {f["id"]: f for f in earlier.get("findings", []) if visible(f)}
+        view["update"] = {
+            "earlier": {"title": earlier["title"], "date": Date(earlier["date"]).view()},
+            "changes": [{"before": old[f["revises"]]["statement"],
+                         "before_known": old[f["revises"]].get("known", True),
+                         "now": f["statement"], "now_known": f["known"]}
+                        for f in view["findings"] if f["revises"] in old]}
     return view
 
 
@@ -320,7 +379,7 @@ class Citations:
             line = f"[^{s['footnote']}]: {escape_markdown(upper_first(s['publisher']))}"
             if s["title"]:
                 line += f", “{escape_markdown(s['title'])}”"
-            line += f", {s['date']['text']}."
+            line += f", {s['date']['text']}." if s["date"] else "."
             if s["url"]:
                 line += f" <{s['url']}>"
             lines.append(line)
@@ -331,58 +390,105 @@ def upper_first(text):
     return text[:1].upper() + text[1:]
 
 
-TEMPLATES = {
-    "_action.md": """\
-{%- for a in actions %}{% if not a.declined %}
-- **{{ cite(a.id) }}.** {{ a.statement }}
-{%- if a.state == "planned" %} *(Planned{% if a.effective %}, {{ a.effective.phrase }}{% endif %}.)*{% elif a.state == "in-progress" %} *(Under way{% if a.effective %} since {{ a.effective.text }}{% endif %}.)*{% elif a.effective %} *(Effective {{ a.effective.text }}.)*{% endif %}  
-  *Why:* {% for p in a.principles %}{{ cite(p.id) }} ({{ p.name }}){% if not loop.last %}; {% endif %}{% endfor %}{% if a.principles and a.findings %}; {% endif %}{% for f in a.findings %}{{ cite(f.id) }}{% if not loop.last %}, {% endif %}{% endfor %}.
-{%- if a.limits %}  
-  *What this does not change:* {% for l in a.limits %}{{ l }}{% if not loop.last %} {% endif %}{% endfor %}
-{%- endif %}
-{%- for d in a.departs_from %}  
-  *Exception:* this is an exception to {{ cite(d.principle.id) }} ({{ d.principle.name }}), which still stands. {{ d.reason }}
-{%- endfor %}
-{%- endif %}{% endfor %}
-{% if declined %}
-## What we declined to do
+def as_list(value):
+    """`conducted_by: Legal` and `conducted_by: [Legal, Security]` alike."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
-{% for a in declined %}
-- **{{ cite(a.id) }}.** {{ a.statement }}  
-  *We declined:* {{ a.reason }}
-{%- endfor %}
-{% endif %}
-""",
-    "_body.md": """\
+
+def join_and(words):
+    """candor's `join_and` in British English: `A`, `A and B`, `A, B and C`;
+    semicolons between items that hold commas."""
+    words = [str(w) for w in words]
+    if len(words) <= 2:
+        return " and ".join(words)
+    if any("," in w for w in words):
+        return "; ".join(words[:-1]) + "; and " + words[-1]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+# candor's built-in templates of the `brief` style (templates/*.brief.md and
+# the partials they include), which are valid Jinja2 as they are written.
+# tests/python_pipeline.rs checks that this pipeline's output is byte for
+# byte candor's, so a change to either shows.
+TEMPLATES = {
+    "_update.md": """\
+{#- How an update opens: what changed since the earlier communication, old
+    and new side by side. Shared by every document of an update. -#}
 {% if update %}
-## What has changed since {{ update.earlier.date.phrase }}
+## What has changed since {{ update.earlier.date.text }}
 
 This updates our communication of {{ update.earlier.date.text }}, “{{ update.earlier.title }}”.
+{% if update.changes %}
+
+{% for c in update.changes %}
+- *Then:* {% if not c.before_known %}not yet known: {% endif %}{{ c.before }}  
+  *Now:* {% if not c.now_known %}not yet known: {% endif %}{{ c.now }}
+{%- endfor %}
 {% endif %}
+{% endif %}
+""",
+    "_action-notes.md": """\
+{#- What every document says after an action: its limits, any exception to a
+    standing principle, and the principles that bound it. Shared, so each is
+    worded the same in every document. Expects the action as `a`. -#}
+{%- if a.limits %}  
+  *Limits:* {% for limit in a.limits %}{{ limit }}{% if not loop.last %} {% endif %}{% endfor %}
+{%- endif %}
+{%- for d in a.departs_from %}  
+  *Exception:* this is an exception to {{ cite(id=d.principle.id) }} ({{ d.principle.name }}), which still stands. {{ d.reason }}
+{%- endfor %}
+{%- if a.constrained_by %}  
+  *Bound by:* {% for p in a.constrained_by %}{{ cite(id=p.id) }} ({{ p.name }}){% if loop.index < loop.length - 1 %}, {% elif not loop.last %} and {% endif %}{% endfor %}.
+{%- endif -%}
+""",
+    "employee-memo.md": """\
+{#- The memo to employees: the whole case, internal items included. -#}
+{% block header %}
+# {{ case.title }}
 
+**To:** All employees of {{ organisation.name }}  
+**From:** {% if spokesperson %}{{ spokesperson.name }}, {{ spokesperson.title }}{% else %}{{ organisation.name }}{% endif %}  
+**Date:** {{ document.date.text }}  
+**Internal:** not for distribution outside {{ organisation.name }}
+
+{% endblock header %}
+
+{% block update %}
+{% include "_update.md" %}
+{% endblock update %}
+
+{% block summary %}
 {{ case.summary }}
+{% endblock summary %}
 
+{% block principles %}
 {% if principles %}
 ## The principles at stake
 
 {% for p in principles %}
-- **{{ cite(p.id) }}{% if p.title %} · {{ p.title }}{% endif %}.** {{ p.statement }}
-{%- if p.basis %} *({{ p.basis }}{% if p.since %}; held since {{ p.since.text }}{% endif %})*{% endif %}
+- **{{ cite(id=p.id) }}{% if p.title %} · {{ p.title }}{% endif %}.** {{ p.statement }}
+{%- if p.basis or p.held %} *({% if p.basis %}{{ p.basis }}{% endif %}{% if p.basis and p.held %}; {% endif %}{% if p.held %}held {{ p.held }}{% endif %})*{% endif %}
 {%- endfor %}
 {% endif %}
+{% endblock principles %}
 
+{% block sources %}
 {% if sources %}
 ## What prompted the review
 
 {% for s in sources %}
-- {{ s.date.phrase | upper_first }}, {{ s.event }}{% if s.title %}, “{{ s.title }}”{% endif %}.{{ cite(s.id) }} In brief: {{ s.claim }}
+- {% if s.date %}{{ s.date.phrase | upper_first }}, {{ s.event }}{% else %}{{ s.event | upper_first }}{% endif %}{% if s.title %}, “{{ s.title }}”{% endif %}.{{ cite(id=s.id) }} In brief: {{ s.claim }}
 {%- endfor %}
 {% endif %}
+{% endblock sources %}
 
+{% block review %}
 {% if review %}
 ## How we reviewed it
 
-We opened a review {{ review.opened.phrase }}{% if review.conducted_by %}, conducted by {{ review.conducted_by }}{% endif %}. {% if review.state == "ongoing" %}The review is continuing.{% else %}The review is complete.{% endif %}
+We opened a review {{ review.opened.phrase }}{% if review.conducted_by %}, conducted by {{ review.conducted_by | join_and }}{% endif %}. {% if review.state == "ongoing" %}The review is continuing.{% elif review.state == "concluded" %}The review is complete.{% endif %}
 
 {% if review.examined %}
 The review examined:
@@ -396,52 +502,84 @@ The review examined:
 It deliberately did not examine:
 
 {% for item in review.not_examined %}
-- {{ item.what }}{% if item.principle %}, because of {{ cite(item.principle.id) }} ({{ item.principle.name }}){% endif %}
+- {{ item.what }}{% if item.principle %}, because of {{ cite(id=item.principle.id) }} ({{ item.principle.name }}){% endif %}
 {%- endfor %}
 {% endif %}
 {% endif %}
-""",
-    "employee-memo.md": """\
-# {{ case.title }}
+{% endblock review %}
 
-**To:** All employees of {{ organisation.name }}  
-**From:** {% if spokesperson %}{{ spokesperson.name }}, {{ spokesperson.title }}{% else %}{{ organisation.name }}{% endif %}  
-**Date:** {{ document.date.text }}  
-**Internal:** not for distribution outside {{ organisation.name }}
-
-{% include "_body.md" %}
-
+{% block findings %}
 {% if findings %}
 ## What the review found
 
 {% for f in findings %}
-- **{{ cite(f.id) }}.** {% if not f.known %}*Not yet known:* {% endif %}{{ f.statement }}{% for s in f.sources %}{{ cite(s.id) }}{% endfor %}
-{%- if f.sources and f.bearing != "undetermined" %} *This {% if f.bearing == "supports" %}supports{% elif f.bearing == "contradicts" %}contradicts{% else %}neither confirms nor refutes{% endif %} the {% for s in f.sources %}{{ s.kind_words }} by {{ s.publisher }}{% if not loop.last %} and the {% endif %}{% endfor %}.*{% endif %}
+- **{{ cite(id=f.id) }}.**{% if not f.public %} *(Internal.)*{% endif %} {% if not f.known %}*Not yet known:* {% endif %}{{ f.statement }}{% for s in f.sources %}{{ cite(id=s.id) }}{% endfor %}
+{%- if f.sources and f.bearing and f.bearing != "undetermined" %} *This {% if f.bearing == "supports" %}supports{% elif f.bearing == "contradicts" %}contradicts{% else %}neither confirms nor refutes{% endif %} the {% for s in f.sources %}{{ s.kind_words }} by {{ s.publisher }}{% if loop.index < loop.length - 1 %}, the {% elif not loop.last %} and the {% endif %}{% endfor %}.*{% endif %}
+{%- if f.sources and f.bearing == "undetermined" %} *Whether this bears out the reporting is not yet determined.*{% endif %}
 {%- if f.evidence %}  
   *Evidence:* {{ f.evidence }}{% endif %}
 {%- endfor %}
 {% endif %}
+{% endblock findings %}
 
+{% block actions %}
 {% if actions %}
 ## What we are doing
-{% include "_action.md" %}
-{% endif %}
 
+{% for a in actions %}{% if not a.declined %}
+- **{{ cite(id=a.id) }}.**{% if not a.public %} *(Internal.)*{% endif %} {{ a.statement }}
+{%- if a.state == "planned" %} *(Planned{% if a.effective %}, {{ a.effective.phrase }}{% endif %}.)*{% elif a.state == "in-progress" %} *(Under way{% if a.effective %} since {{ a.effective.text }}{% endif %}.)*{% elif a.effective %} *(Effective {{ a.effective.text }}.)*{% endif %}  
+  *Why:* {% for p in a.principles %}{{ cite(id=p.id) }} ({{ p.name }}){% if not loop.last %}; {% endif %}{% endfor %}{% if a.principles and a.findings %}; {% endif %}{% for f in a.findings %}{{ cite(id=f.id) }}{% if not loop.last %}, {% endif %}{% endfor %}.
+{%- include "_action-notes.md" %}
+{%- endif %}{%- endfor %}
+{% endif %}
+{% endblock actions %}
+
+{% block declined %}
+{% if declined %}
+## What we declined to do
+
+{% for a in declined %}
+- **{{ cite(id=a.id) }}.** {{ a.statement }}{% for s in a.sources %}{{ cite(id=s.id) }}{% endfor %}  
+  *We declined:* {{ a.reason }}{% if a.principles %} This rests on {% for p in a.principles %}{{ cite(id=p.id) }} ({{ p.name }}){% if loop.index < loop.length - 1 %}, {% elif not loop.last %} and {% endif %}{% endfor %}.{% endif %}
+{%- include "_action-notes.md" %}
+{%- endfor %}
+{% endif %}
+{% endblock declined %}
+
+{% block deadlines %}
+{% if incident and (incident.gdpr_art33_due or incident.sec_8k_due) %}
+## Deadlines
+
+{% if incident.gdpr_art33_due %}
+- GDPR Article 33: the supervisory authority must be notified by {{ incident.gdpr_art33_due.text }}, 72 hours after we became aware {{ incident.aware.phrase }}.
+{%- endif %}
+{% if incident.sec_8k_due %}
+- Form 8-K Item 1.05: due by {{ incident.sec_8k_due.text }}, four business days after the incident was determined material {{ incident.material.phrase }}.
+{%- endif %}
+{% endif %}
+{% endblock deadlines %}
+
+{% block quotes %}
 {% for q in quotes %}
 > “{{ q.text }}”  
 > — {{ q.by }}{% if q.by_title %}, {{ q.by_title }}{% endif %}
 
 {% endfor %}
+{% endblock quotes %}
 
+{% block acknowledgements %}
 {% if acknowledgements %}
 ## Thanks
 
 {% for a in acknowledgements %}
-{{ a.text }}{% if a.source %}{{ cite(a.source.id) }}{% endif %}
+{{ a.text }}{% if a.source %}{{ cite(id=a.source.id) }}{% endif %}
 
 {% endfor %}
 {% endif %}
+{% endblock acknowledgements %}
 
+{% block next_steps %}
 {% if next_steps %}
 ## What happens next
 
@@ -449,7 +587,9 @@ It deliberately did not examine:
 - {% if n.date %}{{ n.date.phrase | upper_first }}: {% endif %}{{ n.text }}
 {%- endfor %}
 {% endif %}
+{% endblock next_steps %}
 
+{% block timeline %}
 {% if timeline %}
 ## Timeline
 
@@ -457,7 +597,9 @@ It deliberately did not examine:
 - **{{ t.date.text | upper_first }}.** {{ t.event }}
 {%- endfor %}
 {% endif %}
+{% endblock timeline %}
 
+{% block for_employees %}
 {% if talking_points or faq or contacts %}
 ## For employees
 
@@ -487,49 +629,136 @@ If you are asked about this, you may say:
 {%- endfor %}
 {% endif %}
 {% endif %}
+{% endblock for_employees %}
 
+{% block signature %}
 {% if spokesperson %}
 {{ spokesperson.name }}  
 {{ spokesperson.title }}
 {% endif %}
+{% endblock signature %}
 
+{% block footnotes %}
 {{ footnotes() }}
+{% endblock footnotes %}
 """,
     "public-statement.md": """\
+{#- The public statement: public items only; this template never sees the rest. -#}
+{% block header %}
 # {{ case.title }}
 
 *{{ organisation.name }} · {{ document.date.text }}*
 
-{% include "_body.md" %}
+{% endblock header %}
 
+{% block update %}
+{% include "_update.md" %}
+{% endblock update %}
+
+{% block summary %}
+{{ case.summary }}
+{% endblock summary %}
+
+{% block principles %}
+{% if principles %}
+## Our principles
+
+{% for p in principles %}
+- **{{ cite(id=p.id) }}{% if p.title %} · {{ p.title }}{% endif %}.** {{ p.statement }}
+{%- if p.basis %} *({{ p.basis }})*{% endif %}
+{%- endfor %}
+{% endif %}
+{% endblock principles %}
+
+{% block sources %}
+{% if sources %}
+## What prompted our review
+
+{% for s in sources %}
+- {% if s.date %}{{ s.date.phrase | upper_first }}, {{ s.event }}{% else %}{{ s.event | upper_first }}{% endif %}{% if s.title %}, “{{ s.title }}”{% endif %}.{{ cite(id=s.id) }} In brief: {{ s.claim }}
+{%- endfor %}
+{% endif %}
+{% endblock sources %}
+
+{% block review %}
+{% if review %}
+## How we reviewed it
+
+We opened a review {{ review.opened.phrase }}{% if review.conducted_by %}, conducted by {{ review.conducted_by | join_and }}{% endif %}. {% if review.state == "ongoing" %}The review is continuing.{% elif review.state == "concluded" %}The review is complete.{% endif %}
+
+{% if review.examined %}
+The review examined:
+
+{% for item in review.examined %}
+- {{ item }}
+{%- endfor %}
+{% endif %}
+
+{% if review.not_examined %}
+It deliberately did not examine:
+
+{% for item in review.not_examined %}
+- {{ item.what }}{% if item.principle %}, because of {{ cite(id=item.principle.id) }} ({{ item.principle.name }}){% endif %}
+{%- endfor %}
+{% endif %}
+{% endif %}
+{% endblock review %}
+
+{% block findings %}
 {% if findings %}
 ## What we found
 
 {% for f in findings %}
-- **{{ cite(f.id) }}.** {% if not f.known %}*Not yet known:* {% endif %}{{ f.statement }}{% for s in f.sources %}{{ cite(s.id) }}{% endfor %}
+- **{{ cite(id=f.id) }}.** {% if not f.known %}*Not yet known:* {% endif %}{{ f.statement }}{% for s in f.sources %}{{ cite(id=s.id) }}{% endfor %}
 {%- endfor %}
 {% endif %}
+{% endblock findings %}
 
+{% block actions %}
 {% if actions %}
 ## What we have decided
-{% include "_action.md" %}
-{% endif %}
 
+{% for a in actions %}{% if not a.declined %}
+- **{{ cite(id=a.id) }}.** {{ a.statement }}
+{%- if a.state == "planned" %} *(Planned{% if a.effective %}, {{ a.effective.phrase }}{% endif %}.)*{% elif a.state == "in-progress" %} *(Under way{% if a.effective %} since {{ a.effective.text }}{% endif %}.)*{% elif a.effective %} *(Effective {{ a.effective.text }}.)*{% endif %}  
+  This rests on {% for p in a.principles %}{{ cite(id=p.id) }} ({{ p.name }}){% if loop.index < loop.length - 1 %}, {% elif not loop.last %} and {% endif %}{% endfor %}{% if a.principles and a.findings %}, and on {% endif %}{% for f in a.findings %}{% if loop.first %}finding{% if a.findings | length > 1 %}s{% endif %} {% endif %}{{ cite(id=f.id) }}{% if loop.index < loop.length - 1 %}, {% elif not loop.last %} and {% endif %}{% endfor %}.
+{%- include "_action-notes.md" %}
+{%- endif %}{%- endfor %}
+{% endif %}
+{% endblock actions %}
+
+{% block declined %}
+{% if declined %}
+## What we declined to do
+
+{% for a in declined %}
+- **{{ cite(id=a.id) }}.** {{ a.statement }}{% for s in a.sources %}{{ cite(id=s.id) }}{% endfor %}  
+  *We declined:* {{ a.reason }}{% if a.principles %} This rests on {% for p in a.principles %}{{ cite(id=p.id) }} ({{ p.name }}){% if loop.index < loop.length - 1 %}, {% elif not loop.last %} and {% endif %}{% endfor %}.{% endif %}
+{%- include "_action-notes.md" %}
+{%- endfor %}
+{% endif %}
+{% endblock declined %}
+
+{% block quotes %}
 {% for q in quotes %}
 > “{{ q.text }}”  
 > — {{ q.by }}{% if q.by_title %}, {{ q.by_title }}{% endif %}
 
 {% endfor %}
+{% endblock quotes %}
 
+{% block acknowledgements %}
 {% if acknowledgements %}
 ## Acknowledgements
 
 {% for a in acknowledgements %}
-{{ a.text }}{% if a.source %}{{ cite(a.source.id) }}{% endif %}
+{{ a.text }}{% if a.source %}{{ cite(id=a.source.id) }}{% endif %}
 
 {% endfor %}
 {% endif %}
+{% endblock acknowledgements %}
 
+{% block next_steps %}
 {% if next_steps %}
 ## What happens next
 
@@ -537,8 +766,18 @@ If you are asked about this, you may say:
 - {% if n.date %}{{ n.date.phrase | upper_first }}: {% endif %}{{ n.text }}
 {%- endfor %}
 {% endif %}
+{% endblock next_steps %}
+
+{% block footnotes %}
+{% block signature %}
+{% if spokesperson %}
+{{ spokesperson.name }}  
+{{ spokesperson.title }}
+{% endif %}
+{% endblock signature %}
 
 {{ footnotes() }}
+{% endblock footnotes %}
 """,
 }
 
@@ -555,6 +794,7 @@ def environment():
         undefined=jinja2.StrictUndefined,
     )
     env.filters["upper_first"] = lambda text: upper_first(str(text))
+    env.filters["join_and"] = join_and
     return env
 
 

@@ -15,12 +15,20 @@
 #
 # and records each command's peak memory with /usr/bin/time. It also checks
 # that a no-change rebuild left every output file's modification time as it
-# was. It prints a markdown table and the machine it ran on.
+# was. In the same run it times the floor no build can go below: `cat` of
+# every input file (what a no-change rebuild must at least read) and
+# `cp -r` of candor's output folder (what a full build must at least
+# write), on disk and again on tmpfs (/dev/shm, where writing costs only the
+# CPU the kernel spends), and candor's build and no-change rebuild on tmpfs
+# beside them. It prints markdown tables, candor against Python and candor
+# against the floor, and the machine it ran on.
 #
 # Needs: cargo, python3 with PyYAML and Jinja2 (pip install pyyaml jinja2),
 # hyperfine (apt-get install -y hyperfine), GNU time (/usr/bin/time).
 # Nothing is written inside the repository but target/; set BENCH_DIR to
-# keep the generated repositories somewhere else than a new temporary folder.
+# keep the generated repositories somewhere else than a new temporary folder,
+# SHM_DIR for the tmpfs copies (default: a new folder under /dev/shm, removed
+# at the end).
 # To measure another build of candor (an older commit, say), set CANDOR to
 # its binary; RUNS sets the number of timed runs of every measurement, and
 # SKIP_PYTHON=1 leaves the Python pipeline out.
@@ -43,6 +51,9 @@ if [ -z "${CANDOR:-}" ]; then
     cargo build --release --quiet
 fi
 candor=${CANDOR:-$PWD/target/release/candor}
+shm=${SHM_DIR:-$(mktemp -d -p /dev/shm candor-bench.XXXXXX)}
+mkdir -p "$shm"
+if [ -z "${SHM_DIR:-}" ]; then trap 'rm -rf "$shm"' EXIT; fi
 python_pipeline="python3 $PWD/benches/python_pipeline.py"
 results=$work/results
 mkdir -p "$results"
@@ -95,6 +106,21 @@ for n in "${sizes[@]}"; do
     "$candor" build "$repo" --out "$out" 2>/dev/null
     find "$out" -type f -newer "$work/marker" | wc -l > "$results/candor-touched-$n.touched"
 
+    # The floor, in the same run: read every input, copy the output.
+    time_one "floor-cat-$n" "$fast" "" "find $repo -type f -name '*.yaml' -exec cat {} + >/dev/null"
+    time_one "floor-cp-$n" "$fast" "rm -rf $work/cp-$n && sync" "cp -r $out $work/cp-$n"
+    rm -rf "$work/cp-$n"
+    # The same on tmpfs, where no disk is waited for.
+    shm_repo=$shm/repo-$n
+    shm_out=$shm/out-$n
+    rm -rf "$shm_repo" "$shm_out"
+    cp -r "$repo" "$shm_repo"
+    time_one "shm-candor-build-$n" "$fast" "rm -rf $shm_out" "$candor build $shm_repo --out $shm_out"
+    time_one "shm-candor-nochange-$n" "$fast" "" "$candor build $shm_repo --out $shm_out"
+    time_one "shm-floor-cat-$n" "$fast" "" "find $shm_repo -type f -name '*.yaml' -exec cat {} + >/dev/null"
+    time_one "shm-floor-cp-$n" "$fast" "rm -rf $shm/cp-$n" "cp -r $shm_out $shm/cp-$n"
+    rm -rf "$shm_repo" "$shm_out" "$shm/cp-$n"
+
     if [ -n "${SKIP_PYTHON:-}" ]; then continue; fi
     time_one "python-check-$n" "$slow" "" "$python_pipeline check $repo"
     time_one "python-build-$n" "$slow" "rm -rf $pyout && sync" "$python_pipeline build $repo --out $pyout"
@@ -109,15 +135,17 @@ def timing(name):
     path = os.path.join(results, name + ".json")
     if not os.path.exists(path):
         return None
+    # The median, with the fastest and slowest run as its spread: a shared
+    # machine's outliers move a mean.
     r = json.load(open(path))["results"][0]
-    return r["mean"], r["stddev"] or 0.0
+    return r["median"], r["min"], r["max"]
 
 def rss(name):
     path = os.path.join(results, name + ".rss")
     return int(open(path).read().split()[-1]) / 1024 if os.path.exists(path) else None
 
 def seconds(t):
-    return f"{t[0]:.3f} s ± {t[1]:.3f}" if t else "—"
+    return f"{t[0]:.3f} s ({t[1]:.3f}–{t[2]:.3f})" if t else "—"
 
 print("| cases | operation | candor | per case | peak RSS | Python | peak RSS | Python ÷ candor |")
 print("|---:|---|---:|---:|---:|---:|---:|---:|")
@@ -134,6 +162,19 @@ for n in sizes:
         print(f"| {int(n):,} | {label} | {seconds(c)} | {per_case} | "
               f"{f'{c_rss:.0f} MiB' if c_rss else '—'} | {seconds(p)} | "
               f"{f'{p_rss:.0f} MiB' if p_rss else '—'} | {ratio} |")
+print()
+print("| cases | operation | on | candor | the floor, same run | candor ÷ floor |")
+print("|---:|---|---|---:|---:|---:|")
+floors = [("build", "full `build`", "floor-cp", "`cp -r` of the output"),
+          ("nochange", "rebuild, nothing changed", "floor-cat", "`cat` of every input")]
+for n in sizes:
+    for op, label, floor, floor_label in floors:
+        for where, prefix in (("disk", ""), ("tmpfs", "shm-")):
+            c = timing(f"{prefix}candor-{op}-{n}")
+            f = timing(f"{prefix}{floor}-{n}")
+            ratio = f"{c[0] / f[0]:.1f}×" if c and f else "—"
+            print(f"| {int(n):,} | {label} | {where} | {seconds(c)} | "
+                  f"{floor_label}: {seconds(f)} | {ratio} |")
 print()
 for n in sizes:
     touched = open(os.path.join(results, f"candor-touched-{n}.touched")).read().strip()

@@ -1032,6 +1032,7 @@ fn render_case(
     let case_id = case.case.id.as_str();
     let mut documents = Vec::new();
     let mut diagnostics = Vec::new();
+    let case_lint = lint::CaseLint::new(case);
     for kind in &checked.documents {
         if !wanted(kind) || !renderer.has_template(&kind.template) {
             continue;
@@ -1059,7 +1060,7 @@ fn render_case(
                     mark: None,
                     binary: None,
                 };
-                diagnostics.extend(lint::lint(&document, kind, case, &view));
+                diagnostics.extend(lint::lint(&document, kind, &case_lint, &view));
                 documents.push(document);
             }
             Err(diagnostic) => diagnostics.push((*diagnostic).with_id(case_id).with_help(format!(

@@ -370,6 +370,26 @@ fn internal_text_written_into_a_public_template_is_caught() {
     assert!(!repo.path().join("out").exists(), "the leak was written");
 }
 
+/// An internal text that the case also says in public is no secret: the
+/// public statement prints the public action, and an internal finding's
+/// evidence repeats it word for word.
+#[test]
+fn internal_words_the_case_also_says_in_public_are_no_leak() {
+    let repo = copy_of_fixture("leaky");
+    let file = repo.path().join("cases/mixed.yaml");
+    let case = fs::read_to_string(&file).unwrap();
+    let evidence = "    evidence: INTERNAL-FINDING-EVIDENCE-7f3a";
+    assert!(case.contains(evidence));
+    fs::write(
+        &file,
+        case.replace(evidence, "    evidence: PUBLIC-ACTION."),
+    )
+    .unwrap();
+
+    let outcome = build(repo.path());
+    assert!(document(&outcome, "mixed", "public-statement").contains("PUBLIC-ACTION."));
+}
+
 /// `cite()` knows only what the audience may see: a public template that
 /// names an internal item fails instead of printing its label.
 #[test]

@@ -13,7 +13,10 @@
 //! a whole phrase.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+use std::cell::OnceCell;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
@@ -28,50 +31,97 @@ const SHORT_SECRET: usize = 16;
 /// a word or two that common cannot tell a leak from prose.
 const SHORTEST_SECRET: usize = 4;
 
-pub(super) fn check(document: &Document, case: &CheckedCase<'_>) -> Vec<Diagnostic> {
-    if document.audience != Audience::Public {
-        return Vec::new();
-    }
-    let (internal, public) = texts(case);
-    let public = normalise(&public.join("\n"));
-    let secrets: Vec<(String, &Secret<'_>)> = internal
-        .iter()
-        .map(|secret| (normalise(secret.text), secret))
-        .filter(|(text, _)| text.chars().count() >= SHORTEST_SECRET && !public.contains(text))
-        .collect();
-    if secrets.is_empty() {
-        return Vec::new();
-    }
-    // A few dozen texts searched in a few documents: an automaton quick to
-    // build matters more than one quick to run.
-    let searcher = AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(secrets.iter().map(|(text, _)| text));
-    let Ok(searcher) = searcher else {
-        return Vec::new();
-    };
-    let mut outputs = vec![normalise(&document.text)];
-    let is_markdown = document.path.extension().is_some_and(|e| e == "md");
-    if is_markdown && document.text.contains(['<', '&']) {
-        outputs.push(normalise(&crate::render::html::page(&document.text)));
-    }
-    let mut found = vec![false; secrets.len()];
-    for output in &outputs {
-        for hit in searcher.find_overlapping_iter(output.as_str()) {
-            let (text, _) = &secrets[hit.pattern().as_usize()];
-            let whole = text.chars().count() >= SHORT_SECRET
-                || is_whole_phrase(output, hit.start(), hit.end());
-            if whole {
-                found[hit.pattern().as_usize()] = true;
-            }
+/// Every internal text of one case, normalised once, and one automaton that
+/// finds them all: built at the case's first public document and used for
+/// each of them.
+pub(super) struct Search<'a> {
+    /// The internal texts worth searching for, normalised, with how many
+    /// characters each has.
+    secrets: Vec<(String, usize, Secret<'a>)>,
+    /// Finds every secret at once; `None` when there is none to find.
+    searcher: Option<AhoCorasick>,
+    /// The case's public texts, as written.
+    public: Vec<String>,
+    /// The same, normalised: only needed once a secret is found, to tell
+    /// whether the case says it in public too.
+    public_normalised: OnceCell<String>,
+}
+
+impl<'a> Search<'a> {
+    pub(super) fn new(case: &'a CheckedCase<'a>) -> Search<'a> {
+        let (internal, public) = texts(case);
+        let secrets: Vec<(String, usize, Secret<'a>)> = internal
+            .into_iter()
+            .map(|secret| {
+                let text = normalise(secret.text);
+                let chars = text.chars().count();
+                (text, chars, secret)
+            })
+            .filter(|(_, chars, _)| *chars >= SHORTEST_SECRET)
+            .collect();
+        let searcher = automaton(&secrets);
+        Search {
+            secrets,
+            searcher,
+            public,
+            public_normalised: OnceCell::new(),
         }
     }
-    secrets
-        .iter()
-        .zip(found)
-        .filter(|(_, found)| *found)
-        .map(|((_, secret), _)| leak(document, case, secret))
-        .collect()
+
+    /// Whether the case says `text`, normalised, in public too: then it is
+    /// no secret.
+    fn said_in_public(&self, text: &str) -> bool {
+        self.public_normalised
+            .get_or_init(|| normalise(&self.public.join("\n")))
+            .contains(text)
+    }
+
+    /// The leaks in `document`: every secret it contains, once, in the
+    /// order the case holds them.
+    pub(super) fn check(&self, document: &Document, case: &CheckedCase<'_>) -> Vec<Diagnostic> {
+        if document.audience != Audience::Public {
+            return Vec::new();
+        }
+        let Some(searcher) = &self.searcher else {
+            return Vec::new();
+        };
+        let mut outputs = vec![normalise(&document.text)];
+        let is_markdown = document.path.extension().is_some_and(|e| e == "md");
+        if is_markdown && document.text.contains(['<', '&']) {
+            outputs.push(normalise(&crate::render::html::page(&document.text)));
+        }
+        let mut found = vec![false; self.secrets.len()];
+        for output in &outputs {
+            for hit in searcher.find_overlapping_iter(output.as_str()) {
+                let (_, chars, _) = &self.secrets[hit.pattern().as_usize()];
+                let whole =
+                    *chars >= SHORT_SECRET || is_whole_phrase(output, hit.start(), hit.end());
+                if whole {
+                    found[hit.pattern().as_usize()] = true;
+                }
+            }
+        }
+        self.secrets
+            .iter()
+            .zip(found)
+            .filter(|((text, _, _), found)| *found && !self.said_in_public(text))
+            .map(|((_, _, secret), _)| leak(document, case, secret))
+            .collect()
+    }
+}
+
+/// One automaton over the texts of `secrets`, reporting every occurrence of
+/// each; `None` for no texts.
+fn automaton(secrets: &[(String, usize, Secret<'_>)]) -> Option<AhoCorasick> {
+    if secrets.is_empty() {
+        return None;
+    }
+    // A few dozen texts searched in a case's one or two public documents:
+    // an automaton quick to build matters more than one quick to run.
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+        .build(secrets.iter().map(|(text, _, _)| text))
+        .ok()
 }
 
 /// The diagnostic for `secret` found in `document`.
@@ -114,26 +164,62 @@ fn is_whole_phrase(text: &str, start: usize, end: usize) -> bool {
 /// and comments, markdown escapes and emphasis marks removed, characters
 /// that show nothing dropped, NFKC, lower case, white space collapsed.
 pub(crate) fn normalise(text: &str) -> String {
-    let decoded = decode_entities(&strip_tags(text));
-    let mut plain = String::with_capacity(decoded.len());
-    let mut chars = decoded.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            // A markdown escape shows the character after it.
-            '\\' if chars.peek().is_some_and(char::is_ascii_punctuation) => {}
-            // Emphasis, strike-through and code marks show nothing.
-            '*' | '_' | '~' | '`' => {}
-            c if is_invisible(c) => {}
-            c => plain.push(c),
-        }
-    }
-    // Most text is ASCII, which NFKC leaves as it is.
+    let stripped = if text.contains('<') {
+        Cow::Owned(strip_tags(text))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let decoded = if stripped.contains('&') {
+        Cow::Owned(decode_entities(&stripped))
+    } else {
+        stripped
+    };
+    let mut plain = without_marks(&decoded);
+    // Most text is ASCII, which NFKC leaves as it is, and most of the rest
+    // (typographic quotes and dashes) is already in NFKC, which the quick
+    // check says without composing anything.
     let folded: String = if plain.is_ascii() {
-        plain.to_ascii_lowercase()
+        plain.make_ascii_lowercase();
+        plain
+    } else if is_nfkc_quick(plain.chars()) == IsNormalized::Yes {
+        plain.chars().flat_map(char::to_lowercase).collect()
     } else {
         plain.nfkc().flat_map(char::to_lowercase).collect()
     };
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    super::fold_whitespace(&folded)
+}
+
+/// `text` without what shows nothing: a markdown escape's backslash,
+/// emphasis, strike-through and code marks, invisible characters. Runs of
+/// plain text are copied whole.
+fn without_marks(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut plain = String::with_capacity(text.len());
+    let mut kept_from = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let width = match bytes[at] {
+            // A markdown escape shows the character after it.
+            b'\\' if bytes.get(at + 1).is_some_and(u8::is_ascii_punctuation) => 0,
+            // Emphasis, strike-through and code marks show nothing.
+            b'*' | b'_' | b'~' | b'`' => 0,
+            byte if byte.is_ascii() => 1,
+            _ => match text[at..].chars().next() {
+                Some(c) if is_invisible(c) => 0,
+                Some(c) => c.len_utf8(),
+                None => 1,
+            },
+        };
+        if width == 0 {
+            plain.push_str(&text[kept_from..at]);
+            at += text[at..].chars().next().map_or(1, char::len_utf8);
+            kept_from = at;
+        } else {
+            at += width;
+        }
+    }
+    plain.push_str(&text[kept_from..]);
+    plain
 }
 
 /// Characters that take no room on the page: joiners, soft hyphens,
@@ -180,6 +266,9 @@ fn decode_entities(text: &str) -> String {
     // Each round removes at least one `&`; a handful suffices for any text
     // a template would write.
     for _ in 0..4 {
+        if !current.contains('&') {
+            break;
+        }
         let decoded = decode_once(&current);
         if decoded == current {
             break;
@@ -509,6 +598,36 @@ mod tests {
             assert_eq!(normalise(disguised), "internal marker", "{disguised}");
         }
         assert_eq!(normalise("a < b & c"), "a < b & c");
+    }
+
+    #[test]
+    fn marks_go_as_a_character_by_character_reading_drops_them() {
+        // The reading `without_marks` copies in runs: one character at a
+        // time, as it was first written.
+        let by_character = |text: &str| {
+            let mut plain = String::new();
+            let mut chars = text.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' if chars.peek().is_some_and(char::is_ascii_punctuation) => {}
+                    '*' | '_' | '~' | '`' => {}
+                    c if super::is_invisible(c) => {}
+                    c => plain.push(c),
+                }
+            }
+            plain
+        };
+        for text in [
+            "",
+            "plain text",
+            "\\*INTERNAL\\* *marker* __x__ ~~y~~ `z`",
+            "\\\\ \\a \\é \\",
+            "“quoted” — café\u{ad}s\u{200b}\u{feff}x\u{2064}",
+            "trailing backslash \\",
+            "\u{202e}é*\u{200f}",
+        ] {
+            assert_eq!(super::without_marks(text), by_character(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -1,77 +1,112 @@
 //! Markdown structure: what a reader would trip over, whoever wrote the
 //! template.
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
+use std::ops::Range;
 
-use super::{line_of, parser_options};
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+
+use super::line_of;
 use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
 
-/// Structural problems in one rendered document.
-pub(super) fn check(document: &Document) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    let mut report = |offset: usize, message: String| {
-        let line = line_of(&document.text, offset);
-        diagnostics.push(
+/// Structural problems in one rendered document, found as its markdown
+/// events go by.
+pub(super) struct Structure<'d> {
+    document: &'d Document,
+    diagnostics: Vec<Diagnostic>,
+    previous_level: Option<HeadingLevel>,
+    references: Vec<(String, usize)>,
+    definitions: Vec<String>,
+    heading_start: Option<usize>,
+    heading_has_text: bool,
+}
+
+impl<'d> Structure<'d> {
+    pub(super) fn new(document: &'d Document) -> Structure<'d> {
+        Structure {
+            document,
+            diagnostics: Vec::new(),
+            previous_level: None,
+            references: Vec::new(),
+            definitions: Vec::new(),
+            heading_start: None,
+            heading_has_text: false,
+        }
+    }
+
+    fn report(&mut self, offset: usize, message: String) {
+        let line = line_of(&self.document.text, offset);
+        self.diagnostics.push(
             Diagnostic::new(
                 Code::MarkdownStructure,
-                format!("{}, line {line}: {message}", document.path.display()),
+                format!("{}, line {line}: {message}", self.document.path.display()),
             )
-            .in_file(&document.case_file)
-            .with_id(&document.case_id),
+            .in_file(&self.document.case_file)
+            .with_id(&self.document.case_id),
         );
-    };
-    let mut previous_level: Option<HeadingLevel> = None;
-    let mut references: Vec<(String, usize)> = Vec::new();
-    let mut definitions: Vec<String> = Vec::new();
-    let mut heading_start: Option<usize> = None;
-    let mut heading_has_text = false;
-    for (event, range) in Parser::new_ext(&document.text, parser_options()).into_offset_iter() {
+    }
+
+    pub(super) fn event(&mut self, event: &Event<'_>, range: &Range<usize>) {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                if let Some(previous) = previous_level
+                let level = *level;
+                if let Some(previous) = self.previous_level
                     && (level as usize) > (previous as usize) + 1
                 {
-                    report(
+                    self.report(
                         range.start,
                         format!("heading jumps from {previous} to {level}"),
                     );
                 }
-                if previous_level.is_none() && level != HeadingLevel::H1 {
-                    report(range.start, format!("the first heading is {level}, not h1"));
+                if self.previous_level.is_none() && level != HeadingLevel::H1 {
+                    self.report(range.start, format!("the first heading is {level}, not h1"));
                 }
-                previous_level = Some(level);
-                heading_start = Some(range.start);
-                heading_has_text = false;
+                self.previous_level = Some(level);
+                self.heading_start = Some(range.start);
+                self.heading_has_text = false;
             }
-            Event::Text(text) if heading_start.is_some() => {
-                heading_has_text |= !text.trim().is_empty();
+            Event::Text(text) if self.heading_start.is_some() => {
+                self.heading_has_text |= !text.trim().is_empty();
             }
-            Event::End(pulldown_cmark::TagEnd::Heading(_)) => {
-                if let Some(start) = heading_start.take()
-                    && !heading_has_text
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(start) = self.heading_start.take()
+                    && !self.heading_has_text
                 {
-                    report(start, "a heading is empty".to_owned());
+                    self.report(start, "a heading is empty".to_owned());
                 }
             }
-            Event::FootnoteReference(label) => references.push((label.to_string(), range.start)),
-            Event::Start(Tag::FootnoteDefinition(label)) => definitions.push(label.to_string()),
+            Event::FootnoteReference(label) => {
+                self.references.push((label.to_string(), range.start));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.definitions.push(label.to_string());
+            }
             _ => {}
         }
     }
-    for (label, offset) in &references {
-        if !definitions.contains(label) {
-            report(*offset, format!("footnote [^{label}] has no definition"));
+
+    /// What was found, once every event has gone by.
+    pub(super) fn finish(mut self) -> Vec<Diagnostic> {
+        let references = std::mem::take(&mut self.references);
+        let definitions = std::mem::take(&mut self.definitions);
+        for (label, offset) in &references {
+            if !definitions.contains(label) {
+                self.report(*offset, format!("footnote [^{label}] has no definition"));
+            }
         }
-    }
-    for label in &definitions {
-        if !references.iter().any(|(r, _)| r == label) {
-            let offset = document.text.find(&format!("[^{label}]:")).unwrap_or(0);
-            report(
-                offset,
-                format!("footnote [^{label}] is defined but never cited"),
-            );
+        for label in &definitions {
+            if !references.iter().any(|(r, _)| r == label) {
+                let offset = self
+                    .document
+                    .text
+                    .find(&format!("[^{label}]:"))
+                    .unwrap_or(0);
+                self.report(
+                    offset,
+                    format!("footnote [^{label}] is defined but never cited"),
+                );
+            }
         }
+        self.diagnostics
     }
-    diagnostics
 }

@@ -10,11 +10,13 @@ mod leaks;
 mod markdown;
 mod quotes;
 
-use pulldown_cmark::Options;
+use std::cell::OnceCell;
+
+use pulldown_cmark::{Options, Parser};
 
 use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::DocumentKind;
+use crate::model::{Audience, DocumentKind};
 use crate::project::View;
 use crate::validate::CheckedCase;
 
@@ -23,18 +25,49 @@ pub fn parser_options() -> Options {
     Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Every check on one rendered document of `case`, rendered from `view`.
+/// What lint prepares once for one case and uses for each of its
+/// documents: the search for its internal texts, built at its first public
+/// document.
+pub struct CaseLint<'c> {
+    case: &'c CheckedCase<'c>,
+    leaks: OnceCell<leaks::Search<'c>>,
+}
+
+impl<'c> CaseLint<'c> {
+    /// Nothing is built until a document needs it.
+    pub fn new(case: &'c CheckedCase<'c>) -> CaseLint<'c> {
+        CaseLint {
+            case,
+            leaks: OnceCell::new(),
+        }
+    }
+}
+
+/// Every check on one rendered document of the case, rendered from `view`.
+/// The document is parsed once; the structure and quote checks read the
+/// same events.
 pub fn lint(
     document: &Document,
     kind: &DocumentKind,
-    case: &CheckedCase<'_>,
+    prepared: &CaseLint<'_>,
     view: &View,
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = if document.path.extension().is_some_and(|e| e == "md") {
-        markdown::check(document)
-    } else {
-        Vec::new()
-    };
+    let case = prepared.case;
+    let mut structure = document
+        .path
+        .extension()
+        .is_some_and(|e| e == "md")
+        .then(|| markdown::Structure::new(document));
+    let mut quotes = quotes::Quotes::new(document, view);
+    for (event, range) in Parser::new_ext(&document.text, parser_options()).into_offset_iter() {
+        if let Some(structure) = structure.as_mut() {
+            structure.event(&event, &range);
+        }
+        quotes.event(&event, &range);
+    }
+    let mut diagnostics = structure
+        .map(markdown::Structure::finish)
+        .unwrap_or_default();
     if let Some(limit) = kind.max_length {
         let length = document.text.trim_end().chars().count();
         if length > limit {
@@ -56,8 +89,11 @@ pub fn lint(
         }
     }
     diagnostics.extend(coverage::check(document, kind, case, view));
-    diagnostics.extend(quotes::check(document, view));
-    diagnostics.extend(leaks::check(document, case));
+    diagnostics.extend(quotes.finish());
+    if document.audience == Audience::Public {
+        let search = prepared.leaks.get_or_init(|| leaks::Search::new(case));
+        diagnostics.extend(search.check(document, case));
+    }
     diagnostics
 }
 
@@ -71,5 +107,12 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// Text with every run of white space folded to one space, for comparing
 /// case text with rendered text.
 fn fold_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut folded = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        folded.push_str(word);
+    }
+    folded
 }
