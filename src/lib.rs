@@ -21,6 +21,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod approval;
+mod atomic;
 pub mod calendar;
 pub mod confine;
 pub mod diagnostic;
@@ -608,9 +609,9 @@ pub fn approve(
         Some(key) => Some(sign_approval(key, text.as_bytes())?),
         None => None,
     };
-    write::write_atomically(&file, text.as_bytes())?;
+    atomic::write_atomically(&file, text.as_bytes())?;
     match &signature {
-        Some(armored) => write::write_atomically(&signature_file, armored.as_bytes())?,
+        Some(armored) => atomic::write_atomically(&signature_file, armored.as_bytes())?,
         None => match std::fs::remove_file(&signature_file) {
             Ok(()) => {}
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
