@@ -287,38 +287,28 @@ fn build_with(
                 .or_default()
                 .push(document);
         }
-        for (file, warnings) in &run.rendered {
-            let Some(case) = cases.get(file.as_path()) else {
-                continue;
-            };
-            let case_documents = documents.get(file.as_path()).map_or(&[][..], Vec::as_slice);
-            let Some(mut entry) = inputs.entry(
-                &repository,
-                file,
-                case,
-                *warnings,
-                case_documents,
-                public_only,
-            ) else {
-                continue;
-            };
-            // The documents not rendered again keep their entries; their
-            // templates are unchanged, so the digests stand.
-            if let Some((_, kept)) = partly.get(file) {
-                for (kind, document) in &kept.documents {
-                    if entry.documents.contains_key(kind) {
-                        continue;
-                    }
-                    for name in &document.templates {
-                        if let Some(digest) = kept.templates.get(name) {
-                            entry.templates.insert(name.clone(), digest.clone());
-                        }
-                    }
-                    entry.documents.insert(kind.clone(), document.clone());
+        // Each entry digests its case's documents: on every core.
+        let entries: Vec<Option<(String, CaseEntry)>> = run
+            .rendered
+            .par_iter()
+            .map(|(file, warnings)| {
+                let case = cases.get(file.as_path())?;
+                let case_documents = documents.get(file.as_path()).map_or(&[][..], Vec::as_slice);
+                let mut entry = inputs.entry(
+                    &repository,
+                    file,
+                    case,
+                    *warnings,
+                    case_documents,
+                    public_only,
+                )?;
+                if let Some((_, kept)) = partly.get(file) {
+                    keep_documents_not_rendered(&mut entry, kept);
                 }
-            }
-            manifest.cases.insert(inputs.key(file), entry);
-        }
+                Some((inputs.key(file), entry))
+            })
+            .collect();
+        manifest.cases.extend(entries.into_iter().flatten());
     }
     // Files an earlier build wrote that this one does not produce: of
     // deleted cases and kinds, or of cases a publishing build holds back.
@@ -347,6 +337,23 @@ fn build_with(
         unchanged_files,
         removed_files,
     })
+}
+
+/// Adds to `entry` the documents of `kept`, the case's entry in the last
+/// manifest, that were not rendered again: their templates are unchanged,
+/// so their digests stand.
+fn keep_documents_not_rendered(entry: &mut CaseEntry, kept: &CaseEntry) {
+    for (kind, document) in &kept.documents {
+        if entry.documents.contains_key(kind) {
+            continue;
+        }
+        for name in &document.templates {
+            if let Some(digest) = kept.templates.get(name) {
+                entry.templates.insert(name.clone(), digest.clone());
+            }
+        }
+        entry.documents.insert(kind.clone(), document.clone());
+    }
 }
 
 /// `out/` in the repository at `root`.
