@@ -9,7 +9,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use crate::Error;
+use crate::error::Error;
 
 /// Writes `bytes` to `target` through a temporary file renamed over it,
 /// making its folder if need be.

@@ -33,12 +33,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+use crate::error::Error;
 use crate::load::{self, Repository, TemplateFile};
 use crate::manifest::{self, CaseEntry, DocumentEntry, FileEntry, Manifest};
 use crate::model::{DocumentKind, PrincipleEntry, Visibility};
+use crate::outcome::{Document, Options, Outcome};
+use crate::pipeline::{self, Rendering, Scope};
 use crate::render::dependencies::Dependencies;
 use crate::render::{BUILTIN_PREFIX, BUILTIN_TEMPLATES};
-use crate::{Error, Options, Outcome, Scope};
 
 /// What [`build_incremental`] produced, ready for [`crate::write_build`].
 #[derive(Debug, Clone)]
@@ -227,22 +229,22 @@ fn build_with(
         .iter()
         .map(|(file, (kinds, _))| (file.clone(), kinds.clone()))
         .collect();
-    let run = crate::run_with(
+    let run = pipeline::run_with(
         &repository,
         Scope {
             only: None,
             skip: &skip,
             kinds: &kinds,
             progress,
-            rendering: crate::Rendering::of(options),
+            rendering: Rendering::of(options),
         },
     );
     let mut outcome = run.outcome;
     if options.html {
-        outcome.documents = crate::with_html_pages(outcome.documents);
+        outcome.documents = pipeline::with_html_pages(outcome.documents);
     }
     if options.docx {
-        outcome.documents = crate::with_word_documents(outcome.documents);
+        outcome.documents = pipeline::with_word_documents(outcome.documents);
     }
 
     // The manifest changes unless every case it listed was skipped: when
@@ -280,7 +282,7 @@ fn build_with(
             .iter()
             .map(|c| (c.file.as_path(), &c.value))
             .collect();
-        let mut documents: BTreeMap<&Path, Vec<&crate::Document>> = BTreeMap::new();
+        let mut documents: BTreeMap<&Path, Vec<&Document>> = BTreeMap::new();
         for document in &outcome.documents {
             documents
                 .entry(document.case_file.as_path())
@@ -579,7 +581,7 @@ impl Inputs {
         file: &Path,
         case: &crate::model::Case,
         warnings: usize,
-        documents: &[&crate::Document],
+        documents: &[&Document],
         public_only: bool,
     ) -> Option<CaseEntry> {
         let is_public = |id: &str| {

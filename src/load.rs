@@ -13,8 +13,8 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::Error;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::error::Error;
 use crate::model::{Approval, Case, Pos, Principle, Settings, Spanned};
 
 /// The name of the organisation settings file at a repository's root.

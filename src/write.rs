@@ -28,8 +28,10 @@ use rayon::prelude::*;
 
 use crate::atomic::{process_id, replace};
 use crate::confine::{self, Refusal, Removal};
+use crate::error::Error;
+use crate::incremental::Build;
 use crate::manifest::Manifest;
-use crate::{Build, Document, Error};
+use crate::outcome::Document;
 
 /// What a write did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

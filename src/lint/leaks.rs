@@ -15,9 +15,9 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Audience, Pos, Visibility};
+use crate::outcome::Document;
 use crate::validate::CheckedCase;
 
 /// Texts shorter than this, once normalised, are found only as whole

@@ -4,8 +4,8 @@
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
 
 use super::{line_of, parser_options};
-use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::outcome::Document;
 
 /// Structural problems in one rendered document.
 pub(super) fn check(document: &Document) -> Vec<Diagnostic> {

@@ -12,9 +12,9 @@ mod quotes;
 
 use pulldown_cmark::Options;
 
-use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::DocumentKind;
+use crate::outcome::Document;
 use crate::project::View;
 use crate::validate::CheckedCase;
 

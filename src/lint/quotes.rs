@@ -5,8 +5,8 @@
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::{fold_whitespace, line_of, parser_options};
-use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::outcome::Document;
 use crate::project::View;
 
 pub(super) fn check(document: &Document, view: &View) -> Vec<Diagnostic> {
