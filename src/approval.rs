@@ -672,7 +672,7 @@ pub fn approved_files(
     repository: &Repository,
     case_file: &std::path::Path,
     approval: &Approval,
-) -> Result<(crate::history::Files, Vec<String>), crate::Error> {
+) -> Result<(crate::history::Files, Vec<String>), crate::error::Error> {
     use crate::history::{self, Files};
     let root = repository.root.as_path();
     let relative = |file: &std::path::Path| -> String {
@@ -723,7 +723,7 @@ pub fn approved_files(
 
     let role = approval.role.as_str();
     let not_found = |path: &str| {
-        crate::Error::Usage(format!(
+        crate::error::Error::Usage(format!(
             "the version of {path} the {role} sign-off was given on is neither in the working \
              tree nor in git history; compare with a revision instead, with --against REV"
         ))

@@ -14,7 +14,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use crate::Error;
+use crate::error::Error;
 use crate::manifest::{self, FileEntry};
 
 /// A path candor would not write or remove, and why.

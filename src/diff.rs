@@ -15,10 +15,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
 use crate::history::{self, Files};
+use crate::outcome::{Document, Options, Outcome};
+use crate::pipeline::{Rendering, run};
 use crate::redline::{self, Redline};
 use crate::render::docx::tracked as word;
-use crate::{Diagnostic, Document, Error, Options, Outcome, load, model};
+use crate::{load, model};
 
 /// How a document changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,7 +150,7 @@ pub fn diff_since_approval(
         .find(|c| c.value.id.as_str() == case_id)
     else {
         // The case does not load: say why, as rendering it would.
-        let (outcome, _) = crate::run(&repository, None, crate::Rendering::Bare);
+        let (outcome, _) = run(&repository, None, Rendering::Bare);
         let sign_off = SignOff {
             role: String::new(),
             by: String::new(),
@@ -236,7 +240,7 @@ pub fn render_files(
         return Ok(None);
     };
     let repository = with_earlier_cases(files, &tree, &case_file, options)?;
-    let (outcome, _) = crate::run(&repository, Some((case_id, None)), crate::Rendering::Bare);
+    let (outcome, _) = run(&repository, Some((case_id, None)), Rendering::Bare);
     if let Some(error) = outcome.diagnostics.iter().find(|d| d.is_error()) {
         return Err(Error::Usage(format!(
             "the case `{case_id}` has errors at {label}, so it cannot be compared; the first: {}",
@@ -351,7 +355,7 @@ fn diff_with(
     };
     let (repository, case_id) = crate::open_case(root, case, options)?;
     let kinds = crate::document_kinds(&repository);
-    let (outcome, _) = crate::run(&repository, Some((&case_id, None)), crate::Rendering::Bare);
+    let (outcome, _) = run(&repository, Some((&case_id, None)), Rendering::Bare);
     if outcome.has_errors() {
         return Ok(DiffOutcome {
             outcome,

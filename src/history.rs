@@ -13,7 +13,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Component, Path};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
 
-use crate::Error;
+use crate::error::Error;
 use crate::load::SETTINGS_FILE;
 use crate::manifest;
 

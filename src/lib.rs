@@ -21,16 +21,20 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod approval;
+mod atomic;
 pub mod calendar;
 pub mod confine;
 pub mod diagnostic;
 pub mod diff;
+mod error;
 pub mod history;
 pub mod incremental;
 pub mod lint;
 pub mod load;
 pub mod manifest;
 pub mod model;
+mod outcome;
+mod pipeline;
 pub mod project;
 pub mod redline;
 pub mod render;
@@ -41,161 +45,23 @@ pub mod trace;
 pub mod validate;
 pub mod write;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use rayon::prelude::*;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use diff::{
     DiffOutcome, DocumentDiff, DocumentStatus, SignOff, diff_against, diff_since_approval,
     diff_with_files, word_redlines,
 };
+pub use error::Error;
 pub use incremental::{Build, Progress, Stage, build_fresh, build_incremental};
 pub use load::{Limits, Repository};
+pub use outcome::{Document, HeldBack, Options, Outcome, Review};
 pub use validate::policy_digest;
 pub use write::{Drift, WriteSummary, compare, write, write_build};
 
-use model::Audience;
+use std::collections::BTreeSet;
 
-/// A failure that is not about the content: a file that cannot be read, a
-/// case or document kind that does not exist. The CLI exits 2 on these.
-#[derive(Debug)]
-pub enum Error {
-    /// Reading or writing a file failed.
-    Io {
-        /// The file or folder.
-        path: PathBuf,
-        /// What the system said.
-        source: std::io::Error,
-    },
-    /// The request itself cannot be carried out.
-    Usage(String),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            Error::Usage(message) => f.write_str(message),
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Io { source, .. } => Some(source),
-            Error::Usage(_) => None,
-        }
-    }
-}
-
-/// One rendered document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Document {
-    /// The case it renders.
-    pub case_id: String,
-    /// The case file.
-    pub case_file: PathBuf,
-    /// The document kind.
-    pub kind: String,
-    /// Who it is for.
-    pub audience: Audience,
-    /// Where it goes under the output folder: `<case>/<kind>.md`.
-    pub path: PathBuf,
-    /// The markdown.
-    pub text: String,
-    /// The ids of the items the document cited.
-    pub cited: std::collections::BTreeSet<String>,
-    /// The organisation speaking, as the document names it.
-    pub organisation: String,
-    /// What the banner the document opens with says, in a word (`DRAFT`,
-    /// `WITHDRAWN`); absent when it has none.
-    pub mark: Option<&'static str>,
-    /// The file's bytes, for a file that is not text, such as a Word
-    /// document; `text` is then empty.
-    pub binary: Option<Vec<u8>>,
-}
-
-impl Document {
-    /// The bytes of the file: the text, or the binary content.
-    pub fn bytes(&self) -> &[u8] {
-        self.binary.as_deref().unwrap_or(self.text.as_bytes())
-    }
-}
-
-/// How to run the pipeline.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Limits on what candor reads.
-    pub limits: Limits,
-    /// Also produce a standalone HTML page beside every markdown document.
-    pub html: bool,
-    /// Also produce a Word document beside every markdown document.
-    pub docx: bool,
-    /// Render only the cases that may go out now: approved or published,
-    /// every sign-off holding, no embargo pending. Other cases are held
-    /// back; a case file named explicitly that may not go out is an error.
-    /// Only public document kinds are rendered, unless `include_internal`.
-    pub publish: bool,
-    /// With `publish`, render the internal document kinds too: a publish
-    /// folder is for the public, so they are left out unless asked for.
-    pub include_internal: bool,
-}
-
-/// The outcome of running the pipeline: documents and everything found.
-#[derive(Debug, Clone, Default)]
-pub struct Outcome {
-    /// The repository's root folder.
-    pub root: PathBuf,
-    /// The rendered documents, ordered by case and kind. Empty when any
-    /// error was found, so nothing half-right is ever written.
-    pub documents: Vec<Document>,
-    /// Every diagnostic, in report order.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The cases a publishing build left out, and why.
-    pub held_back: Vec<HeldBack>,
-    /// How many sign-offs count without a signature: those of a repository
-    /// whose `candor.yaml` sets no `approvals.signers`.
-    pub unsigned_sign_offs: usize,
-    /// Where each case rendered with its sign-offs stands in review, in
-    /// case order.
-    pub reviews: Vec<Review>,
-}
-
-/// Where a case stands in review.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Review {
-    /// The case's id.
-    pub case_id: String,
-    /// In words: `draft · awaiting legal and communications`, `approved`, …
-    pub state: String,
-    /// Whether every required role has signed off on the content as it is.
-    pub signed_off: bool,
-    /// Whether any sign-off was given: there is something to compare with.
-    pub has_sign_off: bool,
-}
-
-/// A case a publishing build did not render.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeldBack {
-    /// The case's id.
-    pub case_id: String,
-    /// The case file.
-    pub case_file: PathBuf,
-    /// Why, in words: `in review`, `under embargo until …`.
-    pub reason: String,
-}
-
-impl Outcome {
-    /// Whether any diagnostic is an error.
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
+use pipeline::{Rendering, produced_texts, render_case, run, with_html_pages, with_word_documents};
 
 /// Validates the repository `paths` point into and renders every document
 /// in memory, reporting everything found. Writes nothing.
@@ -216,47 +82,6 @@ pub fn build(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
         outcome.documents = with_word_documents(outcome.documents);
     }
     Ok(outcome)
-}
-
-/// Each markdown document followed by its HTML page, made in parallel.
-fn with_html_pages(documents: Vec<Document>) -> Vec<Document> {
-    documents
-        .into_par_iter()
-        .flat_map_iter(|document| {
-            let is_markdown = document.path.extension().is_some_and(|e| e == "md");
-            let page = is_markdown.then(|| Document {
-                path: document.path.with_extension("html"),
-                text: render::html::page(&document.text),
-                ..document.clone()
-            });
-            std::iter::once(document).chain(page)
-        })
-        .collect()
-}
-
-/// Each markdown document followed by its Word document, made in
-/// parallel; other files as they are.
-fn with_word_documents(documents: Vec<Document>) -> Vec<Document> {
-    documents
-        .into_par_iter()
-        .flat_map_iter(|document| {
-            let is_markdown = document.path.extension().is_some_and(|e| e == "md");
-            let word = is_markdown.then(|| {
-                let about = render::docx::About {
-                    organisation: &document.organisation,
-                    kind: &document.kind,
-                    mark: document.mark,
-                };
-                Document {
-                    path: document.path.with_extension("docx"),
-                    binary: Some(render::docx::document(&document.text, &about)),
-                    text: String::new(),
-                    ..document.clone()
-                }
-            });
-            std::iter::once(document).chain(word)
-        })
-        .collect()
 }
 
 /// Renders one document of one case. `case` is a case id, or the path of a
@@ -608,9 +433,9 @@ pub fn approve(
         Some(key) => Some(sign_approval(key, text.as_bytes())?),
         None => None,
     };
-    write::write_atomically(&file, text.as_bytes())?;
+    atomic::write_atomically(&file, text.as_bytes())?;
     match &signature {
-        Some(armored) => write::write_atomically(&signature_file, armored.as_bytes())?,
+        Some(armored) => atomic::write_atomically(&signature_file, armored.as_bytes())?,
         None => match std::fs::remove_file(&signature_file) {
             Ok(()) => {}
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
@@ -782,364 +607,4 @@ fn open_case(root: &Path, case: &str, options: Options) -> Result<(Repository, S
         None => format!("; the cases are: {}", known.join(", ")),
     };
     Err(Error::Usage(format!("no case has the id `{case}`{hint}")))
-}
-
-/// validate → project → render → lint, for every case and kind, or only the
-/// case (and kind) named in `only`. With one case named, also returns its
-/// trace when it rendered cleanly.
-fn run(
-    repository: &Repository,
-    only: Option<(&str, Option<&str>)>,
-    rendering: Rendering,
-) -> (Outcome, Option<trace::Trace>) {
-    let run = run_with(
-        repository,
-        Scope {
-            only,
-            skip: &BTreeSet::new(),
-            kinds: &BTreeMap::new(),
-            progress: &|_| {},
-            rendering,
-        },
-    );
-    (run.outcome, run.traced)
-}
-
-/// Which cases a run renders, and who hears how far it has got.
-#[derive(Clone, Copy)]
-struct Scope<'a> {
-    /// Only this case (and kind), when named.
-    only: Option<(&'a str, Option<&'a str>)>,
-    /// Case files checked but not rendered: an incremental build knows
-    /// their documents are already up to date.
-    skip: &'a BTreeSet<PathBuf>,
-    /// Case files of which only these document kinds are rendered: the
-    /// others are up to date.
-    kinds: &'a BTreeMap<PathBuf, BTreeSet<String>>,
-    /// Told after each case is rendered.
-    progress: &'a (dyn Fn(Progress) + Sync),
-    /// Which cases are rendered, and whether drafts are marked.
-    rendering: Rendering,
-}
-
-/// How a run treats sign-offs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Rendering {
-    /// Every case; documents lacking sign-offs carry a draft banner.
-    Marked,
-    /// Only the cases that may go out now, none of them a draft; of their
-    /// documents, the internal ones only when `internal`.
-    Publishing {
-        /// Whether internal document kinds are rendered.
-        internal: bool,
-    },
-    /// Every case, no banner: the words alone, as a redline compares them.
-    Bare,
-}
-
-impl Rendering {
-    /// What `options` ask for.
-    pub(crate) fn of(options: Options) -> Rendering {
-        if options.publish {
-            Rendering::Publishing {
-                internal: options.include_internal,
-            }
-        } else {
-            Rendering::Marked
-        }
-    }
-}
-
-/// What a run produced.
-struct Run {
-    outcome: Outcome,
-    traced: Option<trace::Trace>,
-    /// Every case rendered, by file, with the number of diagnostics its
-    /// checks and documents produced; in case order.
-    rendered: Vec<(PathBuf, usize)>,
-}
-
-/// [`run`], with cases to skip and progress reported. Cases are rendered in
-/// parallel, each on one thread from start to finish; their documents and
-/// diagnostics are gathered in case order, so the outcome is the same as
-/// rendering them one after the other.
-fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
-    let only = scope.only;
-    let checked = validate::validate(repository);
-    let mut diagnostics = checked.diagnostics.clone();
-    let (renderer, template_diagnostics) = render::Renderer::new(&repository.templates);
-    diagnostics.extend(template_diagnostics);
-
-    for kind in &checked.documents {
-        if !renderer.has_template(&kind.template) {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::UnknownTemplate,
-                    format!(
-                        "document kind `{}` uses the template `{}`, which does not exist",
-                        kind.id.value, kind.template
-                    ),
-                )
-                .in_file(&repository.settings.file)
-                .at(kind.id.pos)
-                .with_id(kind.id.as_str())
-                .with_help(format!("add templates/{}", kind.template)),
-            );
-        }
-    }
-
-    // One pass over the diagnostics, rather than one per case.
-    let mut found_in: BTreeMap<PathBuf, (bool, usize)> = BTreeMap::new();
-    for diagnostic in &diagnostics {
-        if let Some(file) = &diagnostic.file {
-            let (has_errors, count) = found_in.entry(file.clone()).or_default();
-            *has_errors |= diagnostic.is_error();
-            *count += 1;
-        }
-    }
-    let mut held_back = Vec::new();
-    let publishing = matches!(scope.rendering, Rendering::Publishing { .. });
-    let now = publishing.then(model::Timestamp::now);
-    let public_only = scope.rendering == Rendering::Publishing { internal: false };
-    let selected: Vec<&validate::CheckedCase<'_>> = checked
-        .cases
-        .iter()
-        .filter(|case| only.is_none_or(|(wanted, _)| wanted == case.case.id.as_str()))
-        .filter(|case| !scope.skip.contains(case.file))
-        .filter(|case| !found_in.get(case.file).is_some_and(|(errors, _)| *errors))
-        .filter(|case| {
-            let Some(now) = &now else { return true };
-            let Some(held) = approval::hold(case, now) else {
-                return true;
-            };
-            if repository.named_cases {
-                diagnostics.push(held.diagnostic(case));
-            } else {
-                held_back.push(HeldBack {
-                    case_id: case.case.id.to_string(),
-                    case_file: case.file.to_path_buf(),
-                    reason: held.reason,
-                });
-            }
-            false
-        })
-        .collect();
-    let total = selected.len();
-    let done = AtomicUsize::new(0);
-    let per_case: Vec<(Vec<Document>, Vec<Diagnostic>, Option<Review>)> = selected
-        .par_iter()
-        .map(|case| {
-            let kinds = scope.kinds.get(case.file);
-            let wanted = |kind: &model::DocumentKind| {
-                if public_only && kind.audience != Audience::Public {
-                    return false;
-                }
-                match (only.and_then(|(_, k)| k), kinds) {
-                    // A kind named explicitly is rendered even for a case
-                    // that does not produce it by default.
-                    (Some(wanted), _) => wanted == kind.id.as_str(),
-                    (None, Some(kinds)) => kinds.contains(kind.id.as_str()),
-                    (None, None) => kind.produced_for(case.case),
-                }
-            };
-            let rendered = render_case(
-                &checked,
-                &renderer,
-                case,
-                &wanted,
-                scope.rendering != Rendering::Bare,
-            );
-            let rendered = (rendered.documents, rendered.diagnostics, rendered.review);
-            let done = done.fetch_add(1, Ordering::Relaxed) + 1;
-            (scope.progress)(Progress {
-                stage: Stage::Rendering,
-                done,
-                total,
-            });
-            rendered
-        })
-        .collect();
-
-    let mut documents = Vec::new();
-    let mut traced = None;
-    let mut rendered = Vec::with_capacity(total);
-    let mut reviews = Vec::new();
-    for (case, (case_documents, case_diagnostics, review)) in selected.iter().zip(per_case) {
-        reviews.extend(review);
-        let checks = found_in.get(case.file).map_or(0, |(_, count)| *count);
-        rendered.push((case.file.to_path_buf(), checks + case_diagnostics.len()));
-        if only.is_some() {
-            traced = Some(trace::trace(&checked, case, &case_documents));
-        }
-        documents.extend(case_documents);
-        diagnostics.extend(case_diagnostics);
-    }
-
-    repository.attach_source_lines(&mut diagnostics);
-    diagnostic::sort(&mut diagnostics);
-    diagnostics.dedup();
-    let unsigned_sign_offs = if repository.settings.value.approvals.signers.is_none() {
-        checked
-            .cases
-            .iter()
-            .filter(|case| only.is_none_or(|(wanted, _)| wanted == case.case.id.as_str()))
-            .flat_map(|case| &case.sign_offs)
-            .filter(|sign_off| !sign_off.under_other_policy)
-            .count()
-    } else {
-        0
-    };
-    let mut outcome = Outcome {
-        root: repository.root.clone(),
-        documents,
-        diagnostics,
-        held_back,
-        unsigned_sign_offs,
-        reviews,
-    };
-    if outcome.has_errors() {
-        outcome.documents.clear();
-        traced = None;
-    }
-    Run {
-        outcome,
-        traced,
-        rendered,
-    }
-}
-
-/// What rendering one case produced.
-struct CaseRender {
-    /// The documents asked for, with their banner when they carry one.
-    documents: Vec<Document>,
-    /// What rendering, linting and the sign-offs found.
-    diagnostics: Vec<Diagnostic>,
-    /// Where the case stands in review, when its sign-offs were assessed.
-    review: Option<Review>,
-}
-
-/// Renders the `wanted` documents of one case that has no errors: its
-/// documents, and what rendering and linting them found. A case lacking
-/// sign-offs gets its draft banner here, last, so every check before sees
-/// the document exactly as it would be published.
-fn render_case(
-    checked: &validate::Checked<'_>,
-    renderer: &render::Renderer,
-    case: &validate::CheckedCase<'_>,
-    wanted: &dyn Fn(&model::DocumentKind) -> bool,
-    banners: bool,
-) -> CaseRender {
-    let case_id = case.case.id.as_str();
-    let mut documents = Vec::new();
-    let mut diagnostics = Vec::new();
-    let case_lint = lint::CaseLint::new(case);
-    for kind in &checked.documents {
-        if !wanted(kind) || !renderer.has_template(&kind.template) {
-            continue;
-        }
-        if !kind.produced_for(case.case) {
-            let refused = validate::regulatory_diagnostics(case, kind);
-            let stop = refused.iter().any(Diagnostic::is_error);
-            diagnostics.extend(refused);
-            if stop {
-                continue;
-            }
-        }
-        let view = project::project(checked, case, kind);
-        match renderer.render(kind, &view) {
-            Ok(rendered) => {
-                let document = Document {
-                    case_id: case_id.to_owned(),
-                    case_file: case.file.to_path_buf(),
-                    kind: kind.id.to_string(),
-                    audience: kind.audience,
-                    path: PathBuf::from(case_id).join(kind.output_file_name()),
-                    text: rendered.text,
-                    cited: rendered.cited,
-                    organisation: view.organisation.name.clone(),
-                    mark: None,
-                    binary: None,
-                };
-                diagnostics.extend(lint::lint(&document, kind, &case_lint, &view));
-                documents.push(document);
-            }
-            Err(diagnostic) => diagnostics.push((*diagnostic).with_id(case_id).with_help(format!(
-                "while rendering `{}` for case `{case_id}`",
-                kind.id.value
-            ))),
-        }
-    }
-    // Without banners the words alone matter: a redline, or a sign-off
-    // being recorded, is not held up by the state of the sign-offs.
-    let mut review = None;
-    if banners {
-        let record = checked
-            .repository
-            .approvals
-            .contains_key(case.file)
-            .then(|| {
-                approval::Record::of(
-                    checked,
-                    case,
-                    &produced_texts(checked, renderer, case, &documents),
-                )
-            });
-        let (standing, found) = approval::assess(checked, case, record.as_ref());
-        diagnostics.extend(found);
-        let status = *case.case.status;
-        review = Some(Review {
-            case_id: case_id.to_owned(),
-            state: approval::review_state(
-                &standing,
-                status,
-                case.case.embargo.as_ref().map(|e| &e.value),
-                &model::Timestamp::now(),
-            ),
-            signed_off: standing.is_complete(),
-            has_sign_off: !case.sign_offs.is_empty(),
-        });
-        if let Some(banner) = approval::banner(&standing, status, true) {
-            let plain = approval::banner(&standing, status, false).unwrap_or_default();
-            let mark = if status == model::Status::Withdrawn {
-                "WITHDRAWN"
-            } else {
-                "DRAFT"
-            };
-            for document in &mut documents {
-                document.mark = Some(mark);
-                let is_markdown = document.path.extension().is_some_and(|e| e == "md");
-                document
-                    .text
-                    .insert_str(0, if is_markdown { &banner } else { &plain });
-            }
-        }
-    }
-    CaseRender {
-        documents,
-        diagnostics,
-        review,
-    }
-}
-
-/// The text of every document `case` produces, by kind, without banner:
-/// those in `rendered`, and the others rendered now.
-fn produced_texts(
-    checked: &validate::Checked<'_>,
-    renderer: &render::Renderer,
-    case: &validate::CheckedCase<'_>,
-    rendered: &[Document],
-) -> Vec<(String, String)> {
-    checked
-        .documents
-        .iter()
-        .filter(|kind| kind.produced_for(case.case) && renderer.has_template(&kind.template))
-        .filter_map(|kind| {
-            if let Some(document) = rendered.iter().find(|d| d.kind == kind.id.as_str()) {
-                return Some((document.kind.clone(), document.text.clone()));
-            }
-            let view = project::project(checked, case, kind);
-            let text = renderer.render(kind, &view).ok()?.text;
-            Some((kind.id.to_string(), text))
-        })
-        .collect()
 }

@@ -4,7 +4,7 @@
 //! size and encoding, and parsed on its own; what cannot be parsed becomes a
 //! located diagnostic and the rest of the repository still loads.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fs;
 use std::io::{self, Read};
@@ -13,8 +13,8 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::Error;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::error::Error;
 use crate::model::{Approval, Case, Pos, Principle, Settings, Spanned};
 
 /// The name of the organisation settings file at a repository's root.
@@ -335,9 +335,14 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
 
     let mut approvals = BTreeMap::new();
     let mut signatures = BTreeMap::new();
+    let may_have_approvals = approvals_folders_listed(&case_files);
     for case_file in &case_files {
+        let folder = approvals_folder(case_file);
+        if !may_have_approvals(&folder) {
+            continue;
+        }
         let mut signed = Vec::new();
-        for file in reader.yaml_files(&approvals_folder(case_file))? {
+        for file in reader.yaml_files(&folder)? {
             if let Some(value) = reader.parse::<Approval>(&file)? {
                 if let Some(signature) = reader.signature_of(&file)? {
                     signatures.insert(file.clone(), signature);
@@ -428,6 +433,42 @@ pub fn value_from_text(text: &str, limits: Limits) -> Option<serde_json::Value> 
 }
 
 /// The folder holding the sign-offs of the case in `case_file`:
+/// Whether an approvals folder may exist, from one listing of each folder
+/// holding case files: looking for each case's folder in turn cost one
+/// failed open per case. A folder that cannot be listed may hold anything.
+fn approvals_folders_listed(case_files: &[PathBuf]) -> impl Fn(&Path) -> bool + use<> {
+    let parents: BTreeSet<&Path> = case_files.iter().filter_map(|f| f.parent()).collect();
+    let listed: BTreeMap<PathBuf, Option<BTreeSet<std::ffi::OsString>>> = parents
+        .into_iter()
+        .map(|parent| {
+            let names = fs::read_dir(parent).ok().and_then(|entries| {
+                entries
+                    .map(|entry| entry.map(|entry| entry.file_name()))
+                    .filter(|name| {
+                        name.as_ref().is_err()
+                            || name.as_ref().is_ok_and(|name| {
+                                Path::new(name)
+                                    .extension()
+                                    .is_some_and(|e| e == "approvals")
+                            })
+                    })
+                    .collect::<Result<BTreeSet<_>, _>>()
+                    .ok()
+            });
+            (parent.to_path_buf(), names)
+        })
+        .collect();
+    move |folder: &Path| {
+        let (Some(parent), Some(name)) = (folder.parent(), folder.file_name()) else {
+            return true;
+        };
+        match listed.get(parent) {
+            Some(Some(names)) => names.contains(name),
+            _ => true,
+        }
+    }
+}
+
 /// `cases/<name>.approvals/` beside `cases/<name>.yaml`.
 pub fn approvals_folder(case_file: &Path) -> PathBuf {
     case_file.with_extension("approvals")

@@ -25,10 +25,11 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use crate::Error;
+use crate::error::Error;
 
 /// The manifest's file name in the output folder.
 pub const FILE_NAME: &str = "manifest.json";
@@ -141,22 +142,43 @@ impl Manifest {
     /// is no manifest, and the next build rebuilds everything.
     pub fn read(out: &Path) -> Option<Manifest> {
         let text = fs::read_to_string(out.join(FILE_NAME)).ok()?;
-        let manifest: Manifest = serde_json::from_str(&text).ok()?;
+        let manifest = Manifest::from_json(&text)?;
         (manifest.format == FORMAT && manifest.candor == CANDOR_VERSION).then_some(manifest)
     }
 
+    /// Parses a manifest. One laid out as [`Manifest::to_json`] writes it,
+    /// one case per line, is parsed a line at a time on every core: ten
+    /// thousand cases make 14 MB of JSON. Any other layout is parsed whole,
+    /// to the same result.
+    pub fn from_json(text: &str) -> Option<Manifest> {
+        match by_lines(text) {
+            Some(manifest) => Some(manifest),
+            None => serde_json::from_str(text).ok(),
+        }
+    }
+
     /// The manifest as its file holds it: JSON with keys sorted, one case
-    /// per line, ending in a newline.
+    /// per line, ending in a newline. The lines are made on every core.
     pub fn to_json(&self) -> String {
-        let mut text = format!("{{\"candor\":{},\"cases\":{{", json(&self.candor));
-        for (index, (file, entry)) in self.cases.iter().enumerate() {
+        let cases: Vec<(&String, &CaseEntry)> = self.cases.iter().collect();
+        let lines: Vec<String> = cases
+            .par_iter()
+            .map(|(file, entry)| {
+                let mut line = json(file);
+                line.push(':');
+                line.push_str(&json(entry));
+                line
+            })
+            .collect();
+        let size = lines.iter().map(|line| line.len() + 2).sum::<usize>() + 64;
+        let mut text = String::with_capacity(size);
+        text.push_str(&format!("{{\"candor\":{},\"cases\":{{", json(&self.candor)));
+        for (index, line) in lines.iter().enumerate() {
             if index > 0 {
                 text.push(',');
             }
             text.push('\n');
-            text.push_str(&json(file));
-            text.push(':');
-            text.push_str(&json(entry));
+            text.push_str(line);
         }
         if !self.cases.is_empty() {
             text.push('\n');
@@ -173,8 +195,14 @@ impl Manifest {
         if fs::read(&target).is_ok_and(|existing| existing == json.as_bytes()) {
             return Ok(false);
         }
-        crate::write::write_atomically(&target, json.as_bytes())?;
+        crate::atomic::write_atomically(&target, json.as_bytes())?;
         Ok(true)
+    }
+
+    /// Writes the manifest into `out` atomically, when the caller knows
+    /// the file is not there: nothing to read back and compare.
+    pub(crate) fn write_new(&self, out: &Path) -> Result<(), Error> {
+        crate::atomic::write_atomically(&out.join(FILE_NAME), self.to_json().as_bytes())
     }
 
     /// Removes the manifest from `out`, if there is one.
@@ -189,6 +217,52 @@ impl Manifest {
             }),
         }
     }
+}
+
+/// A manifest laid out as [`Manifest::to_json`] writes it, parsed a line at
+/// a time in parallel; `None` when `text` is laid out otherwise.
+fn by_lines(text: &str) -> Option<Manifest> {
+    let body = text.strip_suffix('\n')?;
+    let (head, rest) = body.split_once('\n')?;
+    let (lines, tail) = rest.rsplit_once('\n')?;
+    let candor = head
+        .strip_prefix("{\"candor\":")?
+        .strip_suffix(",\"cases\":{")?;
+    let candor: String = serde_json::from_str(candor).ok()?;
+    let format = tail.strip_prefix("},\"format\":")?.strip_suffix('}')?;
+    let format: u32 = serde_json::from_str(format).ok()?;
+    let lines: Vec<&str> = lines.split('\n').collect();
+    let last = lines.len().checked_sub(1)?;
+    let entries: Vec<Option<(String, CaseEntry)>> = lines
+        .par_iter()
+        .enumerate()
+        .map(|(index, line)| {
+            let line = if index < last {
+                line.strip_suffix(',')?
+            } else {
+                line
+            };
+            case_line(line)
+        })
+        .collect();
+    let mut cases = BTreeMap::new();
+    for entry in entries {
+        let (file, entry) = entry?;
+        cases.insert(file, entry);
+    }
+    Some(Manifest {
+        candor,
+        cases,
+        format,
+    })
+}
+
+/// One line of the manifest's cases: `"<file>":{<entry>}`.
+fn case_line(line: &str) -> Option<(String, CaseEntry)> {
+    let mut keys = serde_json::Deserializer::from_str(line).into_iter::<String>();
+    let file = keys.next()?.ok()?;
+    let entry = line.get(keys.byte_offset()..)?.strip_prefix(':')?;
+    Some((file, serde_json::from_str(entry).ok()?))
 }
 
 /// `value` as compact JSON. Serialising strings, numbers and maps of them
@@ -249,5 +323,68 @@ mod tests {
         assert!(manifest.write(folder.path()).unwrap());
         assert!(!manifest.write(folder.path()).unwrap());
         assert_eq!(Manifest::read(folder.path()), Some(manifest));
+    }
+
+    fn entry(id: &str) -> CaseEntry {
+        let mut files = BTreeMap::new();
+        files.insert(format!("{id}/memo.md"), FileEntry::of(id.as_bytes()));
+        let mut documents = BTreeMap::new();
+        documents.insert(
+            "memo".to_owned(),
+            DocumentEntry {
+                files,
+                templates: BTreeSet::from(["builtin/memo.md".to_owned()]),
+            },
+        );
+        CaseEntry {
+            approvals: BTreeMap::new(),
+            digest: digest(id.as_bytes()),
+            documents,
+            id: id.to_owned(),
+            principles: BTreeMap::from([("p,\n\"q\":".to_owned(), digest(b"p"))]),
+            public_only: false,
+            settings: Some(digest(b"s")),
+            templates: BTreeMap::new(),
+            updates: BTreeMap::new(),
+            warnings: 0,
+        }
+    }
+
+    #[test]
+    fn a_manifest_parsed_by_lines_is_the_one_parsed_whole() {
+        for count in [0, 1, 2, 5] {
+            let mut manifest = Manifest::default();
+            for index in 0..count {
+                let id = format!("case-{index}");
+                manifest
+                    .cases
+                    .insert(format!("cases/{id}.yaml"), entry(&id));
+            }
+            let json = manifest.to_json();
+            let whole: Manifest = serde_json::from_str(&json).unwrap();
+            assert_eq!(whole, manifest);
+            assert_eq!(Manifest::from_json(&json), Some(manifest.clone()));
+            if count > 0 {
+                assert_eq!(by_lines(&json), Some(manifest.clone()));
+            }
+            // Laid out otherwise, it is parsed whole, to the same result.
+            let pretty = serde_json::to_string_pretty(&manifest).unwrap();
+            assert_eq!(by_lines(&pretty), None);
+            assert_eq!(Manifest::from_json(&pretty), Some(manifest));
+        }
+    }
+
+    #[test]
+    fn a_manifest_with_anything_unknown_is_no_manifest() {
+        let mut manifest = Manifest::default();
+        manifest.cases.insert("cases/a.yaml".to_owned(), entry("a"));
+        manifest.cases.insert("cases/b.yaml".to_owned(), entry("b"));
+        let json = manifest.to_json();
+        let unknown = json.replacen("\"warnings\":0", "\"warnings\":0,\"extra\":1", 1);
+        assert_eq!(Manifest::from_json(&unknown), None);
+        let cut = json.replacen("},\n", "}\n", 1);
+        assert_eq!(Manifest::from_json(&cut), None);
+        let trailing = json.replacen("\"format\":2}", "\"format\":2,\"x\":1}", 1);
+        assert_eq!(Manifest::from_json(&trailing), None);
     }
 }

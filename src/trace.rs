@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::Document;
 use crate::model::{Audience, DocumentKind, Visibility};
+use crate::outcome::Document;
 use crate::project::{self, View};
 use crate::validate::{Checked, CheckedCase};
 

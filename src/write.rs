@@ -16,21 +16,23 @@
 //! by renaming (ext4, XFS, btrfs, APFS) flush its data before the rename.
 //!
 //! A build's manifest ([`crate::manifest`]) is written last, and before any
-//! document is replaced the old manifest stops vouching for the cases being
-//! rebuilt, so a build killed half-way can never make a later one skip a
-//! case whose files it did not finish writing.
+//! document is replaced the old manifest is removed, so a build killed
+//! half-way can never make a later one skip a case whose files it did not
+//! finish writing.
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::atomic::{process_id, replace};
 use crate::confine::{self, Refusal, Removal};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::error::Error;
+use crate::incremental::Build;
 use crate::manifest::Manifest;
-use crate::{Build, Document, Error};
+use crate::outcome::Document;
 
 /// What a write did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -216,16 +218,13 @@ pub fn write(out: &Path, documents: &[Document]) -> Result<WriteSummary, Error> 
 /// unchanged. A build that changed nothing writes nothing at all.
 pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
     let out = build.out.as_path();
-    if !build.outcome.documents.is_empty() {
-        // From here until the new manifest is written, the one on disk
-        // vouches only for the cases this build leaves alone.
-        if let Some(previous) = Manifest::read(out) {
-            let mut staged = previous;
-            staged
-                .cases
-                .retain(|file, entry| build.manifest.cases.get(file) == Some(entry));
-            staged.write(out)?;
-        }
+    // From here until the new manifest is written, no manifest vouches
+    // for any case: removing it costs one system call, where rewriting it
+    // without the cases being rebuilt cost as much as writing it. A build
+    // killed in between rebuilds every case next time.
+    let manifest_removed = !build.outcome.documents.is_empty();
+    if manifest_removed {
+        Manifest::remove(out)?;
     }
     let mut summary = write(out, &build.outcome.documents)?;
     // The manifest's own temporary file sits in the output folder itself.
@@ -258,7 +257,9 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
             let _ = fs::remove_dir(folder);
         }
     }
-    if build.manifest_changed {
+    if manifest_removed {
+        build.manifest.write_new(out)?;
+    } else if build.manifest_changed {
         build.manifest.write(out)?;
     }
     Ok(summary)
@@ -286,45 +287,4 @@ fn remove_temporaries(folder: &Path) -> Vec<PathBuf> {
         .map(|entry| entry.path())
         .filter(|path| fs::remove_file(path).is_ok())
         .collect()
-}
-
-/// Writes `bytes` to `target` through a temporary file renamed over it,
-/// making its folder if need be.
-pub(crate) fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let folder = target.parent().unwrap_or_else(|| Path::new("."));
-    fs::create_dir_all(folder).map_err(|source| Error::Io {
-        path: folder.to_path_buf(),
-        source,
-    })?;
-    replace(target, bytes)
-}
-
-/// Writes `bytes` to `target`, in a folder that exists, through a
-/// temporary file renamed over it.
-fn replace(target: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let folder = target.parent().unwrap_or_else(|| Path::new("."));
-    let file_name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = folder.join(format!(".{file_name}.{}.tmp", process_id()));
-    let result = (|| {
-        let mut file = fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        fs::rename(&temporary, target)
-    })();
-    if let Err(source) = result {
-        let _ = fs::remove_file(&temporary);
-        return Err(Error::Io {
-            path: target.to_path_buf(),
-            source,
-        });
-    }
-    Ok(())
-}
-
-/// This process's id, asked of the system once rather than once per file.
-fn process_id() -> u32 {
-    static ID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    *ID.get_or_init(std::process::id)
 }

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Coverage, DocumentKind, Pos};
+use crate::outcome::Document;
 use crate::project::View;
 use crate::validate::CheckedCase;
 

@@ -18,9 +18,9 @@ use std::cell::OnceCell;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
-use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Audience, Pos, Visibility};
+use crate::outcome::Document;
 use crate::validate::CheckedCase;
 
 /// Texts shorter than this, once normalised, are found only as whole

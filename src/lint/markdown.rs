@@ -6,8 +6,8 @@ use std::ops::Range;
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use super::line_of;
-use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::outcome::Document;
 
 /// Structural problems in one rendered document, found as its markdown
 /// events go by.

@@ -14,9 +14,9 @@ use std::cell::OnceCell;
 
 use pulldown_cmark::{Options, Parser};
 
-use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Audience, DocumentKind};
+use crate::outcome::Document;
 use crate::project::View;
 use crate::validate::CheckedCase;
 

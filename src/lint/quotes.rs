@@ -7,8 +7,8 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::{fold_whitespace, line_of};
-use crate::Document;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::outcome::Document;
 use crate::project::View;
 
 /// The block quotes of one rendered document, checked as its markdown

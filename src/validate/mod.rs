@@ -19,6 +19,8 @@ pub use approvals::{Identity, SignOff, policy_digest};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Code, Diagnostic, Suggestions};
 use crate::load::Repository;
 use crate::model::{Case, DocumentKind, Id, Person, Principle, PrincipleEntry, Spanned};
@@ -152,45 +154,42 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         .map(|loaded| (&loaded.value.id.value, &loaded.value))
         .collect();
     let kind_ids: Vec<&Id> = documents.iter().map(|k| &k.id.value).collect();
+    let known = Known {
+        people: &people,
+        organisations: &organisations,
+        kinds: &kind_ids,
+        cases: &by_id,
+    };
+    let rules = CaseRules {
+        repository,
+        library: &library,
+        by_id: &by_id,
+        known: &known,
+        documents: &documents,
+        policy: &policy,
+    };
+    // Each case is checked on its own, on every core; only duplicate ids
+    // look across cases. Diagnostics are gathered in case order, as if
+    // the cases were checked one after the other.
+    let per_case: Vec<(CheckedCase<'_>, Vec<Diagnostic>)> = repository
+        .cases
+        .par_iter()
+        .map(|loaded| {
+            let mut found = Vec::new();
+            let checked = check_case(&rules, loaded, &mut found);
+            (checked, found)
+        })
+        .collect();
     let mut case_index = IdIndex::new("case");
-    let mut cases = Vec::new();
-    for loaded in &repository.cases {
-        let case = &loaded.value;
-        let file = loaded.file.as_path();
-        case_index.insert(&case.id, file, "id".to_owned(), &mut diagnostics);
-        expect_file_named(file, &case.id, "case", &mut diagnostics);
-        let mut suggestions = Suggestions::for_one_file();
-        let principles =
-            resolve_principles(case, file, &library, &mut suggestions, &mut diagnostics);
-        let earlier = case
-            .updates
-            .as_ref()
-            .filter(|id| id.value != case.id.value)
-            .and_then(|id| by_id.get(&id.value).copied());
-        let mut checked = CheckedCase {
-            file,
-            case,
-            principles,
-            earlier,
-            sign_offs: Vec::new(),
-        };
-        let known = Known {
-            people: &people,
-            organisations: &organisations,
-            kinds: &kind_ids,
-            cases: &by_id,
-        };
-        references::check(&checked, &known, &mut suggestions, &mut diagnostics);
-        blanks::check(&checked, &mut diagnostics);
-        traceability::check(&checked, &mut diagnostics);
-        visibility::check(&checked, &mut diagnostics);
-        dates::check(&checked, &mut diagnostics);
-        checked.sign_offs = approvals::check(repository, &checked, &policy, &mut diagnostics);
-        regulatory::check(
-            &checked,
-            documents.iter().filter(|k| k.produced_for(case)),
+    let mut cases = Vec::with_capacity(per_case.len());
+    for (checked, found) in per_case {
+        case_index.insert(
+            &checked.case.id,
+            checked.file,
+            "id".to_owned(),
             &mut diagnostics,
         );
+        diagnostics.extend(found);
         cases.push(checked);
     }
 
@@ -202,6 +201,53 @@ pub fn validate(repository: &Repository) -> Checked<'_> {
         documents,
         diagnostics,
     }
+}
+
+/// What every case is checked against.
+struct CaseRules<'a, 'r> {
+    repository: &'r Repository,
+    library: &'a BTreeMap<&'r Id, &'r Principle>,
+    by_id: &'a BTreeMap<&'r Id, &'r Case>,
+    known: &'a Known<'a>,
+    documents: &'a [DocumentKind],
+    policy: &'a approvals::Policy<'a>,
+}
+
+/// Checks one case on its own: everything but whether its id is taken.
+fn check_case<'r>(
+    rules: &CaseRules<'_, 'r>,
+    loaded: &'r crate::load::Loaded<Case>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> CheckedCase<'r> {
+    let case = &loaded.value;
+    let file = loaded.file.as_path();
+    expect_file_named(file, &case.id, "case", diagnostics);
+    let mut suggestions = Suggestions::for_one_file();
+    let principles = resolve_principles(case, file, rules.library, &mut suggestions, diagnostics);
+    let earlier = case
+        .updates
+        .as_ref()
+        .filter(|id| id.value != case.id.value)
+        .and_then(|id| rules.by_id.get(&id.value).copied());
+    let mut checked = CheckedCase {
+        file,
+        case,
+        principles,
+        earlier,
+        sign_offs: Vec::new(),
+    };
+    references::check(&checked, rules.known, &mut suggestions, diagnostics);
+    blanks::check(&checked, diagnostics);
+    traceability::check(&checked, diagnostics);
+    visibility::check(&checked, diagnostics);
+    dates::check(&checked, diagnostics);
+    checked.sign_offs = approvals::check(rules.repository, &checked, rules.policy, diagnostics);
+    regulatory::check(
+        &checked,
+        rules.documents.iter().filter(|k| k.produced_for(case)),
+        diagnostics,
+    );
+    checked
 }
 
 /// The document kinds of a repository with `settings`: the built-in ones,
