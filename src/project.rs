@@ -309,6 +309,8 @@ pub struct SourceRef {
 /// The review.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewView {
+    /// What it is called, as a noun: "review" unless the case says.
+    pub called: String,
     /// When it began.
     pub opened: DateView,
     /// Who carried it out, in the order written.
@@ -350,6 +352,8 @@ pub struct FindingView {
     pub known: bool,
     /// The finding of the earlier case it revises, if visible here.
     pub revises: Option<RevisionView>,
+    /// With `revises`, what the earlier communication said, in brief.
+    pub said: Option<String>,
     /// The sources it bears on.
     pub sources: Vec<SourceRef>,
     /// The ids of the actions it is the last justification of, in order: a
@@ -541,6 +545,9 @@ pub struct ChangeView {
     pub id: String,
     /// The earlier text.
     pub before: String,
+    /// What the earlier communication said, in brief, when the case gives
+    /// it.
+    pub said: Option<String>,
     /// Whether the earlier text was stated as known.
     pub before_known: bool,
     /// The text now.
@@ -947,6 +954,7 @@ impl<'c, 'a> Projection<'c, 'a> {
             return None;
         }
         Some(ReviewView {
+            called: r.called.clone().unwrap_or_else(|| "review".to_owned()),
             opened: self.date(&r.opened.value),
             conducted_by: r.conducted_by.clone(),
             state: r.state.map(|state| match state {
@@ -1000,6 +1008,7 @@ impl<'c, 'a> Projection<'c, 'a> {
                     evidence: f.evidence.clone(),
                     known: f.known,
                     revises: f.revises.as_ref().and_then(|old| self.revision(&old.value)),
+                    said: f.said.clone(),
                     sources: cited,
                     followed_by: Vec::new(),
                 })
@@ -1038,6 +1047,7 @@ impl<'c, 'a> Projection<'c, 'a> {
                         label: f.label.clone(),
                         id: f.id.clone(),
                         before: old.statement.clone(),
+                        said: f.said.clone(),
                         before_known: old.known,
                         now: f.statement.clone(),
                         now_known: f.known,
@@ -1254,16 +1264,19 @@ fn introduce_principles(
         // A refusal gives its own reason ("We will not pay the attackers…"
         // for "We do not pay criminals…"): the principle is said by it and
         // not stated again, unless it kept the review away from something,
-        // which is said with it. Any other action that already says much of
-        // the principle would only repeat it: the principle is then stated
-        // with the rest.
+        // which is said with it. An action that departs from a principle is
+        // preceded by both the principles at stake. Any other action that
+        // already says much of the principle would only repeat it: the
+        // principle is then stated with the rest.
         let Some(first) = first else { continue };
         let action = &actions[first];
         if action.declined {
             if principle.excluded.is_empty() {
                 principle.introduced = true;
             }
-        } else if !echoes(&action.statement, &principle.statement) {
+        } else if !action.departs_from.is_empty()
+            || !echoes(&action.statement, &principle.statement)
+        {
             actions[first].introduces.push(principle.id.clone());
             principle.introduced = true;
         }
@@ -1615,6 +1628,7 @@ fn source_reference(source: &Source) -> String {
     match source.kind {
         K::PressReport => format!("the reporting by {who}"),
         K::Complaint => format!("the complaint from {who}"),
+        K::OpenLetter => format!("the open letter from {who}"),
         K::Audit => format!("the audit by {who}"),
         K::RegulatorInquiry => format!("the inquiry by {who}"),
         K::InternalReport => format!("the report from {who}"),
@@ -1631,6 +1645,7 @@ fn source_event(source: &Source) -> String {
     match source.kind {
         K::PressReport => format!("{who} published a press report"),
         K::Complaint => format!("we received a complaint from {who}"),
+        K::OpenLetter => format!("{who} published an open letter to us"),
         K::Audit => format!("{who} completed an audit"),
         K::RegulatorInquiry => format!("{who} opened an inquiry"),
         K::InternalReport => format!("{who} raised an internal report"),
@@ -1654,6 +1669,7 @@ fn kind_name(kind: crate::model::SourceKind) -> &'static str {
     match kind {
         K::PressReport => "press-report",
         K::Complaint => "complaint",
+        K::OpenLetter => "open-letter",
         K::Audit => "audit",
         K::RegulatorInquiry => "regulator-inquiry",
         K::InternalReport => "internal-report",

@@ -315,9 +315,9 @@ fn an_update_gives_its_news_then_each_revised_finding_old_and_new() {
             summary < update && update < usize::MAX,
             "{kind}: the news does not come before what it changes:\n{document}"
         );
-        // The old words, and the new ones beside them.
+        // What was said, in brief, and the new words beside it.
         assert!(
-            document.contains("We said: “From on or about 14 February until 2 March 2026, someone who was not authorised to do so used a Calder Billing Services support account to view the portal records of 18,240 patients."),
+            document.contains("- We said that the portal records of 18,240 patients had been viewed, from on or about 14 February. We now know that from 11 February"),
             "{kind}:\n{document}"
         );
         assert!(
@@ -344,4 +344,46 @@ fn month_and_approximate_dates_read_naturally_in_every_document() {
             "{kind}: no approximate date:\n{document}"
         );
     }
+}
+
+#[test]
+fn a_revision_without_said_quotes_what_was_said_whole() {
+    let repo = bundled_copy();
+    edit(
+        repo.path(),
+        "cases/northwind-patient-portal-breach-update.yaml",
+        "    said: the portal records of 18,240 patients had been viewed, from on or about 14 February\n",
+        "",
+    );
+    let document = render(
+        repo.path(),
+        "northwind-patient-portal-breach-update",
+        "public-statement",
+    );
+    assert!(
+        document.contains("- We said: “From on or about 14 February until 2 March 2026, someone who was not authorised to do so used a Calder Billing Services support account to view the portal records of 18,240 patients."),
+        "{document}"
+    );
+}
+
+#[test]
+fn said_without_revises_is_an_error_at_the_finding() {
+    let repo = bundled_copy();
+    edit(
+        repo.path(),
+        "cases/northwind-patient-portal-breach-update.yaml",
+        "    revises: unauthorised-access\n",
+        "",
+    );
+    let stderr = check_fails(repo.path());
+    assert!(
+        stderr.contains("error[invalid-value]: finding `records-opened` says what was said before, but revises no finding"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "help: name the earlier finding it corrects with `revises:`, or remove `said:`"
+        ),
+        "{stderr}"
+    );
 }

@@ -365,9 +365,14 @@ fn letters_say_what_real_communications_say_in_their_place() {
         update.contains("The principles we set out on 20 March 2026 still guide us"),
         "{update}"
     );
-    // Only the principles new in the update are stated.
+    // Only the principles new in the update are stated, where they decide.
     assert!(
-        update.contains("The principles we set out on 20 March 2026 still guide us, and two more guide the decisions we describe here. Every vendor that handles patient information on our behalf must meet our security standard. Changes to how we run our services must not interrupt or delay the care patients are receiving."),
+        update.contains("\nThe principles we set out on 20 March 2026 still guide us.\n"),
+        "{update}"
+    );
+    // An exception names both principles at stake before it.
+    assert!(
+        update.contains("Two of our principles pull in different directions here. Every vendor that handles patient information on our behalf must meet our security standard. Changes to how we run our services must not interrupt or delay the care patients are receiving. We are keeping Calder Billing Services"),
         "{update}"
     );
     assert!(

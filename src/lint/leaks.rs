@@ -442,7 +442,16 @@ fn texts<'a>(case: &'a CheckedCase<'a>) -> (Vec<Secret<'a>>, Vec<String>) {
             Some(f.id.as_str()),
         );
         if let Some(evidence) = &f.evidence {
-            add(f.visibility, evidence, what, f.id.pos, Some(f.id.as_str()));
+            add(
+                f.visibility,
+                evidence,
+                what.clone(),
+                f.id.pos,
+                Some(f.id.as_str()),
+            );
+        }
+        if let Some(said) = &f.said {
+            add(f.visibility, said, what, f.id.pos, Some(f.id.as_str()));
         }
     }
     for a in &raw.actions {

@@ -288,6 +288,8 @@ pub enum SourceKind {
     PressReport,
     /// A complaint from a person or group.
     Complaint,
+    /// A letter to the organisation that its authors published.
+    OpenLetter,
     /// An audit, internal or external.
     Audit,
     /// A question or demand from a regulator.
@@ -309,6 +311,7 @@ impl SourceKind {
         match self {
             SourceKind::PressReport => "press report",
             SourceKind::Complaint => "complaint",
+            SourceKind::OpenLetter => "open letter",
             SourceKind::Audit => "audit",
             SourceKind::RegulatorInquiry => "regulator inquiry",
             SourceKind::InternalReport => "internal report",
@@ -323,6 +326,10 @@ impl SourceKind {
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
+    /// What the organisation calls it, as a noun: "investigation", "audit".
+    /// Letters say "our review" when absent.
+    #[serde(default)]
+    pub called: Option<String>,
     /// When it began.
     pub opened: Spanned<Date>,
     /// Who carried it out: one name, or a list.
@@ -441,6 +448,13 @@ pub struct Finding {
     /// one revises; documents show the old and the new text side by side.
     #[serde(default)]
     pub revises: Option<Spanned<Id>>,
+    /// With `revises`, what the earlier communication said, in brief, as a
+    /// clause: "the records of 18,240 patients had been viewed from about
+    /// 14 February". Letters then say "We said … that …" and the new
+    /// finding, instead of quoting the earlier finding whole; the brief
+    /// style quotes it whole either way.
+    #[serde(default)]
+    pub said: Option<String>,
     /// Who may see it.
     #[serde(default)]
     pub visibility: Visibility,

@@ -131,6 +131,24 @@ pub(super) fn check(
                 );
             }
         }
+        if finding.said.is_some() && finding.revises.is_none() {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    format!(
+                        "finding `{}` says what was said before, but revises no finding",
+                        finding.id.value
+                    ),
+                )
+                .in_file(file)
+                .at(finding.id.pos)
+                .with_path(format!("findings[{i}].said"))
+                .with_id(finding.id.as_str())
+                .with_help(
+                    "name the earlier finding it corrects with `revises:`, or remove `said:`",
+                ),
+            );
+        }
         if let Some(revised) = &finding.revises {
             if case.updates.is_none() {
                 diagnostics.push(
