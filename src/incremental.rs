@@ -41,6 +41,7 @@ use crate::outcome::{Document, Options, Outcome};
 use crate::pipeline::{self, Rendering, Scope};
 use crate::render::dependencies::Dependencies;
 use crate::render::{BUILTIN_PREFIX, BUILTIN_TEMPLATES};
+use crate::stat_cache::{self, StatCache};
 
 /// What [`build_incremental`] produced, ready for [`crate::write_build`].
 #[derive(Debug, Clone)]
@@ -64,6 +65,8 @@ pub struct Build {
     /// recorded of each: writing the build removes those still holding
     /// exactly that (see [`crate::confine`]).
     pub removed_files: Vec<(PathBuf, FileEntry)>,
+    /// The stat cache to write with the build, when it changed.
+    pub stat_cache: Option<stat_cache::Update>,
 }
 
 impl Build {
@@ -138,11 +141,23 @@ fn build_with(
     progress: &(dyn Fn(Progress) + Sync),
     fresh: bool,
 ) -> Result<Build, Error> {
+    // Before any file is looked at: what changes from now on is not
+    // trusted to the stat cache (see `stat_cache`).
+    let started = std::time::SystemTime::now();
     // Named case files are rebuilt whatever their state, with the earlier
     // cases they update, which only the full loader finds.
     let whole_repository = paths.iter().all(|path| path.is_dir());
+    // A build that renders every case reads every case: no cache then.
+    let stat_cache = (whole_repository && !fresh && !options.publish)
+        .then(|| StatCache::open(&out.map_or_else(|| guessed_out(paths), Path::to_path_buf)));
     let mut repository = if whole_repository {
-        load::open_deferred(paths, options.limits)?
+        let known = stat_cache.as_ref().map(|cache| {
+            move |root: &Path, file: &Path, stat: &stat_cache::FileStat| {
+                cache.digest(&key(root, file), stat).map(str::to_owned)
+            }
+        });
+        let known = known.as_ref().map(|k| k as load::KnownDigest<'_>);
+        load::open_deferred(paths, options.limits, known)?
     } else {
         load::open(paths, options.limits)?
     };
@@ -201,7 +216,7 @@ fn build_with(
     } else {
         to_parse = repository.deferred.clone();
     }
-    parse_with_progress(&mut repository, &to_parse, progress);
+    parse_with_progress(&mut repository, &to_parse, progress)?;
     // A parsed case needs the case it updates, and a case named like its id,
     // to be checked: parse those too, until none is missing.
     loop {
@@ -221,7 +236,7 @@ fn build_with(
         if needed.is_empty() {
             break;
         }
-        parse_with_progress(&mut repository, &needed, progress);
+        parse_with_progress(&mut repository, &needed, progress)?;
     }
 
     let skip: BTreeSet<PathBuf> = skipped.values().map(|(file, _)| file.clone()).collect();
@@ -330,6 +345,24 @@ fn build_with(
             .collect()
     };
     let manifest_changed = manifest_changed || !removed_files.is_empty();
+    let stat_cache = stat_cache.and_then(|cache| {
+        let entries = repository
+            .case_stats()
+            .iter()
+            .filter_map(|(file, stat)| {
+                let key = inputs.key(file);
+                let digest = inputs.cases.get(&key)?.clone();
+                Some((
+                    key,
+                    stat_cache::Entry {
+                        stat: *stat,
+                        digest,
+                    },
+                ))
+            })
+            .collect();
+        cache.update(started, entries)
+    });
     // Freeing every case's text and parsed value takes tens of
     // milliseconds at 10,000 cases: done on another thread, while the
     // build is written.
@@ -342,6 +375,7 @@ fn build_with(
         unchanged_cases: skip.into_iter().collect(),
         unchanged_files,
         removed_files,
+        stat_cache,
     })
 }
 
@@ -362,6 +396,13 @@ fn keep_documents_not_rendered(entry: &mut CaseEntry, kept: &CaseEntry) {
     }
 }
 
+/// The output folder of a build of the repository folder `paths` names,
+/// as [`load::open`] will find it, to open its stat cache before.
+fn guessed_out(paths: &[PathBuf]) -> PathBuf {
+    let folder = paths.first().map_or(Path::new("."), PathBuf::as_path);
+    default_out(&load::find_root(folder).unwrap_or_else(|| folder.to_path_buf()))
+}
+
 /// `out/` in the repository at `root`.
 pub fn default_out(root: &Path) -> PathBuf {
     if root == Path::new(".") {
@@ -375,7 +416,7 @@ fn parse_with_progress(
     repository: &mut Repository,
     files: &[PathBuf],
     progress: &(dyn Fn(crate::Progress) + Sync),
-) {
+) -> Result<(), Error> {
     let done = AtomicUsize::new(0);
     let total = files.len();
     repository.parse_deferred(files, &|| {
@@ -385,7 +426,7 @@ fn parse_with_progress(
             done,
             total,
         });
-    });
+    })
 }
 
 /// What of a case is out of date.
@@ -421,11 +462,7 @@ struct Inputs {
 
 impl Inputs {
     fn of(repository: &Repository) -> Inputs {
-        let text_digest = |file: &Path| {
-            repository
-                .source_text(file)
-                .map(|t| manifest::digest(t.as_bytes()))
-        };
+        let text_digest = |file: &Path| repository.digest_of(file);
         let mut principles = BTreeMap::new();
         for loaded in &repository.principles {
             if let Some(digest) = text_digest(&loaded.file) {

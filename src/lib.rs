@@ -41,6 +41,7 @@ pub mod render;
 pub mod scaffold;
 pub mod schema;
 pub mod signing;
+pub mod stat_cache;
 pub mod trace;
 pub mod validate;
 pub mod write;

@@ -16,6 +16,12 @@ use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, Se
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::error::Error;
 use crate::model::{Approval, Case, Pos, Principle, Settings, Spanned};
+use crate::stat_cache::FileStat;
+
+/// Tells, from the repository root, a case file and its stat, the digest
+/// of the file's text when it is known unchanged: [`open_deferred`] then
+/// does not read it.
+pub type KnownDigest<'a> = &'a (dyn Fn(&Path, &Path, &FileStat) -> Option<String> + Sync);
 
 /// The name of the organisation settings file at a repository's root.
 pub const SETTINGS_FILE: &str = "candor.yaml";
@@ -135,6 +141,14 @@ pub struct Repository {
     pub deferred: Vec<PathBuf>,
     /// The text of every file read, to quote in diagnostics.
     sources: BTreeMap<PathBuf, String>,
+    /// The deferred case files not read because their digest was known,
+    /// with that digest: read when they are parsed.
+    known_digests: BTreeMap<PathBuf, String>,
+    /// The stat of each case file that is a regular file, as it was
+    /// before candor read it (or found it unchanged).
+    case_stats: BTreeMap<PathBuf, FileStat>,
+    /// The repository's root, its links resolved, to read deferred cases.
+    within: Option<PathBuf>,
     /// The limits the repository was read with, to parse deferred cases.
     limits: Limits,
 }
@@ -151,25 +165,66 @@ impl Repository {
         self.limits
     }
 
+    /// The digest ([`crate::manifest::digest`]) of the text of `file`, if
+    /// candor read it or knew it unchanged.
+    pub fn digest_of(&self, file: &Path) -> Option<String> {
+        match self.known_digests.get(file) {
+            Some(digest) => Some(digest.clone()),
+            None => Some(crate::manifest::digest(self.source_text(file)?.as_bytes())),
+        }
+    }
+
+    /// The stat of each case file that is a regular file, taken before it
+    /// was read.
+    pub fn case_stats(&self) -> &BTreeMap<PathBuf, FileStat> {
+        &self.case_stats
+    }
+
     /// Parses the deferred case files among `files`, in parallel, calling
     /// `parsed` after each one. The cases join [`Repository::cases`] in file
     /// order, exactly as [`open`] would have read them; problems join
     /// [`Repository::diagnostics`].
-    pub fn parse_deferred(&mut self, files: &[PathBuf], parsed: &(dyn Fn() + Sync)) {
+    /// Files not read yet are read first; the first I/O failure stops the
+    /// run, as it would have in [`open_deferred`].
+    pub fn parse_deferred(
+        &mut self,
+        files: &[PathBuf],
+        parsed: &(dyn Fn() + Sync),
+    ) -> Result<(), Error> {
         let wanted: std::collections::BTreeSet<&PathBuf> = files.iter().collect();
         let (now, later): (Vec<PathBuf>, Vec<PathBuf>) = std::mem::take(&mut self.deferred)
             .into_iter()
             .partition(|file| wanted.contains(file));
         self.deferred = later;
         if now.is_empty() {
-            return;
+            return Ok(());
         }
-        let mut reader = Reader::new(self.limits);
+        let mut reader = Reader {
+            within: self.within.clone(),
+            ..Reader::new(self.limits)
+        };
+        let unread: Vec<PathBuf> = now
+            .iter()
+            .filter(|file| self.known_digests.contains_key(*file))
+            .cloned()
+            .collect();
+        for file in &unread {
+            self.known_digests.remove(file);
+        }
+        let read = reader.read_all(&unread, None, None)?;
+        self.sources.append(&mut reader.sources);
+        let read: BTreeSet<&PathBuf> = read.iter().collect();
+        // A file that no longer reads as text is reported, not parsed.
+        let now: Vec<PathBuf> = now
+            .into_iter()
+            .filter(|file| !unread.contains(file) || read.contains(file))
+            .collect();
         let cases = reader.parse_cases(&self.sources, &now, parsed);
         self.diagnostics.append(&mut reader.diagnostics);
         self.placeholders.append(&mut reader.placeholders);
         self.cases.extend(cases);
         self.cases.sort_by(|a, b| a.file.cmp(&b.file));
+        Ok(())
     }
     /// The text of line `line` (1-based) of `file`, if candor read it.
     pub fn source_line(&self, file: &Path, line: u32) -> Option<&str> {
@@ -224,7 +279,7 @@ pub struct Signature {
 /// folder or one of its case files; when case files are named, only those
 /// cases are read.
 pub fn open(paths: &[PathBuf], limits: Limits) -> Result<Repository, Error> {
-    open_with(paths, limits, true)
+    open_with(paths, limits, true, None)
 }
 
 /// Like [`open`], but the case files are only read, not parsed: they wait
@@ -232,11 +287,23 @@ pub fn open(paths: &[PathBuf], limits: Limits) -> Result<Repository, Error> {
 /// until [`Repository::parse_deferred`] parses those the caller needs. An
 /// incremental build parses only the cases whose inputs changed. Earlier
 /// cases of named case files are not read.
-pub fn open_deferred(paths: &[PathBuf], limits: Limits) -> Result<Repository, Error> {
-    open_with(paths, limits, false)
+///
+/// A case file that `known` gives the digest of is not even read until it
+/// is parsed: [`Repository::digest_of`] tells its digest meanwhile.
+pub fn open_deferred(
+    paths: &[PathBuf],
+    limits: Limits,
+    known: Option<KnownDigest<'_>>,
+) -> Result<Repository, Error> {
+    open_with(paths, limits, false, known)
 }
 
-fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Repository, Error> {
+fn open_with(
+    paths: &[PathBuf],
+    limits: Limits,
+    parse_cases: bool,
+    known: Option<KnownDigest<'_>>,
+) -> Result<Repository, Error> {
     let mut root: Option<PathBuf> = None;
     let mut only_cases: Vec<PathBuf> = Vec::new();
     let defaulted = [PathBuf::from(".")];
@@ -314,7 +381,14 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
         only_cases
     };
     // Case files are many: read and parse them in parallel.
-    let mut deferred = reader.read_all(&case_files)?;
+    let known = known.map(|known| (root.as_path(), known));
+    let mut case_stats = BTreeMap::new();
+    let mut known_digests = BTreeMap::new();
+    let mut deferred = reader.read_all(
+        &case_files,
+        known.map(|(root, known)| (root, known, &mut known_digests)),
+        Some(&mut case_stats),
+    )?;
     let mut cases = Vec::new();
     if parse_cases {
         let sources = std::mem::take(&mut reader.sources);
@@ -370,6 +444,9 @@ fn open_with(paths: &[PathBuf], limits: Limits, parse_cases: bool) -> Result<Rep
         placeholders: reader.placeholders,
         deferred,
         sources: reader.sources,
+        known_digests,
+        case_stats,
+        within: reader.within,
         limits,
     })
 }
@@ -746,27 +823,63 @@ impl Reader {
     /// Reads `files` in parallel, keeping their text. Returns the files
     /// read as text, in order; the others are reported. The first I/O
     /// failure, in file order, stops the run.
-    fn read_all(&mut self, files: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    ///
+    /// With `known`, a regular file within the size limit whose digest it
+    /// knows is not read: it counts as read, its digest joins the map.
+    /// With `stats`, the stat of every regular file, taken before reading
+    /// it, joins that map.
+    fn read_all(
+        &mut self,
+        files: &[PathBuf],
+        known: Option<(&Path, KnownDigest<'_>, &mut BTreeMap<PathBuf, String>)>,
+        stats: Option<&mut BTreeMap<PathBuf, FileStat>>,
+    ) -> Result<Vec<PathBuf>, Error> {
         let limits = self.limits;
         let this = &*self;
-        let read: Vec<Result<Reader, Error>> = files
+        let (known, known_digests) = match known {
+            Some((root, known, digests)) => (Some((root, known)), Some(digests)),
+            None => (None, None),
+        };
+        type Read = (Reader, Option<FileStat>, Option<String>);
+        let read: Vec<Result<Read, Error>> = files
             .par_iter()
             .map(|file| {
                 let mut own = Reader {
                     within: this.within.clone(),
                     ..Reader::new(limits)
                 };
-                if let Some(text) = own.read_text(file)? {
+                let metadata = fs::symlink_metadata(file).map_err(|source| Error::Io {
+                    path: file.clone(),
+                    source,
+                })?;
+                // A link's target may change under an unchanged link: a
+                // link is always read.
+                let stat = metadata.is_file().then(|| FileStat::of(&metadata));
+                if let (Some(stat), Some((root, known))) = (&stat, known)
+                    && stat.size <= limits.max_file_bytes
+                    && let Some(digest) = known(root, file, stat)
+                {
+                    return Ok((own, Some(*stat), Some(digest)));
+                }
+                if let Some(text) = own.read_text_of(file, metadata)? {
                     own.sources.insert(file.clone(), text);
                 }
-                Ok(own)
+                Ok((own, stat, None))
             })
             .collect();
         let mut texts = Vec::new();
+        let mut known_digests = known_digests;
+        let mut stats = stats;
         for (file, result) in files.iter().zip(read) {
-            let mut own = result?;
+            let (mut own, stat, digest) = result?;
             self.diagnostics.append(&mut own.diagnostics);
-            if let Some(text) = own.sources.remove(file) {
+            if let (Some(stats), Some(stat)) = (stats.as_deref_mut(), stat) {
+                stats.insert(file.clone(), stat);
+            }
+            if let (Some(digests), Some(digest)) = (known_digests.as_deref_mut(), digest) {
+                digests.insert(file.clone(), digest);
+                texts.push(file.clone());
+            } else if let Some(text) = own.sources.remove(file) {
                 self.sources.insert(file.clone(), text);
                 texts.push(file.clone());
             }
@@ -818,6 +931,19 @@ impl Reader {
     /// Reads a file as text, or records why it cannot be read as text.
     /// I/O failures are not content errors: they stop the run.
     fn read_text(&mut self, file: &Path) -> Result<Option<String>, Error> {
+        let metadata = fs::symlink_metadata(file).map_err(|source| Error::Io {
+            path: file.to_path_buf(),
+            source,
+        })?;
+        self.read_text_of(file, metadata)
+    }
+
+    /// [`Reader::read_text`], given the file's `symlink_metadata`.
+    fn read_text_of(
+        &mut self,
+        file: &Path,
+        mut metadata: fs::Metadata,
+    ) -> Result<Option<String>, Error> {
         let io_error = |source| Error::Io {
             path: file.to_path_buf(),
             source,
@@ -833,7 +959,6 @@ impl Reader {
             .with_help("split the file, or raise the limit with --max-file-size")
         };
         // A link is followed only inside the repository.
-        let mut metadata = fs::symlink_metadata(file).map_err(io_error)?;
         if metadata.file_type().is_symlink() {
             self.check_inside(file)?;
             metadata = fs::metadata(file).map_err(io_error)?;

@@ -262,6 +262,10 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
     } else if build.manifest_changed {
         build.manifest.write(out)?;
     }
+    // Outside the output folder, and only ever an optimisation.
+    if let Some(cache) = &build.stat_cache {
+        cache.write();
+    }
     Ok(summary)
 }
 

@@ -1,0 +1,208 @@
+//! The stat cache a rebuild uses to skip reading unchanged case files: an
+//! optimisation only. Every change is still found, whatever the cache says
+//! or whether it can be read or written, and the output folder is byte for
+//! byte what a build without it writes.
+//!
+//! Each test keeps its cache in a folder of its own (`CANDOR_CACHE_DIR`).
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use tempfile::TempDir;
+
+use common::{bundled_copy, candor, edit, snapshot_tree};
+
+const CASE: &str = "cases/imod-azure-services.yaml";
+
+/// `candor build` in `repo` with its stat cache in `cache`; must succeed
+/// and say nothing on stderr.
+fn build(repo: &Path, cache: &Path) {
+    let output = candor(repo)
+        .arg("build")
+        .env("CANDOR_CACHE_DIR", cache)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("cache"), "{stderr}");
+}
+
+/// Every file of the output folder with its bytes.
+fn output(repo: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    snapshot_tree(&repo.join("out"))
+        .into_iter()
+        .map(|(path, (bytes, _))| (path, bytes))
+        .collect()
+}
+
+/// The output folder of a build of `repo` as it is now, from nothing and
+/// without a cache.
+fn fresh_output(repo: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let copy = TempDir::new().unwrap();
+    for folder in ["cases", "principles"] {
+        common::copy_dir(&repo.join(folder), &copy.path().join(folder));
+    }
+    fs::copy(repo.join("candor.yaml"), copy.path().join("candor.yaml")).unwrap();
+    let cache = TempDir::new().unwrap();
+    // A cache folder under a file can never be made.
+    fs::write(cache.path().join("file"), "").unwrap();
+    build(copy.path(), &cache.path().join("file/cache"));
+    output(copy.path())
+}
+
+/// Sets the modification time of every input file an hour back, so the
+/// next build records them as settled, not racy.
+fn settle_inputs(repo: &Path) {
+    let past = SystemTime::now() - Duration::from_secs(3600);
+    for folder in ["cases", "principles"] {
+        for entry in fs::read_dir(repo.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                set_modified(&path, past);
+            }
+        }
+    }
+}
+
+fn set_modified(file: &Path, time: SystemTime) {
+    fs::File::options()
+        .write(true)
+        .open(file)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+}
+
+fn modified(file: &Path) -> SystemTime {
+    fs::metadata(file).unwrap().modified().unwrap()
+}
+
+fn cache_files(cache: &Path) -> Vec<PathBuf> {
+    fs::read_dir(cache)
+        .map(|entries| entries.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_cache_is_kept_outside_the_output_folder_which_is_as_without_it() {
+    let repo = bundled_copy();
+    let cache = TempDir::new().unwrap();
+    settle_inputs(repo.path());
+    build(repo.path(), cache.path());
+    assert_eq!(cache_files(cache.path()).len(), 1);
+    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+
+    // A rebuild trusting the cache, then one after an edit, as without it.
+    build(repo.path(), cache.path());
+    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+    edit(repo.path(), CASE, "ceased", "stopped");
+    build(repo.path(), cache.path());
+    let built = output(repo.path());
+    assert_eq!(built, fresh_output(repo.path()));
+    assert!(
+        built
+            .values()
+            .any(|bytes| String::from_utf8_lossy(bytes).contains("stopped"))
+    );
+}
+
+#[test]
+fn an_edit_of_the_same_size_with_its_time_set_back_is_found() {
+    let repo = bundled_copy();
+    let cache = TempDir::new().unwrap();
+    settle_inputs(repo.path());
+    build(repo.path(), cache.path());
+    // Recorded as settled: this rebuild trusts the cache, and keeps it.
+    build(repo.path(), cache.path());
+
+    let file = repo.path().join(CASE);
+    let before = modified(&file);
+    edit(repo.path(), CASE, "ceased", "CEASED");
+    set_modified(&file, before);
+    build(repo.path(), cache.path());
+    let built = output(repo.path());
+    assert!(
+        built
+            .values()
+            .any(|bytes| String::from_utf8_lossy(bytes).contains("CEASED"))
+    );
+    assert_eq!(built, fresh_output(repo.path()));
+}
+
+#[test]
+fn an_edit_of_the_same_size_within_the_same_second_is_found() {
+    let repo = bundled_copy();
+    let cache = TempDir::new().unwrap();
+    // The inputs were written just now: every build records them as racy.
+    build(repo.path(), cache.path());
+    let file = repo.path().join(CASE);
+    let before = modified(&file);
+    edit(repo.path(), CASE, "ceased", "CEASED");
+    set_modified(&file, before);
+    build(repo.path(), cache.path());
+    edit(repo.path(), CASE, "CEASED", "Ceased");
+    set_modified(&file, before);
+    build(repo.path(), cache.path());
+    let built = output(repo.path());
+    assert!(
+        built
+            .values()
+            .any(|bytes| String::from_utf8_lossy(bytes).contains("Ceased"))
+    );
+    assert_eq!(built, fresh_output(repo.path()));
+}
+
+#[test]
+fn a_corrupt_cache_is_ignored() {
+    let repo = bundled_copy();
+    let cache = TempDir::new().unwrap();
+    settle_inputs(repo.path());
+    build(repo.path(), cache.path());
+    let files = cache_files(cache.path());
+    assert_eq!(files.len(), 1);
+    let text = fs::read_to_string(&files[0]).unwrap();
+    // Every recorded digest now names other content, and a stray byte.
+    let zeros = "0".repeat(64);
+    let damaged: String = text
+        .lines()
+        .map(|line| {
+            let fields: Vec<&str> = line.split(' ').collect();
+            if fields.len() >= 7 && fields[5].len() == 64 {
+                line.replacen(fields[5], &zeros, 1)
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(damaged, text);
+    fs::write(&files[0], damaged).unwrap();
+    edit(repo.path(), CASE, "ceased", "stopped");
+    build(repo.path(), cache.path());
+    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+
+    fs::write(&files[0], b"\xff\x00 not a cache at all").unwrap();
+    edit(repo.path(), CASE, "stopped", "halted");
+    build(repo.path(), cache.path());
+    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_is_ignored() {
+    let repo = bundled_copy();
+    let cache = TempDir::new().unwrap();
+    fs::write(cache.path().join("file"), "").unwrap();
+    let unwritable = cache.path().join("file/cache");
+    settle_inputs(repo.path());
+    build(repo.path(), &unwritable);
+    edit(repo.path(), CASE, "ceased", "stopped");
+    build(repo.path(), &unwritable);
+    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+    assert!(!unwritable.exists());
+}
