@@ -1267,9 +1267,14 @@ fn introduce_principles(
         // which is said with it. An action that departs from a principle is
         // preceded by both the principles at stake. Any other action that
         // already says much of the principle would only repeat it: the
-        // principle is then stated with the rest.
+        // principle is then stated with the rest. So is one that kept the
+        // review away from something, since that belongs with the review,
+        // not with a remedy, unless it is weighed against another.
         let Some(first) = first else { continue };
         let action = &actions[first];
+        if !principle.excluded.is_empty() && action.departs_from.is_empty() {
+            continue;
+        }
         if action.declined {
             if principle.excluded.is_empty() {
                 principle.introduced = true;

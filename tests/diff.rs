@@ -201,7 +201,7 @@ fn terminal_shows_hunks_with_plain_marks_without_colour() {
     assert!(
         out.contains(
             "── public-statement (imod-azure-services/public-statement.md): 1 word changed\n \
-             9 │ On August 6, 2025, The Guardian reported that a unit"
+             9 │ Two principles guided our review and our decision."
         ),
         "{out}"
     );

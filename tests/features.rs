@@ -263,7 +263,7 @@ fn an_exception_to_a_principle_is_stated_in_memo_and_statement_and_needs_a_reaso
     for kind in ["employee-memo", "public-statement"] {
         let document = render(repo.path(), case, kind);
         assert!(
-            document.contains("This is an exception to our vendor security standard, which still stands. We are making this exception for five months only"),
+            document.contains("This is an exception to our vendor security standard, which still stands. It lasts five months, until the current claims cycle ends."),
             "{kind}:\n{document}"
         );
     }
@@ -306,7 +306,7 @@ fn an_update_gives_its_news_then_each_revised_finding_old_and_new() {
     for kind in ["employee-memo", "public-statement"] {
         let document = render(repo.path(), "northwind-patient-portal-breach-update", kind);
         let update = document
-            .find("Since we wrote on 20 March 2026, our investigation has changed some of what we said then.")
+            .find("What we said on 20 March 2026, and what we know now:")
             .unwrap_or(usize::MAX);
         let summary = document
             .find("The forensic investigation into the unauthorised access")

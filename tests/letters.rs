@@ -351,23 +351,20 @@ fn letters_say_what_real_communications_say_in_their_place() {
         "{meridale}"
     );
     assert!(
-        meridale.contains(
-            "\nWe stopped our plants because we will not ship food we cannot vouch for. I am sorry"
-        ),
+        meridale
+            .contains("\nStopping our plants was costly, and it was the right call. I am sorry"),
         "{meridale}"
     );
     assert!(!meridale.contains("— Karen Whitfield"), "{meridale}");
 
-    // An update does not restate the principles it set out before, and a
-    // memo sent before the statement says when its lines may be used.
+    // An update does not restate the principles it set out before, nor
+    // announce them again when it has no new one to state; a memo sent
+    // before the statement says when its lines may be used.
     let update = text("northwind-patient-portal-breach-update", "public-statement");
+    assert!(!update.contains("still guide"), "{update}");
+    // The principles new in the update are stated where they decide.
     assert!(
-        update.contains("The principles we set out on 20 March 2026 still guide us"),
-        "{update}"
-    );
-    // Only the principles new in the update are stated, where they decide.
-    assert!(
-        update.contains("\nThe principles we set out on 20 March 2026 still guide us.\n"),
+        update.contains("\nTwo of our principles pull in different directions here. Every vendor that handles patient information on our behalf must meet our security standard."),
         "{update}"
     );
     // An exception names both principles at stake before it.
@@ -433,5 +430,69 @@ fn a_document_states_only_what_was_true_on_its_own_date() {
             "error[date-order]: source `guild-open-letter` is dated 12 January 2026, after the employee-memo is dated (10 January 2022), which cites it"
         ),
         "{report}"
+    );
+}
+
+#[test]
+fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
+    let outcome = build(&bundled_repo());
+    let paragraphs = |case: &str| -> Vec<String> {
+        document(&outcome, case, "public-statement")
+            .text
+            .split("\n\n")
+            .map(str::to_owned)
+            .collect()
+    };
+    let starting = |paragraphs: &[String], start: &str| {
+        paragraphs
+            .iter()
+            .position(|p| p.starts_with(start))
+            .unwrap_or_else(|| panic!("no paragraph starts {start:?}:\n{paragraphs:#?}"))
+    };
+
+    // What prompted the review comes before the principles that guided it.
+    let imod = paragraphs("imod-azure-services");
+    assert!(
+        starting(&imod, "On August 6, 2025, The Guardian reported")
+            < starting(&imod, "Two principles guided our review and our decision."),
+        "{imod:#?}"
+    );
+
+    // After two sources the review starts a paragraph of its own, and the
+    // principle that kept it away from the clinical records is said right
+    // after it, not beside the remedy that principle also justifies.
+    let northwind = paragraphs("northwind-patient-portal-breach");
+    let review = starting(&northwind, "We opened a review on 2 March 2026");
+    let limit = starting(
+        &northwind,
+        "Staff and vendors may look at patient information",
+    );
+    assert_eq!(limit, review + 1, "{northwind:#?}");
+    assert!(
+        northwind[limit].ends_with(
+            "For that reason, our review did not examine the clinical content of the affected patients' records."
+        ),
+        "{northwind:#?}"
+    );
+    assert!(
+        northwind
+            .iter()
+            .any(|p| p.starts_with("We will change the vendor support console")),
+        "{northwind:#?}"
+    );
+
+    // An update whose review was announced before leaves its end to the news,
+    // and opens what it changes without restating that it changes something.
+    let update = document(
+        &outcome,
+        "northwind-patient-portal-breach-update",
+        "public-statement",
+    )
+    .text
+    .clone();
+    assert!(!update.contains("The review is now complete."), "{update}");
+    assert!(
+        update.contains("\nWhat we said on 20 March 2026, and what we know now:\n\n- We said that"),
+        "{update}"
     );
 }
