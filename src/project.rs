@@ -9,7 +9,7 @@
 //! items first, so every document of a case numbers the same item the same
 //! way, and public documents show no gaps where internal items were removed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -156,6 +156,20 @@ pub struct CaseView {
     pub url: Option<String>,
     /// The social media post's text.
     pub social_post: Option<String>,
+    /// The public statement as it is published, which the memo ends with.
+    pub statement: StatementView,
+}
+
+/// What the public statement says in its own voice, beyond the case's
+/// items: who signs it, and its own opening and closing paragraphs.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementView {
+    /// Who signs it.
+    pub spokesperson: Option<PersonView>,
+    /// Its opening paragraph, if it has one.
+    pub opening: Option<String>,
+    /// Its closing paragraph, if it has one.
+    pub closing: Option<String>,
 }
 
 /// A date, ready to write.
@@ -239,9 +253,9 @@ pub struct PrincipleView {
     /// What the review did not examine because of it, as this audience
     /// may see.
     pub excluded: Vec<String>,
-    /// Whether a letter says it with the first action resting on it:
-    /// stated before that action (see [`ActionView::introduces`]), or said
-    /// by the action's own words, so that it is not stated again.
+    /// Whether a refusal resting on it already says it in its own words
+    /// ("We will not pay the attackers…" for "We do not pay criminals…"),
+    /// so that a letter does not state it again.
     pub introduced: bool,
 }
 
@@ -404,10 +418,6 @@ pub struct ActionView {
     /// The id of the last of its findings this audience sees, in finding
     /// order, after which a letter states it; absent when it rests on none.
     pub after_finding: Option<String>,
-    /// The principles it is the first to rest on, in the order a letter
-    /// states actions: a letter may state each principle there, where it
-    /// first decides something.
-    pub introduces: Vec<String>,
 }
 
 /// An incident, ready to write, with the deadlines it sets.
@@ -1113,7 +1123,6 @@ impl<'c, 'a> Projection<'c, 'a> {
                         .collect(),
                     limits: a.limits.clone(),
                     after_finding: None,
-                    introduces: Vec::new(),
                 })
             })
             .collect();
@@ -1230,76 +1239,40 @@ fn place_actions_after_findings(findings: &mut [FindingView], actions: &mut [Act
     }
 }
 
-/// Marks, for each principle, the first action in a letter's order that
-/// rests on it (the actions after each finding, then those on no finding,
-/// then refused demands), and whether that action already says it.
-fn introduce_principles(
-    findings: &[FindingView],
-    actions: &mut [ActionView],
-    principles: &mut [PrincipleView],
-) {
-    let mut order: Vec<usize> = Vec::new();
-    for finding in findings {
-        for id in &finding.followed_by {
-            order.extend(actions.iter().position(|a| a.id == *id));
-        }
+/// The public statement's own voice, from its entry under `documents`.
+fn statement_of(checked: &Checked<'_>, raw: &Case) -> StatementView {
+    let own = raw
+        .documents
+        .iter()
+        .find(|d| d.kind.value.as_str() == "public-statement");
+    StatementView {
+        spokesperson: own
+            .and_then(|o| o.sender.as_ref())
+            .or(raw.spokesperson.as_ref())
+            .and_then(|id| checked.person(&id.value))
+            .map(PersonView::from),
+        opening: own.and_then(|o| o.opening.clone()),
+        closing: own.and_then(|o| o.closing.clone()),
     }
-    for declined in [false, true] {
-        order.extend(
-            actions
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.after_finding.is_none() && a.declined == declined)
-                .map(|(i, _)| i),
-        );
-    }
+}
+
+/// Marks the principles a refusal already says: a letter states every
+/// principle once, in one paragraph, except one whose only say is a
+/// refused demand's reason, unless it kept the review away from something,
+/// which is said with it.
+fn introduce_principles(actions: &[ActionView], principles: &mut [PrincipleView]) {
     for principle in principles.iter_mut() {
-        let first = order.iter().copied().find(|&i| {
-            let a = &actions[i];
+        let rests_on = |a: &&ActionView| {
             a.principles
                 .iter()
                 .chain(a.departs_from.iter().map(|d| &d.principle))
                 .any(|p| p.id == principle.id)
-        });
-        // A refusal gives its own reason ("We will not pay the attackers…"
-        // for "We do not pay criminals…"): the principle is said by it and
-        // not stated again, unless it kept the review away from something,
-        // which is said with it. An action that departs from a principle is
-        // preceded by both the principles at stake. Any other action that
-        // already says much of the principle would only repeat it: the
-        // principle is then stated with the rest. So is one that kept the
-        // review away from something, since that belongs with the review,
-        // not with a remedy, unless it is weighed against another.
-        let Some(first) = first else { continue };
-        let action = &actions[first];
-        if !principle.excluded.is_empty() && action.departs_from.is_empty() {
-            continue;
-        }
-        if action.declined {
-            if principle.excluded.is_empty() {
-                principle.introduced = true;
-            }
-        } else if !action.departs_from.is_empty()
-            || !echoes(&action.statement, &principle.statement)
-        {
-            actions[first].introduces.push(principle.id.clone());
-            principle.introduced = true;
-        }
+        };
+        let refused_only = actions.iter().filter(rests_on).all(|a| a.declined);
+        principle.introduced = refused_only
+            && actions.iter().any(|a| a.declined && rests_on(&a))
+            && principle.excluded.is_empty();
     }
-}
-
-/// Whether `action` repeats much of `principle`: a third or more of the
-/// principle's longer words appear in it.
-fn echoes(action: &str, principle: &str) -> bool {
-    let words = |text: &str| -> BTreeSet<String> {
-        text.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.chars().count() > 3)
-            .map(str::to_lowercase)
-            .collect()
-    };
-    let said = words(principle);
-    let shared = said.intersection(&words(action)).count();
-    !said.is_empty() && shared * 3 >= said.len()
 }
 
 /// A principle's name in prose: its title, or the first clause of its
@@ -1347,7 +1320,7 @@ fn project_for(
     let mut actions = projection.actions();
     let mut principles = projection.principles();
     place_actions_after_findings(&mut findings, &mut actions);
-    introduce_principles(&findings, &mut actions, &mut principles);
+    introduce_principles(&actions, &mut principles);
     let internal = audience == Audience::Internal;
     let settings = &checked.repository.settings.value;
     let named_organisation = raw.organisation.as_ref().and_then(|id| {
@@ -1390,6 +1363,7 @@ fn project_for(
             summary: raw.summary.clone(),
             url: raw.url.clone(),
             social_post: raw.social_post.clone(),
+            statement: statement_of(checked, raw),
         },
         spokesperson: override_for_kind
             .and_then(|o| o.sender.as_ref())

@@ -351,25 +351,28 @@ fn letters_say_what_real_communications_say_in_their_place() {
         "{meridale}"
     );
     assert!(
-        meridale
-            .contains("\nStopping our plants was costly, and it was the right call. I am sorry"),
+        meridale.contains("\nStopping our plants was the right call. I am sorry"),
         "{meridale}"
     );
     assert!(!meridale.contains("— Karen Whitfield"), "{meridale}");
 
-    // An update does not restate the principles it set out before, nor
-    // announce them again when it has no new one to state; a memo sent
-    // before the statement says when its lines may be used.
+    // An update does not restate the principles it set out before; a memo
+    // sent before the statement says when its lines may be used.
     let update = text("northwind-patient-portal-breach-update", "public-statement");
-    assert!(!update.contains("still guide"), "{update}");
-    // The principles new in the update are stated where they decide.
+    assert_eq!(update.matches("still guide").count(), 1, "{update}");
+    // The principles new in the update are stated once, together, and
+    // counted apart from the earlier ones; the exception names the one it
+    // departs from.
     assert!(
-        update.contains("\nTwo of our principles pull in different directions here. Every vendor that handles patient information on our behalf must meet our security standard."),
+        update.contains("\nThe principles we set out on 20 March 2026 still guide us. Two more guide the decisions we describe here. First, every vendor that handles patient information on our behalf must meet our security standard."),
         "{update}"
     );
-    // An exception names both principles at stake before it.
     assert!(
-        update.contains("Two of our principles pull in different directions here. Every vendor that handles patient information on our behalf must meet our security standard. Changes to how we run our services must not interrupt or delay the care patients are receiving. We are keeping Calder Billing Services"),
+        update.contains(" Second, changes to how we run our services must not interrupt or delay the care patients are receiving."),
+        "{update}"
+    );
+    assert!(
+        update.contains("This is an exception to our vendor security standard, which still stands. It lasts five months, until the current claims cycle ends."),
         "{update}"
     );
     assert!(
@@ -458,26 +461,32 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
         "{imod:#?}"
     );
 
-    // After two sources the review starts a paragraph of its own, and the
-    // principle that kept it away from the clinical records is said right
-    // after it, not beside the remedy that principle also justifies.
+    // After two sources the review starts a paragraph of its own; the
+    // principles follow it, stated once, together, the one that kept the
+    // review away from the clinical records with that limit; and no
+    // principle is said again before an action resting on it.
     let northwind = paragraphs("northwind-patient-portal-breach");
     let review = starting(&northwind, "We opened a review on 2 March 2026");
-    let limit = starting(
+    let principles = starting(
         &northwind,
-        "Staff and vendors may look at patient information",
+        "Three principles guided our review and our decisions. First, we protect the information patients entrust to us",
     );
-    assert_eq!(limit, review + 1, "{northwind:#?}");
+    assert_eq!(principles, review + 1, "{northwind:#?}");
     assert!(
-        northwind[limit].ends_with(
-            "For that reason, our review did not examine the clinical content of the affected patients' records."
+        northwind[principles].contains(
+            " Second, staff and vendors may look at patient information only when their work requires it, and only as much of it as that work requires. For that reason, our review did not examine the clinical content of the affected patients' records. Third, "
         ),
         "{northwind:#?}"
     );
-    assert!(
-        northwind
-            .iter()
-            .any(|p| p.starts_with("We will change the vendor support console")),
+    let console = starting(&northwind, "We will change the vendor support console");
+    let closed = starting(&northwind, "We disabled the Calder support account");
+    assert!(principles < closed && closed < console, "{northwind:#?}");
+    let stated = |p: &String| {
+        p.contains("patients entrust to us") || p.contains("Staff and vendors may look")
+    };
+    assert_eq!(
+        northwind.iter().filter(|p| stated(p)).count(),
+        1,
         "{northwind:#?}"
     );
 
@@ -493,6 +502,48 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
     assert!(!update.contains("The review is now complete."), "{update}");
     assert!(
         update.contains("\nWhat we said on 20 March 2026, and what we know now:\n\n- We said that"),
+        "{update}"
+    );
+}
+
+#[test]
+fn the_memo_ends_with_the_public_statement_as_published() {
+    let outcome = build(&bundled_repo());
+    for case in [
+        "imod-azure-services",
+        "commons-harassment-network",
+        "meridale-ransomware-attack",
+        "northwind-patient-portal-breach",
+        "northwind-patient-portal-breach-update",
+    ] {
+        let statement = &document(&outcome, case, "public-statement").text;
+        let memo = &document(&outcome, case, "employee-memo").text;
+        // The statement from its first paragraph to its signature, without
+        // its heading and date line or its footnotes.
+        let body_start = statement.find("*\n\n").map(|i| i + 3).expect("a date line");
+        let body_end = statement.find("\n\n[^1]:").unwrap_or(statement.len());
+        let body = statement[body_start..body_end].trim();
+        assert!(
+            memo.contains(body),
+            "{case}: the memo does not hold the statement\n--- statement:\n{body}\n--- memo:\n{memo}"
+        );
+        let heading = memo.find("\n## The statement we ").expect("its heading");
+        assert!(memo.find(body).unwrap_or(0) > heading, "{case}:\n{memo}");
+    }
+    let update = &document(
+        &outcome,
+        "northwind-patient-portal-breach-update",
+        "employee-memo",
+    )
+    .text;
+    // Sent on 29 April by the security officer, it ends with the statement
+    // the chief executive will sign the next day.
+    assert!(
+        update.contains("Lena Marsh  \nChief Information Security Officer, Northwind Health\n\n## The statement we will publish on 30 April 2026\n"),
+        "{update}"
+    );
+    assert!(
+        update.contains("Dana Okafor  \nChief Executive Officer, Northwind Health"),
         "{update}"
     );
 }
