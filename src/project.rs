@@ -250,9 +250,6 @@ pub struct PrincipleView {
     pub name: String,
     /// In an update, whether the earlier case already stated it.
     pub earlier: bool,
-    /// What the review did not examine because of it, as this audience
-    /// may see.
-    pub excluded: Vec<String>,
     /// Whether a refusal resting on it already says it in its own words
     /// ("We will not pay the attackers…" for "We do not pay criminals…"),
     /// so that a letter does not state it again.
@@ -887,7 +884,6 @@ impl<'c, 'a> Projection<'c, 'a> {
                         Since::Words(words) => words.clone(),
                     }),
                     name: principle_name(p),
-                    excluded: self.excluded_by(&p.id.value),
                     introduced: false,
                     earlier: self.case.earlier.is_some_and(|earlier| {
                         earlier.principles.iter().any(|entry| match &entry.value {
@@ -936,26 +932,6 @@ impl<'c, 'a> Projection<'c, 'a> {
             .collect();
         sources.sort_by_key(|s| s.footnote);
         sources
-    }
-
-    /// What the visible review left alone because of the principle `id`.
-    fn excluded_by(&self, id: &Id) -> Vec<String> {
-        let Some(review) = self
-            .case
-            .case
-            .review
-            .as_ref()
-            .filter(|r| self.visible(r.visibility))
-        else {
-            return Vec::new();
-        };
-        review
-            .not_examined
-            .iter()
-            .filter(|e| self.visible(e.visibility))
-            .filter(|e| e.principle.as_ref().is_some_and(|p| p.value == *id))
-            .map(|e| e.what.trim().trim_end_matches('.').to_owned())
-            .collect()
     }
 
     fn review(&self) -> Option<ReviewView> {
@@ -1257,9 +1233,8 @@ fn statement_of(checked: &Checked<'_>, raw: &Case) -> StatementView {
 }
 
 /// Marks the principles a refusal already says: a letter states every
-/// principle once, in one paragraph, except one whose only say is a
-/// refused demand's reason, unless it kept the review away from something,
-/// which is said with it.
+/// principle once, in one paragraph, except one whose only part is a
+/// refused demand, whose reason says it.
 fn introduce_principles(actions: &[ActionView], principles: &mut [PrincipleView]) {
     for principle in principles.iter_mut() {
         let rests_on = |a: &&ActionView| {
@@ -1269,9 +1244,7 @@ fn introduce_principles(actions: &[ActionView], principles: &mut [PrincipleView]
                 .any(|p| p.id == principle.id)
         };
         let refused_only = actions.iter().filter(rests_on).all(|a| a.declined);
-        principle.introduced = refused_only
-            && actions.iter().any(|a| a.declined && rests_on(&a))
-            && principle.excluded.is_empty();
+        principle.introduced = refused_only && actions.iter().any(|a| a.declined && rests_on(&a));
     }
 }
 

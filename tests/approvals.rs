@@ -70,7 +70,6 @@ fn an_approval_records_every_input_and_document_one_per_line() {
             "template builtin/_letter-actions.md",
             "template builtin/_letter-background.md",
             "template builtin/_letter-exception.md",
-            "template builtin/_letter-exclusions.md",
             "template builtin/_letter-findings.md",
             "template builtin/_letter-principle-basis.md",
             "template builtin/_letter-principles.md",

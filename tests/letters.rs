@@ -334,12 +334,24 @@ fn letters_say_what_real_communications_say_in_their_place() {
     let outcome = build(&bundled_repo());
     let text = |case: &str, kind: &str| document(&outcome, case, kind).text.clone();
 
-    // What the review left alone is said with the principle that kept it away.
+    // What the review left alone is said with the review, once; the
+    // principle that kept it away is stated with the others.
     let statement = text("imod-azure-services", "public-statement");
     assert!(
         statement.contains(
-            "in this type of investigation. This principle is set out in our privacy commitments to customers. For that reason, our review did not examine IMOD's customer content."
+            "We opened a review in August 2025. It examined only our own business records, including financial statements, internal documents, email and messages, but not IMOD's customer content.\n"
         ),
+        "{statement}"
+    );
+    assert!(
+        statement.contains(
+            "in this type of investigation. This principle is set out in our privacy commitments to customers.\n"
+        ),
+        "{statement}"
+    );
+    assert_eq!(
+        statement.matches("customer content").count(),
+        1,
         "{statement}"
     );
 
@@ -461,10 +473,9 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
         "{imod:#?}"
     );
 
-    // After two sources the review starts a paragraph of its own; the
-    // principles follow it, stated once, together, the one that kept the
-    // review away from the clinical records with that limit; and no
-    // principle is said again before an action resting on it.
+    // After two sources the review starts a paragraph of its own, with what
+    // it left alone; the principles follow it, stated once, together; and
+    // no principle is said again before an action resting on it.
     let northwind = paragraphs("northwind-patient-portal-breach");
     let review = starting(&northwind, "We opened a review on 2 March 2026");
     let principles = starting(
@@ -473,8 +484,14 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
     );
     assert_eq!(principles, review + 1, "{northwind:#?}");
     assert!(
+        northwind[review].contains(
+            "text messages that 41 patients forwarded to us or to the Commission, but not the clinical content of the affected patients' records."
+        ),
+        "{northwind:#?}"
+    );
+    assert!(
         northwind[principles].contains(
-            " Second, staff and vendors may look at patient information only when their work requires it, and only as much of it as that work requires. For that reason, our review did not examine the clinical content of the affected patients' records. Third, "
+            " Second, staff and vendors may look at patient information only when their work requires it, and only as much of it as that work requires. Third, "
         ),
         "{northwind:#?}"
     );

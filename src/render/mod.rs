@@ -48,10 +48,6 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/_letter-action.md"),
     ),
     (
-        "_letter-exclusions.md",
-        include_str!("../../templates/_letter-exclusions.md"),
-    ),
-    (
         "_letter-exception.md",
         include_str!("../../templates/_letter-exception.md"),
     ),
