@@ -30,18 +30,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::load::{self, Repository, TemplateFile};
-use crate::manifest::{self, CaseEntry, DocumentEntry, FileEntry, Manifest};
+use crate::manifest::{
+    self, CaseEntry, CaseView, DocumentEntry, FileEntry, FileView, Manifest, Previous,
+};
 use crate::model::{DocumentKind, PrincipleEntry, Visibility};
 use crate::outcome::{Document, Options, Outcome};
-use crate::pipeline::{self, Rendering, Scope};
+use crate::pipeline::{self, Finished, Rendering, Scope};
 use crate::render::dependencies::Dependencies;
 use crate::render::{BUILTIN_PREFIX, BUILTIN_TEMPLATES};
 use crate::stat_cache::{self, StatCache};
+use crate::write::{Staged, Stager};
 
 /// What [`build_incremental`] produced, ready for [`crate::write_build`].
 #[derive(Debug, Clone)]
@@ -67,6 +71,11 @@ pub struct Build {
     pub removed_files: Vec<(PathBuf, FileEntry)>,
     /// The stat cache to write with the build, when it changed.
     pub stat_cache: Option<stat_cache::Update>,
+    /// The documents a streaming build ([`build_streaming`]) rendered,
+    /// written into the output folder's staging folder as they were
+    /// produced, for [`crate::write_build`] to move into place; they are
+    /// not in `outcome`. Dropped unwritten, they are removed.
+    pub staged: Option<Arc<Staged>>,
 }
 
 impl Build {
@@ -79,12 +88,14 @@ impl Build {
             .iter()
             .map(|d| d.case_file.as_path())
             .collect();
-        rendered.len() + self.unchanged_cases.len()
+        let staged = self.staged.as_ref().map_or(0, |s| s.case_count());
+        rendered.len() + staged + self.unchanged_cases.len()
     }
 
     /// How many files the build produced: rendered and skipped.
     pub fn file_count(&self) -> usize {
-        self.outcome.documents.len() + self.unchanged_files.len()
+        let staged = self.staged.as_ref().map_or(0, |s| s.document_count());
+        self.outcome.documents.len() + staged + self.unchanged_files.len()
     }
 }
 
@@ -120,7 +131,22 @@ pub fn build_incremental(
     options: Options,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Build, Error> {
-    build_with(paths, out, options, progress, false)
+    build_with(paths, out, options, progress, Mode::Incremental)
+}
+
+/// Like [`build_incremental`], but writes each case's documents as the
+/// case finishes, on a thread of its own, into a staging folder inside the
+/// output folder (see [`Staged`]), so that writing overlaps rendering and
+/// no document is held longer than it takes to write it. Nothing in the
+/// output folder changes until [`crate::write_build`] moves them into
+/// place; a build with errors stages nothing that outlives it.
+pub fn build_streaming(
+    paths: &[PathBuf],
+    out: Option<&Path>,
+    options: Options,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Build, Error> {
+    build_with(paths, out, options, progress, Mode::Streaming)
 }
 
 /// Like [`build_incremental`], but renders every case, skipping none:
@@ -131,7 +157,30 @@ pub fn build_fresh(
     options: Options,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Build, Error> {
-    build_with(paths, out, options, progress, true)
+    build_with(paths, out, options, progress, Mode::Fresh)
+}
+
+/// How a build treats what an earlier one wrote, and where its documents go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Skips what is up to date; documents kept in the build.
+    Incremental,
+    /// Renders every case; documents kept in the build.
+    Fresh,
+    /// Skips what is up to date; documents staged as they are rendered.
+    Streaming,
+}
+
+/// Each markdown document followed by its page and its Word document, as
+/// `options` ask.
+fn with_other_formats(mut documents: Vec<Document>, options: Options) -> Vec<Document> {
+    if options.html {
+        documents = pipeline::with_html_pages(documents);
+    }
+    if options.docx {
+        documents = pipeline::with_word_documents(documents);
+    }
+    documents
 }
 
 fn build_with(
@@ -139,8 +188,9 @@ fn build_with(
     out: Option<&Path>,
     options: Options,
     progress: &(dyn Fn(Progress) + Sync),
-    fresh: bool,
+    mode: Mode,
 ) -> Result<Build, Error> {
+    let fresh = mode == Mode::Fresh;
     // Before any file is looked at: what changes from now on is not
     // trusted to the stat cache (see `stat_cache`).
     let started = std::time::SystemTime::now();
@@ -166,51 +216,63 @@ fn build_with(
         None => default_out(&repository.root),
     };
     crate::confine::check_output_folder(&out, &repository.root)?;
-    let previous_manifest = Manifest::read(&out);
-    let previous_files: BTreeMap<String, FileEntry> = previous_manifest
+    // The last build's manifest, read once and parsed once, its entries
+    // borrowing from its text; skipped cases' lines are written back as
+    // they are.
+    let previous_text = manifest::read_text(&out);
+    let previous_manifest = previous_text.as_deref().and_then(Previous::parse);
+    let previous_files: BTreeMap<&str, &FileView<'_>> = previous_manifest
         .iter()
         .flat_map(|manifest| manifest.cases.values())
-        .flat_map(|entry| entry.documents.values())
-        .flat_map(|document| document.files.clone())
+        .flat_map(|(_, _, entry)| entry.documents.values())
+        .flat_map(|document| document.files.iter())
+        .map(|(file, recorded)| (file.as_ref(), recorded))
         .collect();
     // A publishing build renders every case it publishes afresh: the
     // files in place may be drafts.
-    let (mut previous, not_consulted) = if options.publish || fresh {
-        (None, previous_manifest)
-    } else {
-        (previous_manifest, None)
-    };
+    let previous = previous_manifest
+        .as_ref()
+        .filter(|_| !(options.publish || fresh));
     let inputs = Inputs::of(&repository);
     let public_only = options.publish && !options.include_internal;
 
-    // Skipped cases by manifest key, with their files and entries; cases
-    // of which only some documents are rendered again, with the entries
-    // of the others.
-    let mut skipped: BTreeMap<String, (PathBuf, CaseEntry)> = BTreeMap::new();
+    // Skipped cases by manifest key, with their files; cases of which
+    // only some documents are rendered again, with the entries of the
+    // others; how many cases of the manifest no case file matches.
+    let mut skipped: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut partly: BTreeMap<PathBuf, (BTreeSet<String>, CaseEntry)> = BTreeMap::new();
+    let mut unmatched = previous.map_or(0, |previous| previous.cases.len());
     let mut to_parse = Vec::new();
-    if let Some(previous) = &mut previous {
+    if let Some(previous) = previous {
         let verdicts: Vec<(String, Stale)> = repository
             .deferred
             .par_iter()
             .map(|file| {
                 let key = inputs.key(file);
-                let stale = previous.cases.get(&key).map_or(Stale::Case, |entry| {
-                    inputs.stale(&key, entry, options, &out)
-                });
+                let stale = previous
+                    .cases
+                    .get(&key)
+                    .map_or(Stale::Case, |(line, _, entry)| {
+                        inputs.stale(&key, entry, line, options, &out)
+                    });
                 (key, stale)
             })
             .collect();
         for (file, (key, stale)) in repository.deferred.iter().zip(verdicts) {
-            match (stale, previous.cases.remove_entry(&key)) {
-                (Stale::Nothing, Some((key, entry))) => {
-                    skipped.insert(key, (file.clone(), entry));
+            if previous.cases.contains_key(&key) {
+                unmatched -= 1;
+            }
+            match stale {
+                Stale::Nothing => {
+                    skipped.insert(key, file.clone());
                 }
-                (Stale::Documents(kinds), Some((_, entry))) => {
-                    partly.insert(file.clone(), (kinds, entry));
+                Stale::Documents(kinds) => {
+                    if let Some(entry) = previous.owned(&key) {
+                        partly.insert(file.clone(), (kinds, entry));
+                    }
                     to_parse.push(file.clone());
                 }
-                _ => to_parse.push(file.clone()),
+                Stale::Case => to_parse.push(file.clone()),
             }
         }
     } else {
@@ -239,11 +301,43 @@ fn build_with(
         parse_with_progress(&mut repository, &needed, progress)?;
     }
 
-    let skip: BTreeSet<PathBuf> = skipped.values().map(|(file, _)| file.clone()).collect();
+    let skip: BTreeSet<PathBuf> = skipped.values().cloned().collect();
     let kinds: BTreeMap<PathBuf, BTreeSet<String>> = partly
         .iter()
         .map(|(file, (kinds, _))| (file.clone(), kinds.clone()))
         .collect();
+    let cases: BTreeMap<&Path, &crate::model::Case> = repository
+        .cases
+        .iter()
+        .map(|c| (c.file.as_path(), &c.value))
+        .collect();
+    // The manifest entry of a case rendered this time into `documents`.
+    let entry_of = |file: &Path, warnings: usize, documents: &[&Document]| {
+        let case = cases.get(file)?;
+        let mut entry = inputs.entry(&repository, file, case, warnings, documents, public_only)?;
+        if let Some((_, kept)) = partly.get(file) {
+            keep_documents_not_rendered(&mut entry, kept);
+        }
+        Some((inputs.key(file), entry))
+    };
+    // A streaming build hands each case's documents to the writer as the
+    // case finishes, and keeps only its manifest entry.
+    let stager = (mode == Mode::Streaming).then(|| Stager::start(&out));
+    let streamed: Mutex<Vec<(String, CaseEntry)>> = Mutex::new(Vec::new());
+    let sink = |finished: Finished| {
+        let Some(stager) = &stager else { return };
+        if finished.doomed {
+            return;
+        }
+        let documents = with_other_formats(finished.documents, options);
+        let all: Vec<&Document> = documents.iter().collect();
+        if let Some(entry) = entry_of(finished.file, finished.diagnostics, &all)
+            && let Ok(mut streamed) = streamed.lock()
+        {
+            streamed.push(entry);
+        }
+        stager.send(documents);
+    };
     let run = pipeline::run_with(
         &repository,
         Scope {
@@ -252,31 +346,43 @@ fn build_with(
             kinds: &kinds,
             progress,
             rendering: Rendering::of(options),
+            sink: stager
+                .is_some()
+                .then_some(&sink as &(dyn Fn(Finished) + Sync)),
         },
     );
     let mut outcome = run.outcome;
-    if options.html {
-        outcome.documents = pipeline::with_html_pages(outcome.documents);
-    }
-    if options.docx {
-        outcome.documents = pipeline::with_word_documents(outcome.documents);
-    }
+    outcome.documents = with_other_formats(outcome.documents, options);
+    // Whatever the writer staged is removed again when the build has
+    // errors, which are reported rather than any failure of the writer:
+    // dropping it leaves the output folder as it was.
+    let staged = match stager.map(Stager::finish) {
+        Some(staged) if !outcome.has_errors() => Some(Arc::new(staged?)),
+        _ => None,
+    };
 
     // The manifest changes unless every case it listed was skipped: when
     // cases were rendered, or removed, or there was none.
-    let manifest_changed = !run.rendered.is_empty()
-        || previous
-            .as_ref()
-            .is_none_or(|previous| whole_repository && !previous.cases.is_empty());
+    let manifest_changed =
+        !run.rendered.is_empty() || previous.is_none_or(|_| whole_repository && unmatched > 0);
     let mut manifest = Manifest::default();
+    // The entry of a case kept as the last build recorded it.
+    let recorded = |key: &str| previous_manifest.as_ref()?.cases.get(key);
     // A build of named case files keeps the other cases' entries.
-    if !whole_repository && let Some(previous) = previous.or(not_consulted) {
-        manifest.cases = previous.cases;
+    if !whole_repository
+        && let (Some(previous), Some(source)) = (&previous_manifest, &previous_text)
+    {
+        for (key, (_, range, _)) in &previous.cases {
+            manifest.keep_verbatim(key.clone(), source, range.clone());
+        }
     }
     let mut unchanged_files: Vec<&str> = Vec::new();
-    for (_, entry) in skipped.values() {
-        for document in entry.documents.values() {
-            unchanged_files.extend(document.files.keys().map(String::as_str));
+    for key in skipped.keys() {
+        for document in recorded(key)
+            .iter()
+            .flat_map(|(_, _, e)| e.documents.values())
+        {
+            unchanged_files.extend(document.files.keys().map(|file| file.as_ref()));
         }
     }
     for (kinds, entry) in partly.values() {
@@ -288,15 +394,12 @@ fn build_with(
     }
     unchanged_files.sort_unstable();
     let unchanged_files: Vec<PathBuf> = unchanged_files.into_iter().map(PathBuf::from).collect();
-    for (key, (_, entry)) in skipped {
-        manifest.cases.insert(key, entry);
+    for key in skipped.keys() {
+        if let (Some((_, range, _)), Some(source)) = (recorded(key), &previous_text) {
+            manifest.keep_verbatim(key.clone(), source, range.clone());
+        }
     }
     if !outcome.has_errors() {
-        let cases: BTreeMap<&Path, &crate::model::Case> = repository
-            .cases
-            .iter()
-            .map(|c| (c.file.as_path(), &c.value))
-            .collect();
         let mut documents: BTreeMap<&Path, Vec<&Document>> = BTreeMap::new();
         for document in &outcome.documents {
             documents
@@ -305,26 +408,23 @@ fn build_with(
                 .push(document);
         }
         // Each entry digests its case's documents: on every core.
-        let entries: Vec<Option<(String, CaseEntry)>> = run
-            .rendered
-            .par_iter()
-            .map(|(file, warnings)| {
-                let case = cases.get(file.as_path())?;
-                let case_documents = documents.get(file.as_path()).map_or(&[][..], Vec::as_slice);
-                let mut entry = inputs.entry(
-                    &repository,
-                    file,
-                    case,
-                    *warnings,
-                    case_documents,
-                    public_only,
-                )?;
-                if let Some((_, kept)) = partly.get(file) {
-                    keep_documents_not_rendered(&mut entry, kept);
-                }
-                Some((inputs.key(file), entry))
-            })
-            .collect();
+        let entries: Vec<Option<(String, CaseEntry)>> = if staged.is_some() {
+            streamed
+                .into_inner()
+                .unwrap_or_default()
+                .into_iter()
+                .map(Some)
+                .collect()
+        } else {
+            run.rendered
+                .par_iter()
+                .map(|(file, warnings)| {
+                    let case_documents =
+                        documents.get(file.as_path()).map_or(&[][..], Vec::as_slice);
+                    entry_of(file, *warnings, case_documents)
+                })
+                .collect()
+        };
         manifest.cases.extend(entries.into_iter().flatten());
     }
     // Files an earlier build wrote that this one does not produce: of
@@ -335,16 +435,32 @@ fn build_with(
             produced.extend(document.files.keys().map(String::as_str));
         }
     }
+    for key in manifest.verbatim_files() {
+        if manifest.cases.contains_key(key) {
+            continue;
+        }
+        for document in recorded(key)
+            .iter()
+            .flat_map(|(_, _, e)| e.documents.values())
+        {
+            produced.extend(document.files.keys().map(|file| file.as_ref()));
+        }
+    }
     let removed_files = if outcome.has_errors() {
         Vec::new()
     } else {
         previous_files
             .into_iter()
-            .filter(|(file, _)| !produced.contains(file.as_str()))
-            .map(|(file, recorded)| (PathBuf::from(file), recorded))
+            .filter(|(file, _)| !produced.contains(file))
+            .map(|(file, recorded)| (PathBuf::from(file), recorded.to_entry()))
             .collect()
     };
     let manifest_changed = manifest_changed || !removed_files.is_empty();
+    // Callers of the library read every entry in `cases`; a streaming
+    // build, the command line's, writes the skipped ones back as read.
+    if mode != Mode::Streaming {
+        manifest.parse_verbatim();
+    }
     let stat_cache = stat_cache.and_then(|cache| {
         let entries = repository
             .case_stats()
@@ -376,6 +492,7 @@ fn build_with(
         unchanged_files,
         removed_files,
         stat_cache,
+        staged,
     })
 }
 
@@ -455,6 +572,11 @@ struct Inputs {
     kinds: BTreeMap<String, DocumentKind>,
     /// The templates each kind may use, by kind id.
     templates: BTreeMap<String, BTreeMap<String, String>>,
+    /// The names of the templates each kind may use, by kind id, as the
+    /// manifest's JSON lists them.
+    template_names: BTreeMap<String, String>,
+    /// What [`Inputs::templates_json`] made, by set of kinds.
+    templates_json: Mutex<BTreeMap<Vec<String>, Option<Arc<str>>>>,
     /// The approval files of each case, by manifest key of the case file:
     /// file name and digest.
     approvals: BTreeMap<String, BTreeMap<String, String>>,
@@ -489,7 +611,7 @@ impl Inputs {
             .into_iter()
             .map(|kind| (kind.id.to_string(), kind))
             .collect();
-        let templates = kinds
+        let templates: BTreeMap<String, BTreeMap<String, String>> = kinds
             .iter()
             .map(|(id, kind)| {
                 // Either style's template may serve, by case.
@@ -527,7 +649,16 @@ impl Inputs {
                 (key(&root, case_file), files)
             })
             .collect();
+        let template_names = templates
+            .iter()
+            .map(|(kind, used): (&String, &BTreeMap<String, String>)| {
+                let names: BTreeSet<&String> = used.keys().collect();
+                (kind.clone(), manifest::json(&names))
+            })
+            .collect();
         Inputs {
+            template_names,
+            templates_json: Mutex::new(BTreeMap::new()),
             approvals,
             // Who may sign is part of the settings.
             settings: text_digest(&repository.settings.file).map(|settings| {
@@ -553,8 +684,115 @@ impl Inputs {
     }
 
     /// What of the case with manifest key `key`, recorded as `entry` by
-    /// the last build, is out of date.
-    fn stale(&self, key: &str, entry: &CaseEntry, options: Options, out: &Path) -> Stale {
+    /// the last build, is out of date. Most often nothing, which
+    /// [`Inputs::plainly_unchanged`] tells from the entry as read; when it
+    /// cannot, the entry's line is parsed whole and every input compared.
+    fn stale(
+        &self,
+        key: &str,
+        entry: &CaseView<'_>,
+        line: &str,
+        options: Options,
+        out: &Path,
+    ) -> Stale {
+        if self.plainly_unchanged(key, entry, options, out) {
+            return Stale::Nothing;
+        }
+        match manifest::parse_line(line) {
+            Some((_, entry)) => self.stale_exactly(key, &entry, options, out),
+            None => Stale::Case,
+        }
+    }
+
+    /// Every template the document kinds `kinds` may use, with its digest,
+    /// as a manifest entry of a case of those kinds records them; `None`
+    /// when a kind is unknown. Made once for each set of kinds.
+    fn templates_json(&self, kinds: &[&str]) -> Option<Arc<str>> {
+        let key: Vec<String> = kinds.iter().map(|kind| (*kind).to_owned()).collect();
+        if let Some(found) = self.templates_json.lock().ok()?.get(&key) {
+            return found.clone();
+        }
+        let mut templates: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut known = true;
+        for kind in kinds {
+            match self.templates.get(*kind) {
+                Some(used) => templates.extend(used.iter().map(|(n, d)| (n.as_str(), d.as_str()))),
+                None => known = false,
+            }
+        }
+        let made: Option<Arc<str>> = known.then(|| manifest::json(&templates).into());
+        self.templates_json.lock().ok()?.insert(key, made.clone());
+        made
+    }
+
+    /// Whether nothing the case with manifest key `key` depends on changed
+    /// since the last build recorded `entry`, comparing the maps of digests
+    /// as the manifest's JSON holds them with the same maps made now: the
+    /// manifest is written canonically, so equal text is equal maps. Text
+    /// that differs says nothing, and [`Inputs::stale_exactly`] decides.
+    fn plainly_unchanged(
+        &self,
+        key: &str,
+        entry: &CaseView<'_>,
+        options: Options,
+        out: &Path,
+    ) -> bool {
+        let same_approvals = match (self.approvals.get(key), entry.approvals) {
+            (None, None) => true,
+            (Some(now), None) => now.is_empty(),
+            (Some(now), Some(recorded)) => !now.is_empty() && manifest::json(now) == recorded.get(),
+            (None, Some(_)) => false,
+        };
+        let same_inputs = entry.warnings == 0
+            && !entry.public_only
+            && self.cases.get(key).map(String::as_str) == Some(&*entry.digest)
+            && same_approvals
+            && self.settings.as_deref() == entry.settings.as_deref()
+            && entry.principles.iter().all(|(id, digest)| {
+                self.principles.get(&**id).map(String::as_str) == Some(&**digest)
+            })
+            && entry.updates.iter().all(|(file, digest)| {
+                self.cases.get(&**file).map(String::as_str) == Some(&**digest)
+            });
+        if !same_inputs {
+            return false;
+        }
+        let kinds: Vec<&str> = entry.documents.keys().map(|kind| &**kind).collect();
+        if self.templates_json(&kinds).as_deref() != Some(entry.templates.get()) {
+            return false;
+        }
+        entry.documents.iter().all(|(kind_id, document)| {
+            let Some(kind) = self.kinds.get(&**kind_id) else {
+                return false;
+            };
+            let same_templates = self
+                .template_names
+                .get(&**kind_id)
+                .is_some_and(|names| names.as_str() == document.templates.get());
+            let markdown = format!("{}/{}", entry.id, kind.output_file_name());
+            let mut expected = vec![markdown.clone()];
+            if let Some(stem) = markdown.strip_suffix(".md") {
+                if options.html {
+                    expected.push(format!("{stem}.html"));
+                }
+                if options.docx {
+                    expected.push(format!("{stem}.docx"));
+                }
+            }
+            let files_in_place = document.files.len() == expected.len()
+                && expected.iter().all(|path| {
+                    document.files.get(path.as_str()).is_some_and(|recorded| {
+                        fs::metadata(out.join(path))
+                            .is_ok_and(|m| m.is_file() && m.len() == recorded.bytes)
+                    })
+                });
+            same_templates && files_in_place
+        })
+    }
+
+    /// What of the case with manifest key `key`, recorded as `entry` by
+    /// the last build, is out of date, entry parsed whole.
+    fn stale_exactly(&self, key: &str, entry: &CaseEntry, options: Options, out: &Path) -> Stale {
         let no_approvals = BTreeMap::new();
         let same_inputs = entry.warnings == 0
             && !entry.public_only

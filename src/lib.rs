@@ -11,7 +11,8 @@
 //! [`check`], [`build`] and [`render_one`] run that pipeline; [`write`]
 //! puts a build's documents on disk. [`build_incremental`] renders only what
 //! changed since the last build's [`manifest`], and [`write_build`] writes
-//! it. Cases are loaded, checked and rendered in parallel; the outcome is
+//! it; [`build_streaming`] does the same writing each case's documents as
+//! it finishes, into a staging folder [`write_build`] moves into place. Cases are loaded, checked and rendered in parallel; the outcome is
 //! the same, byte for byte, as doing them one after the other.
 //!
 //! [`diff_against`] renders a case as it is and as it was at a git
@@ -54,7 +55,7 @@ pub use diff::{
     diff_with_files, word_redlines,
 };
 pub use error::Error;
-pub use incremental::{Build, Progress, Stage, build_fresh, build_incremental};
+pub use incremental::{Build, Progress, Stage, build_fresh, build_incremental, build_streaming};
 pub use load::{Limits, Repository};
 pub use outcome::{Document, HeldBack, Options, Outcome, Review};
 pub use validate::policy_digest;
@@ -68,6 +69,47 @@ use pipeline::{Rendering, produced_texts, render_case, run, with_html_pages, wit
 /// in memory, reporting everything found. Writes nothing.
 pub fn check(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
     build(paths, options)
+}
+
+/// Like [`check`], but keeps no document: each is counted and dropped as
+/// its case finishes, so that memory is bounded by the cases in flight,
+/// not by the repository. The outcome holds every diagnostic and no
+/// document; the tally says how many cases and documents there were
+/// (markdown documents: no page or Word document is made).
+pub fn check_and_count(paths: &[PathBuf], options: Options) -> Result<(Outcome, Tally), Error> {
+    let repository = load::open(paths, options.limits)?;
+    let tally = std::sync::Mutex::new(Tally::default());
+    let count = |finished: pipeline::Finished| {
+        let documents = finished.documents.len();
+        if documents > 0
+            && let Ok(mut tally) = tally.lock()
+        {
+            tally.cases += 1;
+            tally.documents += documents;
+        }
+    };
+    let run = pipeline::run_with(
+        &repository,
+        pipeline::Scope {
+            only: None,
+            skip: &BTreeSet::new(),
+            kinds: &std::collections::BTreeMap::new(),
+            progress: &|_| {},
+            rendering: Rendering::of(options),
+            sink: Some(&count),
+        },
+    );
+    let tally = tally.into_inner().unwrap_or_default();
+    Ok((run.outcome, tally))
+}
+
+/// How many cases had documents rendered, and how many documents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Cases with at least one document.
+    pub cases: usize,
+    /// Documents.
+    pub documents: usize,
 }
 
 /// Renders every case × document kind of the repository `paths` point into.

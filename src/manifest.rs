@@ -19,6 +19,7 @@
 //! inputs it used, not a pointer to a shared table — so a build of a few
 //! named case files can update their entries and keep the others.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
@@ -27,6 +28,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest as _, Sha256};
 
 use crate::error::Error;
@@ -53,6 +55,16 @@ pub struct Manifest {
     pub cases: BTreeMap<String, CaseEntry>,
     /// The manifest format, [`FORMAT`].
     pub format: u32,
+    /// Entries of cases a build skipped, kept as the line of the manifest
+    /// it read them from, `"<file>":{<entry>}`, by file: written back as
+    /// they are, neither parsed whole nor serialised again. An entry in
+    /// `cases` replaces one here.
+    #[serde(skip)]
+    verbatim: BTreeMap<String, std::ops::Range<usize>>,
+    /// The text the lines kept verbatim are in, shared rather than copied
+    /// line by line.
+    #[serde(skip)]
+    source: std::sync::Arc<str>,
 }
 
 impl Default for Manifest {
@@ -61,6 +73,8 @@ impl Default for Manifest {
             candor: CANDOR_VERSION.to_owned(),
             cases: BTreeMap::new(),
             format: FORMAT,
+            verbatim: BTreeMap::new(),
+            source: std::sync::Arc::from(""),
         }
     }
 }
@@ -158,10 +172,11 @@ impl Manifest {
     }
 
     /// The manifest as its file holds it: JSON with keys sorted, one case
-    /// per line, ending in a newline. The lines are made on every core.
+    /// per line, ending in a newline. The lines are made on every core;
+    /// those kept verbatim are copied.
     pub fn to_json(&self) -> String {
         let cases: Vec<(&String, &CaseEntry)> = self.cases.iter().collect();
-        let lines: Vec<String> = cases
+        let made: Vec<String> = cases
             .par_iter()
             .map(|(file, entry)| {
                 let mut line = json(file);
@@ -170,6 +185,29 @@ impl Manifest {
                 line
             })
             .collect();
+        // Both in file order; merged, an entry parsed replacing one kept.
+        let mut lines: Vec<&str> = Vec::with_capacity(made.len() + self.verbatim.len());
+        let mut made = cases.iter().map(|(file, _)| *file).zip(&made).peekable();
+        let mut kept = self.verbatim.iter().peekable();
+        loop {
+            let next_made = made.peek().map(|(file, _)| file.as_str());
+            let next_kept = kept.peek().map(|(file, _)| file.as_str());
+            match (next_made, next_kept) {
+                (Some(a), Some(b)) if a == b => {
+                    kept.next();
+                    lines.extend(made.next().map(|(_, line)| line.as_str()));
+                }
+                (Some(a), Some(b)) if a < b => {
+                    lines.extend(made.next().map(|(_, line)| line.as_str()));
+                }
+                (Some(_), None) => lines.extend(made.next().map(|(_, line)| line.as_str())),
+                (_, Some(_)) => lines.extend(
+                    kept.next()
+                        .and_then(|(_, range)| self.source.get(range.clone())),
+                ),
+                (None, None) => break,
+            }
+        }
         let size = lines.iter().map(|line| line.len() + 2).sum::<usize>() + 64;
         let mut text = String::with_capacity(size);
         text.push_str(&format!("{{\"candor\":{},\"cases\":{{", json(&self.candor)));
@@ -180,11 +218,53 @@ impl Manifest {
             text.push('\n');
             text.push_str(line);
         }
-        if !self.cases.is_empty() {
+        if !lines.is_empty() {
             text.push('\n');
         }
         text.push_str(&format!("}},\"format\":{}}}\n", self.format));
         text
+    }
+
+    /// Keeps the entry of the case in `file` as the line of `source`, the
+    /// text of the manifest it was read from, at `range`, to be written
+    /// back as it is.
+    pub(crate) fn keep_verbatim(
+        &mut self,
+        file: String,
+        source: &std::sync::Arc<str>,
+        range: std::ops::Range<usize>,
+    ) {
+        if !std::sync::Arc::ptr_eq(&self.source, source) {
+            // Lines of another text would be lost: parse those kept so far.
+            self.parse_verbatim();
+            self.source = source.clone();
+        }
+        self.verbatim.insert(file, range);
+    }
+
+    /// The case files whose entries are kept verbatim.
+    pub(crate) fn verbatim_files(&self) -> impl Iterator<Item = &str> {
+        self.verbatim.keys().map(String::as_str)
+    }
+
+    /// Whether the manifest lists no case.
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty() && self.verbatim.is_empty()
+    }
+
+    /// Parses every entry kept verbatim into `cases`, so that `cases`
+    /// lists every case. An entry that does not parse is left out.
+    pub(crate) fn parse_verbatim(&mut self) {
+        let kept = std::mem::take(&mut self.verbatim);
+        let source = &self.source;
+        let parsed: Vec<(String, CaseEntry)> = kept
+            .into_par_iter()
+            .filter_map(|(_, range)| case_line(source.get(range)?))
+            .collect();
+        for (file, entry) in parsed {
+            self.cases.entry(file).or_insert(entry);
+        }
+        self.source = std::sync::Arc::from("");
     }
 
     /// Writes the manifest into `out` atomically, unless the file already
@@ -254,20 +334,186 @@ fn by_lines(text: &str) -> Option<Manifest> {
         candor,
         cases,
         format,
+        verbatim: BTreeMap::new(),
+        source: std::sync::Arc::from(""),
     })
+}
+
+/// The lines of a manifest laid out as [`Manifest::to_json`] writes it,
+/// `"<file>":{<entry>}`, without the comma between them; `None` when it is
+/// laid out otherwise or is of another format or version.
+fn lines_of(text: &str) -> Option<Vec<&str>> {
+    let body = text.strip_suffix('\n')?;
+    let Some((head, rest)) = body.split_once('\n') else {
+        // No case: all on one line.
+        let manifest: Manifest = serde_json::from_str(text).ok()?;
+        let ours = manifest.format == FORMAT && manifest.candor == CANDOR_VERSION;
+        return (ours && manifest.cases.is_empty()).then(Vec::new);
+    };
+    let candor = head
+        .strip_prefix("{\"candor\":")?
+        .strip_suffix(",\"cases\":{")?;
+    let candor: String = serde_json::from_str(candor).ok()?;
+    let (lines, tail) = match rest.rsplit_once('\n') {
+        Some((lines, tail)) => (Some(lines), tail),
+        // No case: the closing line follows the first.
+        None => (None, rest),
+    };
+    let format = tail.strip_prefix("},\"format\":")?.strip_suffix('}')?;
+    let format: u32 = serde_json::from_str(format).ok()?;
+    if format != FORMAT || candor != CANDOR_VERSION {
+        return None;
+    }
+    let Some(lines) = lines else {
+        return Some(Vec::new());
+    };
+    let mut lines: Vec<&str> = lines.split('\n').collect();
+    let last = lines.len().checked_sub(1)?;
+    for line in &mut lines[..last] {
+        *line = line.strip_suffix(',')?;
+    }
+    Some(lines)
+}
+
+/// A manifest as a build reads it: every entry parsed once, in parallel,
+/// borrowing its strings from the file's text rather than copying them,
+/// with the line it came from, by the case's file.
+pub(crate) struct Previous<'a> {
+    /// By case file: the line, `"<file>":{<entry>}`, where it is in the
+    /// text, and its entry.
+    pub(crate) cases: BTreeMap<String, Recorded<'a>>,
+}
+
+/// A case's line of a manifest, where it is in the manifest's text, and
+/// its entry as read.
+pub(crate) type Recorded<'a> = (&'a str, std::ops::Range<usize>, CaseView<'a>);
+
+/// The text of the manifest in `out`, laid out one case per line as
+/// [`Manifest::to_json`] writes it, if there is one this candor can use
+/// (as [`Manifest::read`] decides). One laid out otherwise, by hand, is
+/// parsed whole and laid out so.
+pub(crate) fn read_text(out: &Path) -> Option<std::sync::Arc<str>> {
+    let text = fs::read_to_string(out.join(FILE_NAME)).ok()?;
+    if lines_of(&text).is_some() {
+        return Some(text.into());
+    }
+    let manifest: Manifest = serde_json::from_str(&text).ok()?;
+    let ours = manifest.format == FORMAT && manifest.candor == CANDOR_VERSION;
+    ours.then(|| manifest.to_json().into())
+}
+
+impl<'a> Previous<'a> {
+    /// The manifest `text` holds, laid out as [`read_text`] gives it. Like
+    /// [`Manifest::read`], a manifest of which any line does not parse is
+    /// none; the maps an entry keeps as text are parsed only when compared
+    /// ([`crate::incremental`]), and an entry of which they do not parse
+    /// then is rebuilt.
+    pub(crate) fn parse(text: &'a str) -> Option<Previous<'a>> {
+        let lines = lines_of(text)?;
+        let start = text.as_ptr() as usize;
+        let parsed: Vec<Option<(String, Recorded<'_>)>> = lines
+            .par_iter()
+            .map(|line| {
+                let (file, entry) = split_line(line)?;
+                let view: CaseView<'_> = serde_json::from_str(entry).ok()?;
+                let from = (line.as_ptr() as usize).checked_sub(start)?;
+                let range = from..from + line.len();
+                Some((file, (*line, range, view)))
+            })
+            .collect();
+        let mut cases = BTreeMap::new();
+        for entry in parsed {
+            let (file, entry) = entry?;
+            cases.insert(file, entry);
+        }
+        Some(Previous { cases })
+    }
+
+    /// The entry of the case in `file`, parsed into an owned entry.
+    pub(crate) fn owned(&self, file: &str) -> Option<CaseEntry> {
+        let (line, _, _) = self.cases.get(file)?;
+        Some(case_line(line)?.1)
+    }
+}
+
+/// A manifest line's case file and the text of its entry.
+fn split_line(line: &str) -> Option<(String, &str)> {
+    let mut keys = serde_json::Deserializer::from_str(line).into_iter::<String>();
+    let file = keys.next()?.ok()?;
+    let entry = line.get(keys.byte_offset()..)?.strip_prefix(':')?;
+    Some((file, entry))
+}
+
+/// A [`CaseEntry`] as read from a manifest's text, borrowing its strings,
+/// its maps of templates and approvals left as the JSON text they are:
+/// enough to tell, quickly, that nothing changed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CaseView<'a> {
+    #[serde(default, borrow)]
+    pub(crate) approvals: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub(crate) digest: Cow<'a, str>,
+    #[serde(borrow)]
+    pub(crate) documents: BTreeMap<Cow<'a, str>, DocumentView<'a>>,
+    #[serde(borrow)]
+    pub(crate) id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub(crate) principles: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
+    #[serde(default)]
+    pub(crate) public_only: bool,
+    #[serde(borrow)]
+    pub(crate) settings: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub(crate) templates: &'a RawValue,
+    #[serde(borrow)]
+    pub(crate) updates: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
+    pub(crate) warnings: usize,
+}
+
+/// A [`DocumentEntry`] as read from a manifest's text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DocumentView<'a> {
+    #[serde(borrow)]
+    pub(crate) files: BTreeMap<Cow<'a, str>, FileView<'a>>,
+    #[serde(borrow)]
+    pub(crate) templates: &'a RawValue,
+}
+
+/// A [`FileEntry`] as read from a manifest's text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileView<'a> {
+    pub(crate) bytes: u64,
+    #[serde(borrow)]
+    pub(crate) sha256: Cow<'a, str>,
+}
+
+impl FileView<'_> {
+    /// The owned entry.
+    pub(crate) fn to_entry(&self) -> FileEntry {
+        FileEntry {
+            bytes: self.bytes,
+            sha256: self.sha256.clone().into_owned(),
+        }
+    }
+}
+
+/// One line of the manifest's cases, `"<file>":{<entry>}`, parsed whole.
+pub(crate) fn parse_line(line: &str) -> Option<(String, CaseEntry)> {
+    case_line(line)
 }
 
 /// One line of the manifest's cases: `"<file>":{<entry>}`.
 fn case_line(line: &str) -> Option<(String, CaseEntry)> {
-    let mut keys = serde_json::Deserializer::from_str(line).into_iter::<String>();
-    let file = keys.next()?.ok()?;
-    let entry = line.get(keys.byte_offset()..)?.strip_prefix(':')?;
+    let (file, entry) = split_line(line)?;
     Some((file, serde_json::from_str(entry).ok()?))
 }
 
-/// `value` as compact JSON. Serialising strings, numbers and maps of them
-/// cannot fail.
-fn json<T: Serialize + ?Sized>(value: &T) -> String {
+/// `value` as compact JSON, as the manifest holds it. Serialising
+/// strings, numbers and maps of them cannot fail.
+pub(crate) fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 

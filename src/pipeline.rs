@@ -5,8 +5,8 @@
 //! other.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -74,6 +74,7 @@ pub(crate) fn run(
             kinds: &BTreeMap::new(),
             progress: &|_| {},
             rendering,
+            sink: None,
         },
     );
     (run.outcome, run.traced)
@@ -94,6 +95,23 @@ pub(crate) struct Scope<'a> {
     pub(crate) progress: &'a (dyn Fn(Progress) + Sync),
     /// Which cases are rendered, and whether drafts are marked.
     pub(crate) rendering: Rendering,
+    /// When set, each case's documents are handed to it as the case
+    /// finishes, rather than gathered into the outcome: a streaming build
+    /// writes them while other cases render, and no run holds them all.
+    pub(crate) sink: Option<&'a (dyn Fn(Finished) + Sync)>,
+}
+
+/// One case rendered, as handed to a [`Scope`]'s sink.
+pub(crate) struct Finished<'a> {
+    /// The case file.
+    pub(crate) file: &'a Path,
+    /// How many diagnostics its checks and documents produced.
+    pub(crate) diagnostics: usize,
+    /// Its documents.
+    pub(crate) documents: Vec<Document>,
+    /// Whether the run has already found an error, so that nothing of it
+    /// will be written.
+    pub(crate) doomed: bool,
 }
 
 /// How a run treats sign-offs.
@@ -147,7 +165,8 @@ pub(crate) fn run_with(repository: &Repository, scope: Scope<'_>) -> Run {
 
     let found_in = diagnostics_by_file(&diagnostics);
     let (selected, held_back) = select_cases(&checked, &scope, &found_in, &mut diagnostics);
-    let per_case = render_selected(&checked, &renderer, &selected, &scope);
+    let doomed = AtomicBool::new(diagnostics.iter().any(Diagnostic::is_error));
+    let per_case = render_selected(&checked, &renderer, &selected, &scope, &found_in, &doomed);
 
     let mut documents = Vec::new();
     let mut traced = None;
@@ -274,12 +293,16 @@ fn select_cases<'c, 'r>(
 }
 
 /// Renders the `selected` cases in parallel, each on one thread from start
-/// to finish, telling `scope`'s progress after each; in case order.
+/// to finish, telling `scope`'s progress after each; in case order. With a
+/// sink, each case's documents go to it instead, and `doomed` is set once
+/// any case has an error.
 fn render_selected(
     checked: &validate::Checked<'_>,
     renderer: &render::Renderer,
     selected: &[&validate::CheckedCase<'_>],
     scope: &Scope<'_>,
+    found_in: &BTreeMap<PathBuf, (bool, usize)>,
+    doomed: &AtomicBool,
 ) -> Vec<CaseRender> {
     let only = scope.only;
     let public_only = scope.rendering == Rendering::Publishing { internal: false };
@@ -301,13 +324,25 @@ fn render_selected(
                     (None, None) => kind.produced_for(case.case),
                 }
             };
-            let rendered = render_case(
+            let mut rendered = render_case(
                 checked,
                 renderer,
                 case,
                 &wanted,
                 scope.rendering != Rendering::Bare,
             );
+            if let Some(sink) = scope.sink {
+                if rendered.diagnostics.iter().any(Diagnostic::is_error) {
+                    doomed.store(true, Ordering::Relaxed);
+                }
+                let checks = found_in.get(case.file).map_or(0, |(_, count)| *count);
+                sink(Finished {
+                    file: case.file,
+                    diagnostics: checks + rendered.diagnostics.len(),
+                    documents: std::mem::take(&mut rendered.documents),
+                    doomed: doomed.load(Ordering::Relaxed),
+                });
+            }
             let done = done.fetch_add(1, Ordering::Relaxed) + 1;
             (scope.progress)(Progress {
                 stage: Stage::Rendering,

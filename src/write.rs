@@ -15,14 +15,25 @@
 //! every file whole when candor is killed; file systems that replace a file
 //! by renaming (ext4, XFS, btrfs, APFS) flush its data before the rename.
 //!
+//! A streaming build ([`crate::build_streaming`], what `candor build` runs)
+//! hands each case's documents to a writer thread as the case finishes.
+//! The writer puts each in a staging folder inside the output folder
+//! ([`Staged`]); only once the whole build is known clean does
+//! [`write_build`] rename them into place. A build with an error removes
+//! what it staged, so it writes nothing, as before.
+//!
 //! A build's manifest ([`crate::manifest`]) is written last, and before any
 //! document is replaced the old manifest is removed, so a build killed
 //! half-way can never make a later one skip a case whose files it did not
 //! finish writing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 use rayon::prelude::*;
 
@@ -213,7 +224,8 @@ pub fn write(out: &Path, documents: &[Document]) -> Result<WriteSummary, Error> 
 }
 
 /// Writes what an incremental build produced into its output folder: the
-/// documents it rendered, then its manifest. The files of the cases it
+/// documents it rendered (or, of a streaming build, moves those it staged
+/// into place), then its manifest. The files of the cases it
 /// skipped are already in place and are not touched; they count as
 /// unchanged. A build that changed nothing writes nothing at all.
 pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
@@ -222,11 +234,20 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
     // for any case: removing it costs one system call, where rewriting it
     // without the cases being rebuilt cost as much as writing it. A build
     // killed in between rebuilds every case next time.
-    let manifest_removed = !build.outcome.documents.is_empty();
+    let staged = build.staged.as_deref();
+    let manifest_removed = !build.outcome.documents.is_empty()
+        || staged.is_some_and(|staged| staged.document_count() > 0);
     if manifest_removed {
         Manifest::remove(out)?;
     }
     let mut summary = write(out, &build.outcome.documents)?;
+    if let Some(staged) = staged {
+        let (written, temporaries) = staged.commit()?;
+        summary.written.extend(written);
+        summary.unchanged.extend(staged.unchanged.iter().cloned());
+        summary.temporaries.extend(temporaries);
+    }
+    summary.temporaries.extend(remove_abandoned_staging(out));
     // The manifest's own temporary file sits in the output folder itself.
     summary.temporaries.extend(remove_temporaries(out));
     summary
@@ -269,6 +290,308 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
     Ok(summary)
 }
 
+/// The folder inside the output folder where a streaming build
+/// ([`crate::build_streaming`]) keeps what it has written until it is
+/// known clean: one folder per process below it.
+pub const STAGING: &str = ".candor-staging";
+
+/// How many documents may wait for the writer: enough to keep it busy,
+/// few enough that memory is bounded by them rather than by the
+/// repository.
+const IN_FLIGHT: usize = 64;
+
+/// Documents written as a streaming build produced them, each into a file
+/// of its own in a staging folder inside the output folder
+/// (`out/.candor-staging/<pid>/`), and moved into place by
+/// [`write_build`] only once the whole build is known clean.
+///
+/// Until then nothing of the output folder is touched: a build that ends
+/// with an error, or whose writer fails, drops this, and dropping it
+/// removes every staged file and every folder the build made, the output
+/// folder itself included when the build made it. A build that is killed
+/// leaves only its staging folder, which the next build that writes into
+/// the output folder removes. The move into place is one rename per file,
+/// in the same file system, so each file is whole, old or new.
+#[derive(Debug)]
+pub struct Staged {
+    out: PathBuf,
+    /// This process's staging folder, once made.
+    folder: Option<PathBuf>,
+    /// Folders made for staging, outermost first: the output folder and
+    /// those above it when missing, the staging folders.
+    made: Vec<PathBuf>,
+    /// Whether each folder a document goes into was there when staged.
+    folders: BTreeMap<PathBuf, bool>,
+    /// Each staged file and where it goes.
+    files: Vec<(PathBuf, PathBuf)>,
+    /// Files that already hold what the build would write.
+    unchanged: Vec<PathBuf>,
+    /// The case files whose documents were staged.
+    cases: BTreeSet<PathBuf>,
+    /// How many documents were staged, unchanged ones included.
+    documents: usize,
+    /// Set once every staged file is in place.
+    committed: AtomicBool,
+}
+
+impl Staged {
+    fn new(out: &Path) -> Staged {
+        Staged {
+            out: out.to_path_buf(),
+            folder: None,
+            made: Vec::new(),
+            folders: BTreeMap::new(),
+            files: Vec::new(),
+            unchanged: Vec::new(),
+            cases: BTreeSet::new(),
+            documents: 0,
+            committed: AtomicBool::new(false),
+        }
+    }
+
+    /// How many cases had documents staged.
+    pub fn case_count(&self) -> usize {
+        self.cases.len()
+    }
+
+    /// How many documents were staged, those already up to date included.
+    pub fn document_count(&self) -> usize {
+        self.documents
+    }
+
+    /// Writes `document` into the staging folder, unless its file already
+    /// holds exactly it.
+    fn add(&mut self, document: &Document) -> Result<(), Error> {
+        let target = confine::resolve(&self.out, &document.path).map_err(refused)?;
+        self.documents += 1;
+        self.cases.insert(document.case_file.clone());
+        let folder = target.parent().unwrap_or(&self.out).to_path_buf();
+        // A folder not there yet holds nothing to compare with.
+        let exists = *self
+            .folders
+            .entry(folder)
+            .or_insert_with_key(|folder| folder.is_dir());
+        if exists && fs::read(&target).is_ok_and(|existing| existing == document.bytes()) {
+            self.unchanged.push(target);
+            return Ok(());
+        }
+        let name = self.files.len().to_string();
+        let staged = self.staging_folder()?.join(name);
+        fs::write(&staged, document.bytes()).map_err(|source| Error::Io {
+            path: staged.clone(),
+            source,
+        })?;
+        self.files.push((staged, target));
+        Ok(())
+    }
+
+    /// This process's staging folder, made the first time it is needed,
+    /// with the output folder when it is not there yet.
+    fn staging_folder(&mut self) -> Result<&Path, Error> {
+        if self.folder.is_none() {
+            let mut missing = Vec::new();
+            let mut folder = self.out.as_path();
+            while !folder.as_os_str().is_empty() && fs::symlink_metadata(folder).is_err() {
+                missing.push(folder.to_path_buf());
+                folder = folder.parent().unwrap_or(Path::new(""));
+            }
+            for folder in missing.into_iter().rev() {
+                self.make_folder(folder)?;
+            }
+            let staging = self.out.join(STAGING);
+            self.make_folder(staging.clone())?;
+            let mine = staging.join(process_id().to_string());
+            // Left by an earlier process that had this id.
+            if fs::symlink_metadata(&mine).is_ok_and(|m| m.is_dir()) {
+                let _ = fs::remove_dir_all(&mine);
+            }
+            self.make_folder(mine.clone())?;
+            self.folder = Some(mine);
+        }
+        Ok(self.folder.as_deref().unwrap_or(&self.out))
+    }
+
+    /// Makes `folder`, remembering it to remove. One already there is used
+    /// when it is a real folder, not a link to one elsewhere.
+    fn make_folder(&mut self, folder: PathBuf) -> Result<(), Error> {
+        match fs::create_dir(&folder) {
+            Ok(()) => {
+                self.made.push(folder);
+                Ok(())
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                if fs::symlink_metadata(&folder).is_ok_and(|m| m.is_dir()) {
+                    Ok(())
+                } else {
+                    Err(Error::Usage(format!(
+                        "refusing to write into {}: it is not a folder",
+                        folder.display()
+                    )))
+                }
+            }
+            Err(source) => Err(Error::Io {
+                path: folder,
+                source,
+            }),
+        }
+    }
+
+    /// Moves every staged file into place: the folders first, each made
+    /// once, then one rename per file, on every core. Returns the files
+    /// written and the temporary files of killed builds removed.
+    fn commit(&self) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Error> {
+        // Every folder a document goes into, those of unchanged ones too:
+        // any may hold the temporary files of a build that was killed.
+        let targets: BTreeSet<&Path> = self
+            .files
+            .iter()
+            .map(|(_, target)| target)
+            .chain(&self.unchanged)
+            .filter_map(|target| target.parent())
+            .collect();
+        let made: Vec<Result<Vec<PathBuf>, Error>> = targets
+            .into_par_iter()
+            .map(|folder| {
+                if self.folders.get(folder).copied().unwrap_or(false) || folder.is_dir() {
+                    return Ok(remove_temporaries(folder));
+                }
+                fs::create_dir_all(folder).map_err(|source| Error::Io {
+                    path: folder.to_path_buf(),
+                    source,
+                })?;
+                Ok(Vec::new())
+            })
+            .collect();
+        let mut temporaries = Vec::new();
+        for made in made {
+            temporaries.extend(made?);
+        }
+        let moved: Vec<Result<PathBuf, Error>> = self
+            .files
+            .par_iter()
+            .map(|(staged, target)| {
+                fs::rename(staged, target).map_err(|source| Error::Io {
+                    path: target.clone(),
+                    source,
+                })?;
+                Ok(target.clone())
+            })
+            .collect();
+        let written = moved.into_iter().collect::<Result<Vec<_>, _>>()?;
+        self.committed.store(true, Ordering::Release);
+        // The staging folders, now empty; the output folder stays.
+        for folder in self.made.iter().rev() {
+            if folder.starts_with(self.out.join(STAGING)) {
+                let _ = fs::remove_dir(folder);
+            }
+        }
+        Ok((written, temporaries))
+    }
+}
+
+impl Drop for Staged {
+    /// Leaves the output folder as it was: removes what was staged and
+    /// every folder made for it, unless it was all moved into place.
+    fn drop(&mut self) {
+        if self.committed.load(Ordering::Acquire) {
+            return;
+        }
+        if let Some(folder) = &self.folder {
+            let _ = fs::remove_dir_all(folder);
+        }
+        for folder in self.made.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+    }
+}
+
+/// The writer of a streaming build: a thread of its own that writes each
+/// document into the staging folder as it arrives, while cases are still
+/// being rendered.
+pub(crate) struct Stager {
+    sender: SyncSender<Document>,
+    writer: JoinHandle<Result<Staged, Error>>,
+}
+
+impl Stager {
+    /// Starts the writer for the output folder `out`. Nothing is made in it
+    /// until the first document that differs from what is there arrives.
+    pub(crate) fn start(out: &Path) -> Stager {
+        let (sender, documents) = sync_channel::<Document>(IN_FLIGHT);
+        let mut staged = Staged::new(out);
+        let writer = std::thread::spawn(move || {
+            let mut failed = None;
+            // After a failure the rest are taken and dropped, so no
+            // renderer waits for a writer that has stopped.
+            for document in documents {
+                if failed.is_none()
+                    && let Err(error) = staged.add(&document)
+                {
+                    failed = Some(error);
+                }
+            }
+            match failed {
+                // Dropping what was staged removes it.
+                Some(error) => Err(error),
+                None => Ok(staged),
+            }
+        });
+        Stager { sender, writer }
+    }
+
+    /// Hands `documents` to the writer, waiting while it is behind.
+    pub(crate) fn send(&self, documents: Vec<Document>) {
+        for document in documents {
+            // The writer only stops once every sender is gone.
+            let _ = self.sender.send(document);
+        }
+    }
+
+    /// Waits for the writer to finish what it was given.
+    pub(crate) fn finish(self) -> Result<Staged, Error> {
+        let Stager { sender, writer } = self;
+        drop(sender);
+        writer.join().unwrap_or_else(|_| {
+            Err(Error::Usage(
+                "the writer stopped unexpectedly; nothing was written".to_owned(),
+            ))
+        })
+    }
+}
+
+fn refused(refusal: Refusal) -> Error {
+    Error::Usage(format!(
+        "refusing to write {}: {}",
+        refusal.path.display(),
+        refusal.reason
+    ))
+}
+
+/// Removes the staging folders of other processes, which builds killed
+/// before they finished left, and returns the files they held.
+fn remove_abandoned_staging(out: &Path) -> Vec<PathBuf> {
+    let staging = out.join(STAGING);
+    let Ok(entries) = fs::read_dir(&staging) else {
+        return Vec::new();
+    };
+    let mine = process_id().to_string();
+    let mut removed = Vec::new();
+    for folder in entries.filter_map(Result::ok) {
+        if folder.file_name() == mine.as_str() {
+            continue;
+        }
+        let folder = folder.path();
+        let files: Vec<PathBuf> = fs::read_dir(&folder)
+            .map(|files| files.filter_map(Result::ok).map(|f| f.path()).collect())
+            .unwrap_or_default();
+        if fs::remove_dir_all(&folder).is_ok() {
+            removed.extend(files);
+        }
+    }
+    let _ = fs::remove_dir(&staging);
+    removed
+}
+
 /// A folder made for a write, if it was not there, and the temporary
 /// files removed from it if it was.
 type MadeFolder = (Option<PathBuf>, Vec<PathBuf>);
@@ -291,4 +614,103 @@ fn remove_temporaries(folder: &Path) -> Vec<PathBuf> {
         .map(|entry| entry.path())
         .filter(|path| fs::remove_file(path).is_ok())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Audience;
+
+    fn document(path: &str, text: &str) -> Document {
+        Document {
+            case_id: "a".to_owned(),
+            case_file: PathBuf::from("cases/a.yaml"),
+            kind: "memo".to_owned(),
+            audience: Audience::Internal,
+            path: PathBuf::from(path),
+            text: text.to_owned(),
+            cited: BTreeSet::new(),
+            organisation: String::new(),
+            mark: None,
+            binary: None,
+        }
+    }
+
+    /// Every path under `folder`, folders included, relative to it.
+    fn tree(folder: &Path) -> BTreeSet<PathBuf> {
+        let mut found = BTreeSet::new();
+        let mut pending = vec![folder.to_path_buf()];
+        while let Some(dir) = pending.pop() {
+            for entry in fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                found.insert(path.strip_prefix(folder).unwrap().to_path_buf());
+                if path.is_dir() {
+                    pending.push(path);
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn what_was_staged_and_not_committed_leaves_no_trace() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("new/out");
+        let stager = Stager::start(&out);
+        stager.send(vec![document("a/memo.md", "memo"), document("b/x.md", "x")]);
+        let staged = stager.finish().unwrap();
+        assert_eq!(staged.document_count(), 2);
+        assert!(out.join(STAGING).is_dir());
+        drop(staged);
+        // Even the output folder, and the one above it, made to stage.
+        assert!(!root.path().join("new").exists());
+
+        fs::create_dir_all(out.join("a")).unwrap();
+        fs::write(out.join("a/memo.md"), "old").unwrap();
+        let before = tree(&out);
+        let stager = Stager::start(&out);
+        stager.send(vec![document("a/memo.md", "memo"), document("b/x.md", "x")]);
+        drop(stager.finish().unwrap());
+        assert_eq!(tree(&out), before);
+        assert_eq!(fs::read_to_string(out.join("a/memo.md")).unwrap(), "old");
+    }
+
+    #[test]
+    fn a_commit_moves_every_changed_document_into_place_and_leaves_no_staging() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        fs::create_dir_all(out.join("a")).unwrap();
+        fs::write(out.join("a/memo.md"), "same").unwrap();
+        fs::write(out.join("a/.memo.md.999999.tmp"), "left").unwrap();
+        let stager = Stager::start(&out);
+        stager.send(vec![document("a/memo.md", "same"), document("b/x.md", "x")]);
+        let staged = stager.finish().unwrap();
+        let (written, temporaries) = staged.commit().unwrap();
+        assert_eq!(written, [out.join("b/x.md")]);
+        assert_eq!(staged.unchanged, [out.join("a/memo.md")]);
+        assert_eq!(temporaries, [out.join("a/.memo.md.999999.tmp")]);
+        drop(staged);
+        let expected: BTreeSet<PathBuf> = ["a", "a/memo.md", "b", "b/x.md"]
+            .into_iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(tree(&out), expected);
+        assert_eq!(fs::read_to_string(out.join("b/x.md")).unwrap(), "x");
+    }
+
+    #[test]
+    fn a_document_the_writer_refuses_fails_and_leaves_nothing_staged() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        fs::create_dir_all(&out).unwrap();
+        let stager = Stager::start(&out);
+        stager.send(vec![
+            document("a/memo.md", "memo"),
+            document("../x.md", "x"),
+        ]);
+        stager.send(vec![document("c/memo.md", "memo")]);
+        let error = stager.finish().unwrap_err().to_string();
+        assert!(error.contains("it leaves the output folder"), "{error}");
+        assert_eq!(tree(&out), BTreeSet::new());
+    }
 }

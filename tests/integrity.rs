@@ -717,3 +717,127 @@ fn a_file_of_many_unknown_references_gets_suggestions_for_the_first_two_hundred(
         .count();
     assert_eq!(suggested, 200, "{helps:?}");
 }
+
+/// Every folder under `dir`, by path relative to it.
+fn folders(dir: &Path) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                found.insert(
+                    path.strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+                pending.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn a_build_whose_last_case_fails_after_others_were_written_leaves_the_output_folder_as_it_was() {
+    let repo = common::copy_of_fixture("leaky");
+    let mixed = fs::read_to_string(repo.path().join("cases/mixed.yaml")).unwrap();
+    // Cases enough that some are written while others still render.
+    for name in ["a", "b", "c", "d", "e", "f", "g", "h"] {
+        write_file(
+            repo.path(),
+            &format!("cases/{name}.yaml"),
+            &mixed.replacen("id: mixed", &format!("id: {name}"), 1),
+        );
+    }
+    let built_in =
+        fs::read_to_string(common::bundled_repo().join("templates/public-statement.md")).unwrap();
+    let template = |extra: &str| {
+        write_file(
+            repo.path(),
+            "templates/public-statement.md",
+            &format!("{built_in}\nWe plan 300 layoffs. Soon.{extra}\n"),
+        );
+    };
+    template("");
+    run(repo.path(), &["build"], 0);
+    let out = repo.path().join("out");
+    let before = snapshot_tree(&out);
+    let folders_before = folders(&out);
+
+    // Every public statement changes, and one case's internal text is
+    // now what its statement prints: a leak, found as that case renders.
+    template(" Issued today.");
+    common::edit(
+        repo.path(),
+        "cases/mixed.yaml",
+        "text: INTERNAL-THANKS-7f3a.",
+        "text: 300 layoffs.",
+    );
+    let (_, err) = run(repo.path(), &["build"], 1);
+
+    assert!(err.contains("contains internal text"), "{err}");
+    assert_eq!(snapshot_tree(&out), before);
+    assert_eq!(folders(&out), folders_before);
+    // Built again with the leak mended, every statement is written.
+    common::edit(
+        repo.path(),
+        "cases/mixed.yaml",
+        "text: 300 layoffs.",
+        "text: INTERNAL-THANKS-7f3a.",
+    );
+    let (_, err) = run(repo.path(), &["build"], 0);
+    assert!(err.contains("wrote 9 files"), "{err}");
+    assert_eq!(folders(&out), folders_before);
+}
+
+#[test]
+fn a_document_that_would_go_through_a_link_fails_the_build_and_changes_nothing() {
+    let repo = common::copy_of_fixture("minimal");
+    run(repo.path(), &["build"], 0);
+    let out = repo.path().join("out");
+    // One case's folder becomes a link to a copy of itself elsewhere.
+    let elsewhere = TempDir::new().unwrap();
+    common::copy_dir(&out.join("reading-room"), elsewhere.path());
+    fs::remove_dir_all(out.join("reading-room")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), out.join("reading-room")).unwrap();
+    // Both cases' documents change.
+    for case in ["book-fines", "reading-room"] {
+        common::edit(
+            repo.path(),
+            &format!("cases/{case}.yaml"),
+            "summary: ",
+            "summary: Changed. ",
+        );
+    }
+    let before = snapshot_tree(&out);
+    let elsewhere_before = snapshot_tree(elsewhere.path());
+
+    let (_, err) = run(repo.path(), &["build"], 2);
+
+    assert!(err.contains("reading-room is a symbolic link"), "{err}");
+    assert_eq!(snapshot_tree(&out), before);
+    assert_eq!(snapshot_tree(elsewhere.path()), elsewhere_before);
+    assert!(!out.join(candor::write::STAGING).exists());
+}
+
+#[test]
+fn the_next_build_removes_what_a_build_killed_while_rendering_left() {
+    let repo = common::copy_of_fixture("minimal");
+    run(repo.path(), &["build"], 0);
+    let out = repo.path().join("out");
+    // A build killed before it finished leaves its staged documents,
+    // and nothing else: the manifest still vouches for every case.
+    let staged = format!("{}/999999", candor::write::STAGING);
+    write_file(&out, &format!("{staged}/0"), "half");
+    write_file(&out, &format!("{staged}/1"), "whole");
+
+    let (_, err) = run(repo.path(), &["build"], 0);
+
+    assert!(
+        err.contains("removed 2 temporary files a build that was stopped left behind"),
+        "{err}"
+    );
+    assert!(!out.join(candor::write::STAGING).exists());
+}

@@ -446,12 +446,20 @@ fn check(
     options: Options,
     deny_warnings: bool,
 ) -> Result<ExitCode, candor::Error> {
-    let outcome = candor::check(paths, options)?;
+    let (outcome, tally) = candor::check_and_count(paths, options)?;
     if let Some(code) = report(&outcome, format, format != Format::Human, deny_warnings) {
         return Ok(code);
     }
     if format == Format::Human {
-        eprintln!("{}", summary(&outcome, "checked"));
+        eprintln!(
+            "{}",
+            summary_of(
+                "checked",
+                tally.cases,
+                tally.documents,
+                outcome.diagnostics.len()
+            )
+        );
         if outcome.unsigned_sign_offs > 0 {
             eprintln!(
                 "note: {} unsigned: anyone who can write to the repository could have \
@@ -480,7 +488,7 @@ fn build(
     deny_warnings: bool,
 ) -> Result<ExitCode, candor::Error> {
     let bar = progress::Bar::on_stderr();
-    let built = candor::build_incremental(paths, out, options, &|p| bar.update(p));
+    let built = candor::build_streaming(paths, out, options, &|p| bar.update(p));
     bar.finish();
     let built = built?;
     let outcome = &built.outcome;
@@ -773,21 +781,6 @@ fn list_templates(repo: &std::path::Path, options: Options) -> Result<ExitCode, 
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn summary(outcome: &Outcome, verb: &str) -> String {
-    let mut cases: Vec<&str> = outcome
-        .documents
-        .iter()
-        .map(|d| d.case_id.as_str())
-        .collect();
-    cases.dedup();
-    summary_of(
-        verb,
-        cases.len(),
-        outcome.documents.len(),
-        outcome.diagnostics.len(),
-    )
 }
 
 fn summary_of(verb: &str, cases: usize, documents: usize, warnings: usize) -> String {
