@@ -404,6 +404,8 @@ pub(crate) fn render_case(
     let mut documents = Vec::new();
     let mut diagnostics = Vec::new();
     let case_lint = lint::CaseLint::new(case);
+    let projector = project::Projector::new(checked, case);
+    let contexts = render::CaseContexts::default();
     for kind in &checked.documents {
         if !wanted(kind) || !renderer.has_template(&kind.template) {
             continue;
@@ -416,8 +418,8 @@ pub(crate) fn render_case(
                 continue;
             }
         }
-        let view = project::project(checked, case, kind);
-        match renderer.render(kind, &view) {
+        let view = projector.project(kind);
+        match renderer.render_in(kind, &view, &contexts) {
             Ok(rendered) => {
                 let document = Document {
                     case_id: case_id.to_owned(),
@@ -427,7 +429,7 @@ pub(crate) fn render_case(
                     path: PathBuf::from(case_id).join(kind.output_file_name()),
                     text: rendered.text,
                     cited: rendered.cited,
-                    organisation: view.organisation.name.clone(),
+                    organisation: view.organisation.name.to_owned(),
                     mark: None,
                     binary: None,
                 };

@@ -9,6 +9,8 @@
 //! items first, so every document of a case numbers the same item the same
 //! way, and public documents show no gaps where internal items were removed.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -21,85 +23,99 @@ use crate::validate::{Checked, CheckedCase};
 
 /// What a template sees: one case, as one audience may see it.
 #[derive(Debug, Clone, Serialize)]
-pub struct View {
+pub struct View<'a> {
     /// `public` or `internal`.
     pub audience: &'static str,
     /// The organisation speaking.
-    pub organisation: OrganisationView,
+    pub organisation: OrganisationView<'a>,
     /// The document being rendered.
-    pub document: DocumentView,
+    pub document: DocumentView<'a>,
     /// For an update: the earlier communication and what changed since.
-    pub update: Option<UpdateView>,
+    pub update: Option<UpdateView<'a>>,
     /// The case's own fields.
-    pub case: CaseView,
+    pub case: CaseView<'a>,
     /// Who signs, if anyone.
-    pub spokesperson: Option<PersonView>,
+    pub spokesperson: Option<PersonView<'a>>,
     /// The principles at stake, by label.
-    pub principles: Vec<PrincipleView>,
+    pub principles: Vec<PrincipleView<'a>>,
     /// The sources, by footnote number.
-    pub sources: Vec<SourceView>,
+    pub sources: Vec<SourceView<'a>>,
     /// The review, if this audience may see it.
-    pub review: Option<ReviewView>,
+    pub review: Option<ReviewView<'a>>,
     /// The findings, by label.
-    pub findings: Vec<FindingView>,
+    pub findings: Vec<FindingView<'a>>,
     /// Framing paragraphs, in the order written, each with where it goes.
-    pub framing: Vec<FramingView>,
+    pub framing: Vec<FramingView<'a>>,
     /// What the findings say of the reporting, complaints and research that
     /// prompted them: sources whose claims may be said to be borne out or
     /// not. An attacker's claim or the organisation's own report is never
     /// among them.
-    pub bearings: BearingsView,
+    pub bearings: BearingsView<'a>,
     /// The actions, by label, declined demands included.
-    pub actions: Vec<ActionView>,
+    pub actions: Vec<ActionView<'a>>,
     /// The declined demands alone, by label: also in `actions`.
-    pub declined: Vec<ActionView>,
+    pub declined: Vec<ActionView<'a>>,
     /// Thanks.
-    pub acknowledgements: Vec<AcknowledgementView>,
+    pub acknowledgements: Vec<AcknowledgementView<'a>>,
     /// What happens next.
-    pub next_steps: Vec<NextStepView>,
+    pub next_steps: Vec<NextStepView<'a>>,
     /// Dated events, earliest first.
-    pub timeline: Vec<TimelineView>,
+    pub timeline: Vec<TimelineView<'a>>,
     /// Approved quotes.
-    pub quotes: Vec<QuoteView>,
+    pub quotes: Vec<QuoteView<'a>>,
     /// The incident, if the case has one this audience may see.
-    pub incident: Option<IncidentView>,
+    pub incident: Option<IncidentView<'a>>,
     /// What customers need to know, if this audience may see it.
-    pub customers: Option<CustomerView>,
+    pub customers: Option<CustomerView<'a>>,
     /// Internal only: likely press questions and lines not to cross.
-    pub press: Option<PressView>,
+    pub press: Option<PressView<'a>>,
     /// Internal only: the texts of internal findings, actions and sources,
     /// which spokespeople must not disclose.
-    pub not_for_disclosure: Vec<String>,
+    pub not_for_disclosure: Vec<Cow<'a, str>>,
     /// Internal only: what employees may say.
-    pub talking_points: Vec<String>,
+    pub talking_points: Vec<&'a str>,
     /// Internal only: whom to ask.
-    pub contacts: Vec<ContactView>,
+    pub contacts: Vec<ContactView<'a>>,
     /// Internal only: likely questions and their answers.
-    pub faq: Vec<FaqView>,
+    pub faq: Vec<FaqView<'a>>,
     /// Internal only: the same case as a public document sees it, for what
     /// may be said outside (the press answers). Absent in public documents.
-    pub public: Option<Box<View>>,
+    pub public: Option<Box<View<'a>>>,
+    /// What the projection depends on beyond the case: documents of the
+    /// same case made for the same of these see the same items.
+    #[serde(skip)]
+    pub(crate) made_for: MadeFor,
+}
+
+/// What a projection depends on beyond the case and its kind's own
+/// document fields: who reads it, the language its dates are written in,
+/// and the date it is written as of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MadeFor {
+    pub(crate) audience: Audience,
+    pub(crate) locale: Locale,
+    pub(crate) as_of: Date,
 }
 
 /// The organisation.
 #[derive(Debug, Clone, Serialize)]
-pub struct OrganisationView {
+pub struct OrganisationView<'a> {
     /// Its name.
-    pub name: String,
+    pub name: &'a str,
     /// Whether `candor.yaml` names it; when not, `name` is a stand-in
     /// that documents avoid printing.
     pub named: bool,
     /// What its people call it in running text: `Meridale`.
-    pub short_name: String,
+    pub short_name: &'a str,
 }
 
 /// The document kind being rendered.
 #[derive(Debug, Clone, Serialize)]
-pub struct DocumentView {
+pub struct DocumentView<'a> {
     /// The kind's id.
-    pub kind: String,
+    pub kind: &'a str,
     /// What the document is called.
-    pub title: Option<String>,
+    pub title: Option<&'a str>,
     /// The date it carries: the case's, unless the case gives this kind
     /// its own.
     pub date: DateView,
@@ -108,32 +124,32 @@ pub struct DocumentView {
     /// The language tag dates are written in: `en-GB`, `en-US`.
     pub locale: &'static str,
     /// The paragraph it opens with, in the sender's voice.
-    pub opening: Option<String>,
+    pub opening: Option<&'a str>,
     /// The paragraph it closes with.
-    pub closing: Option<String>,
+    pub closing: Option<&'a str>,
 }
 
 /// The sources the findings bear on, by how.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct BearingsView {
+pub struct BearingsView<'a> {
     /// Sources some finding supports.
-    pub supports: Vec<SourceRef>,
+    pub supports: Vec<SourceRef<'a>>,
     /// Sources some finding contradicts.
-    pub contradicts: Vec<SourceRef>,
+    pub contradicts: Vec<SourceRef<'a>>,
     /// Sources some finding can neither confirm nor refute.
-    pub inconclusive: Vec<SourceRef>,
+    pub inconclusive: Vec<SourceRef<'a>>,
     /// Sources some findings support and others contradict: borne out in
     /// part. They are in neither `supports` nor `contradicts`.
-    pub in_part: Vec<SourceRef>,
+    pub in_part: Vec<SourceRef<'a>>,
 }
 
 /// A paragraph that frames the decision.
 #[derive(Debug, Clone, Serialize)]
-pub struct FramingView {
+pub struct FramingView<'a> {
     /// Its id.
-    pub id: String,
+    pub id: &'a str,
     /// The paragraph.
-    pub text: String,
+    pub text: &'a str,
     /// Where it goes: `opening`, `principles`, `findings`, `actions` or
     /// `closing`.
     pub at: &'static str,
@@ -141,35 +157,35 @@ pub struct FramingView {
 
 /// The case's own fields.
 #[derive(Debug, Clone, Serialize)]
-pub struct CaseView {
+pub struct CaseView<'a> {
     /// The case's id.
-    pub id: String,
+    pub id: &'a str,
     /// The headline.
-    pub title: String,
+    pub title: &'a str,
     /// Publication date.
     pub date: DateView,
     /// Lifecycle status.
     pub status: &'static str,
     /// The decision in brief.
-    pub summary: String,
+    pub summary: &'a str,
     /// Where the public statement is published.
-    pub url: Option<String>,
+    pub url: Option<&'a str>,
     /// The social media post's text.
-    pub social_post: Option<String>,
+    pub social_post: Option<&'a str>,
     /// The public statement as it is published, which the memo ends with.
-    pub statement: StatementView,
+    pub statement: StatementView<'a>,
 }
 
 /// What the public statement says in its own voice, beyond the case's
 /// items: who signs it, and its own opening and closing paragraphs.
 #[derive(Debug, Clone, Serialize)]
-pub struct StatementView {
+pub struct StatementView<'a> {
     /// Who signs it.
-    pub spokesperson: Option<PersonView>,
+    pub spokesperson: Option<PersonView<'a>>,
     /// Its opening paragraph, if it has one.
-    pub opening: Option<String>,
+    pub opening: Option<&'a str>,
     /// Its closing paragraph, if it has one.
-    pub closing: Option<String>,
+    pub closing: Option<&'a str>,
 }
 
 /// A date, ready to write.
@@ -209,45 +225,45 @@ impl From<&Date> for DateView {
 
 /// A person who speaks or is quoted.
 #[derive(Debug, Clone, Serialize)]
-pub struct PersonView {
+pub struct PersonView<'a> {
     /// The id `candor.yaml` gives them.
-    pub id: String,
+    pub id: &'a str,
     /// Full name.
-    pub name: String,
+    pub name: &'a str,
     /// Role.
-    pub title: String,
+    pub title: &'a str,
 }
 
-impl From<&Person> for PersonView {
-    fn from(person: &Person) -> Self {
+impl<'a> From<&'a Person> for PersonView<'a> {
+    fn from(person: &'a Person) -> Self {
         PersonView {
-            id: person.id.value.to_string(),
-            name: person.name.clone(),
-            title: person.title.clone(),
+            id: person.id.value.as_str(),
+            name: &person.name,
+            title: &person.title,
         }
     }
 }
 
 /// A principle.
 #[derive(Debug, Clone, Serialize)]
-pub struct PrincipleView {
+pub struct PrincipleView<'a> {
     /// Its id.
-    pub id: String,
+    pub id: &'a str,
     /// Its stable label: `P1`.
     pub label: String,
     /// Its short name, if it has one.
-    pub title: Option<String>,
+    pub title: Option<&'a str>,
     /// The principle, worded as in the library.
-    pub statement: String,
+    pub statement: &'a str,
     /// Where it is written down.
-    pub basis: Option<String>,
+    pub basis: Option<&'a str>,
     /// Since when it has been held, when that is a date.
     pub since: Option<DateView>,
     /// How long it has been held, as a phrase that follows "held":
     /// `since May 2002`, `for more than two decades`.
-    pub held: Option<String>,
+    pub held: Option<Cow<'a, str>>,
     /// Its title, or a short form of its statement, for prose that names it.
-    pub name: String,
+    pub name: &'a str,
     /// In an update, whether the earlier case already stated it.
     pub earlier: bool,
     /// Whether a refusal resting on it already says it in its own words
@@ -258,20 +274,20 @@ pub struct PrincipleView {
 
 /// A reference to a principle, from an action or an exclusion.
 #[derive(Debug, Clone, Serialize)]
-pub struct PrincipleRef {
+pub struct PrincipleRef<'a> {
     /// Its id.
-    pub id: String,
+    pub id: &'a str,
     /// Its label.
     pub label: String,
     /// Its short name, or its statement when it has none.
-    pub name: String,
+    pub name: &'a str,
 }
 
 /// A source.
 #[derive(Debug, Clone, Serialize)]
-pub struct SourceView {
+pub struct SourceView<'a> {
     /// Its id.
-    pub id: String,
+    pub id: &'a str,
     /// Its footnote number, the same in every document of the case.
     pub footnote: usize,
     /// The kind, as written: `press-report`.
@@ -279,7 +295,7 @@ pub struct SourceView {
     /// The kind in words: `press report`.
     pub kind_words: &'static str,
     /// Who published it.
-    pub publisher: String,
+    pub publisher: &'a str,
     /// What happened, as a clause: `The Guardian published a press report`,
     /// `we received a complaint from a patient`.
     pub event: String,
@@ -288,26 +304,26 @@ pub struct SourceView {
     /// Whether it may be cited in public.
     pub public: bool,
     /// Its title.
-    pub title: Option<String>,
+    pub title: Option<&'a str>,
     /// When, if known.
     pub date: Option<DateView>,
     /// The date in ISO form, or `~` when not known, to sort by in prose.
     pub sort_date: String,
     /// Where to read it.
-    pub url: Option<String>,
+    pub url: Option<&'a str>,
     /// The claim, in neutral words.
-    pub claim: String,
+    pub claim: &'a str,
 }
 
 /// A reference to a source: its footnote.
 #[derive(Debug, Clone, Serialize)]
-pub struct SourceRef {
+pub struct SourceRef<'a> {
     /// Its id.
-    pub id: String,
+    pub id: &'a str,
     /// Its footnote number.
     pub footnote: usize,
     /// Who published it.
-    pub publisher: String,
+    pub publisher: &'a str,
     /// The kind, as written: `press-report`.
     pub kind: &'static str,
     /// The kind in words: `press report`.
@@ -319,109 +335,109 @@ pub struct SourceRef {
 
 /// The review.
 #[derive(Debug, Clone, Serialize)]
-pub struct ReviewView {
+pub struct ReviewView<'a> {
     /// What it is called, as a noun: "review" unless the case says.
-    pub called: String,
+    pub called: &'a str,
     /// When it began.
     pub opened: DateView,
     /// Who carried it out, in the order written.
-    pub conducted_by: Vec<String>,
+    pub conducted_by: Vec<&'a str>,
     /// `ongoing` or `concluded`; absent when the case does not say.
     pub state: Option<&'static str>,
     /// What was looked at.
-    pub examined: Vec<String>,
+    pub examined: Vec<&'a str>,
     /// What was not looked at, and why.
-    pub not_examined: Vec<ExclusionView>,
+    pub not_examined: Vec<ExclusionView<'a>>,
 }
 
 /// Something the review did not look at.
 #[derive(Debug, Clone, Serialize)]
-pub struct ExclusionView {
+pub struct ExclusionView<'a> {
     /// What.
-    pub what: String,
+    pub what: &'a str,
     /// The principle that excluded it.
-    pub principle: Option<PrincipleRef>,
+    pub principle: Option<PrincipleRef<'a>>,
 }
 
 /// A finding.
 #[derive(Debug, Clone, Serialize)]
-pub struct FindingView {
+pub struct FindingView<'a> {
     /// Its id.
-    pub id: String,
+    pub id: &'a str,
     /// Its stable label: `F1`.
     pub label: String,
     /// Whether it may be stated in public.
     pub public: bool,
     /// The finding.
-    pub statement: String,
+    pub statement: &'a str,
     /// `supports`, `contradicts`, `inconclusive` or `undetermined`;
     /// absent when the case does not say.
     pub bearing: Option<&'static str>,
     /// What it rests on.
-    pub evidence: Option<String>,
+    pub evidence: Option<&'a str>,
     /// `false` when the statement names something not yet known.
     pub known: bool,
     /// The finding of the earlier case it revises, if visible here.
-    pub revises: Option<RevisionView>,
+    pub revises: Option<RevisionView<'a>>,
     /// With `revises`, what the earlier communication said, in brief.
-    pub said: Option<String>,
+    pub said: Option<&'a str>,
     /// The sources it bears on.
-    pub sources: Vec<SourceRef>,
+    pub sources: Vec<SourceRef<'a>>,
     /// The ids of the actions it is the last justification of, in order: a
     /// letter states each action right after the findings it rests on.
-    pub followed_by: Vec<String>,
+    pub followed_by: Vec<&'a str>,
 }
 
 /// A reference to a finding, from an action.
 #[derive(Debug, Clone, Serialize)]
-pub struct FindingRef {
+pub struct FindingRef<'a> {
     /// Its id.
-    pub id: String,
+    pub id: &'a str,
     /// Its label.
     pub label: String,
 }
 
 /// An action.
 #[derive(Debug, Clone, Serialize)]
-pub struct ActionView {
+pub struct ActionView<'a> {
     /// Its id.
-    pub id: String,
+    pub id: &'a str,
     /// Its stable label: `A1`.
     pub label: String,
     /// Whether it may be stated in public.
     pub public: bool,
     /// The action.
-    pub statement: String,
+    pub statement: &'a str,
     /// `done`, `in-progress`, `planned` or `declined`.
     pub state: &'static str,
     /// Whether this is a demand that was refused.
     pub declined: bool,
     /// Why a declined demand was refused.
-    pub reason: Option<String>,
+    pub reason: Option<&'a str>,
     /// When it takes effect.
     pub effective: Option<DateView>,
     /// The principles that justify it (or, when declined, the refusal).
-    pub principles: Vec<PrincipleRef>,
+    pub principles: Vec<PrincipleRef<'a>>,
     /// The findings that justify it.
-    pub findings: Vec<FindingRef>,
+    pub findings: Vec<FindingRef<'a>>,
     /// The sources it answers.
-    pub sources: Vec<SourceRef>,
+    pub sources: Vec<SourceRef<'a>>,
     /// The standing principles it is an exception to, and why.
-    pub departs_from: Vec<DepartureView>,
+    pub departs_from: Vec<DepartureView<'a>>,
     /// Principles that bound the decision without justifying it.
-    pub constrained_by: Vec<PrincipleRef>,
+    pub constrained_by: Vec<PrincipleRef<'a>>,
     /// What it does not cover or change.
-    pub limits: Vec<String>,
+    pub limits: Vec<&'a str>,
     /// The id of the last of its findings this audience sees, in finding
     /// order, after which a letter states it; absent when it rests on none.
-    pub after_finding: Option<String>,
+    pub after_finding: Option<&'a str>,
 }
 
 /// An incident, ready to write, with the deadlines it sets.
 #[derive(Debug, Clone, Serialize)]
-pub struct IncidentView {
+pub struct IncidentView<'a> {
     /// What happened.
-    pub nature: Option<String>,
+    pub nature: Option<&'a str>,
     /// When it began.
     pub began: Option<DateView>,
     /// When it was detected.
@@ -431,27 +447,27 @@ pub struct IncidentView {
     /// When it was contained.
     pub contained: Option<DateView>,
     /// What it reached.
-    pub scope: Option<String>,
+    pub scope: Option<&'a str>,
     /// When it was determined material.
     pub material: Option<DateView>,
     /// Categories of personal data.
-    pub data: Vec<String>,
+    pub data: Vec<&'a str>,
     /// The people concerned.
-    pub subjects: Option<CountView>,
+    pub subjects: Option<CountView<'a>>,
     /// The records concerned.
-    pub records: Option<CountView>,
+    pub records: Option<CountView<'a>>,
     /// Likely consequences.
-    pub consequences: Vec<String>,
+    pub consequences: Vec<&'a str>,
     /// The contact point.
-    pub contact: Option<ContactPointView>,
+    pub contact: Option<ContactPointView<'a>>,
     /// The authority notified.
-    pub authority: Option<String>,
+    pub authority: Option<&'a str>,
     /// The material impact.
-    pub impact: Option<String>,
+    pub impact: Option<&'a str>,
     /// Why a notification is late.
-    pub delay_reason: Option<String>,
+    pub delay_reason: Option<&'a str>,
     /// What is not yet known.
-    pub unknowns: Vec<String>,
+    pub unknowns: Vec<&'a str>,
     /// GDPR Art. 33: 72 hours from awareness, as a day.
     pub gdpr_art33_due: Option<DateView>,
     /// SEC 8-K Item 1.05: four business days from the materiality
@@ -461,122 +477,122 @@ pub struct IncidentView {
 
 /// A count: what, and about how many.
 #[derive(Debug, Clone, Serialize)]
-pub struct CountView {
+pub struct CountView<'a> {
     /// What is counted.
-    pub what: String,
+    pub what: &'a str,
     /// How many, when known: "about 18,240", or null.
     pub number: Option<String>,
 }
 
 /// A contact point.
 #[derive(Debug, Clone, Serialize)]
-pub struct ContactPointView {
+pub struct ContactPointView<'a> {
     /// Name.
-    pub name: String,
+    pub name: &'a str,
     /// Role.
-    pub role: Option<String>,
+    pub role: Option<&'a str>,
     /// Email.
-    pub email: Option<String>,
+    pub email: Option<&'a str>,
     /// Telephone.
-    pub phone: Option<String>,
+    pub phone: Option<&'a str>,
     /// Postal address.
-    pub address: Option<String>,
+    pub address: Option<&'a str>,
 }
 
 /// What customers need to know.
 #[derive(Debug, Clone, Serialize)]
-pub struct CustomerView {
+pub struct CustomerView<'a> {
     /// What it means for them.
-    pub meaning: String,
+    pub meaning: &'a str,
     /// What they can do.
-    pub steps: Vec<String>,
+    pub steps: Vec<&'a str>,
     /// Whom to contact.
-    pub contact: Option<String>,
+    pub contact: Option<&'a str>,
 }
 
 /// The press briefing.
 #[derive(Debug, Clone, Serialize)]
-pub struct PressView {
+pub struct PressView<'a> {
     /// Likely questions with approved answers.
-    pub questions: Vec<FaqView>,
+    pub questions: Vec<FaqView<'a>>,
     /// What not to say.
-    pub red_lines: Vec<String>,
+    pub red_lines: Vec<&'a str>,
 }
 
 /// An exception to a principle that still stands.
 #[derive(Debug, Clone, Serialize)]
-pub struct DepartureView {
+pub struct DepartureView<'a> {
     /// The principle.
-    pub principle: PrincipleRef,
+    pub principle: PrincipleRef<'a>,
     /// Why the exception is made.
-    pub reason: String,
+    pub reason: &'a str,
 }
 
 /// The earlier text of a revised finding.
 #[derive(Debug, Clone, Serialize)]
-pub struct RevisionView {
+pub struct RevisionView<'a> {
     /// The earlier finding's id.
-    pub id: String,
+    pub id: &'a str,
     /// What the earlier communication said.
-    pub statement: String,
+    pub statement: &'a str,
     /// Whether that was stated as known.
     pub known: bool,
 }
 
 /// What an update changes since the earlier communication.
 #[derive(Debug, Clone, Serialize)]
-pub struct UpdateView {
+pub struct UpdateView<'a> {
     /// The case this one updates.
-    pub earlier: EarlierView,
+    pub earlier: EarlierView<'a>,
     /// Each revised finding, old and new.
-    pub changes: Vec<ChangeView>,
+    pub changes: Vec<ChangeView<'a>>,
 }
 
 /// The earlier case an update follows.
 #[derive(Debug, Clone, Serialize)]
-pub struct EarlierView {
+pub struct EarlierView<'a> {
     /// Its id.
-    pub id: String,
+    pub id: &'a str,
     /// Its title.
-    pub title: String,
+    pub title: &'a str,
     /// When it was published.
     pub date: DateView,
 }
 
 /// One revised finding: what was said, and what is said now.
 #[derive(Debug, Clone, Serialize)]
-pub struct ChangeView {
+pub struct ChangeView<'a> {
     /// The new finding's label.
     pub label: String,
     /// The new finding's id.
-    pub id: String,
+    pub id: &'a str,
     /// The earlier text.
-    pub before: String,
+    pub before: &'a str,
     /// What the earlier communication said, in brief, when the case gives
     /// it.
-    pub said: Option<String>,
+    pub said: Option<&'a str>,
     /// Whether the earlier text was stated as known.
     pub before_known: bool,
     /// The text now.
-    pub now: String,
+    pub now: &'a str,
     /// Whether it is now known.
     pub now_known: bool,
 }
 
 /// Thanks.
 #[derive(Debug, Clone, Serialize)]
-pub struct AcknowledgementView {
+pub struct AcknowledgementView<'a> {
     /// The thanks.
-    pub text: String,
+    pub text: &'a str,
     /// The source thanked.
-    pub source: Option<SourceRef>,
+    pub source: Option<SourceRef<'a>>,
 }
 
 /// A next step.
 #[derive(Debug, Clone, Serialize)]
-pub struct NextStepView {
+pub struct NextStepView<'a> {
     /// What.
-    pub text: String,
+    pub text: &'a str,
     /// When.
     pub date: Option<DateView>,
     /// Whether it may be said in public.
@@ -585,30 +601,30 @@ pub struct NextStepView {
 
 /// A dated event.
 #[derive(Debug, Clone, Serialize)]
-pub struct TimelineView {
+pub struct TimelineView<'a> {
     /// When.
     pub date: DateView,
     /// What.
-    pub event: String,
+    pub event: &'a str,
 }
 
 /// An approved quote.
 #[derive(Debug, Clone, Serialize)]
-pub struct QuoteView {
+pub struct QuoteView<'a> {
     /// Its id.
-    pub id: String,
+    pub id: &'a str,
     /// The words.
-    pub text: String,
+    pub text: &'a str,
     /// Whether the quote may be used in public.
     pub public: bool,
     /// Who said it; the organisation when no person is named.
-    pub by: String,
+    pub by: &'a str,
     /// The id of the person who said it, from `candor.yaml`; absent when
     /// the organisation speaks. A letter signed by that person does not
     /// quote them to themselves.
-    pub by_id: Option<String>,
+    pub by_id: Option<&'a str>,
     /// Their role, when a person said it.
-    pub by_title: Option<String>,
+    pub by_title: Option<&'a str>,
     /// Whether its words are already those of the summary, a principle, a
     /// finding or an action, so that a letter need not say them twice.
     pub repeats: bool,
@@ -616,22 +632,22 @@ pub struct QuoteView {
 
 /// A contact.
 #[derive(Debug, Clone, Serialize)]
-pub struct ContactView {
+pub struct ContactView<'a> {
     /// What to ask about.
-    pub topic: String,
+    pub topic: &'a str,
     /// Whom.
-    pub name: String,
+    pub name: &'a str,
     /// How.
-    pub reach: String,
+    pub reach: &'a str,
 }
 
 /// A question and answer.
 #[derive(Debug, Clone, Serialize)]
-pub struct FaqView {
+pub struct FaqView<'a> {
     /// The question.
-    pub question: String,
+    pub question: &'a str,
     /// The answer.
-    pub answer: String,
+    pub answer: &'a str,
 }
 
 /// Labels and footnote numbers for one case, shared by all its documents.
@@ -643,7 +659,7 @@ struct Numbering {
 }
 
 impl Numbering {
-    fn of(checked: &CheckedCase<'_>) -> Numbering {
+    fn of(checked: &CheckedCase<'_>, sources: &[CaseSource<'_>]) -> Numbering {
         let case = checked.case;
         fn labels<'a>(
             prefix: &str,
@@ -680,7 +696,7 @@ impl Numbering {
         // order in which documents first cite them, since every document
         // opens by saying what prompted the review. A stable sort keeps
         // sources of the same date in the order written.
-        let mut ordered = all_sources(checked);
+        let mut ordered: Vec<&CaseSource<'_>> = sources.iter().collect();
         // Publications (with a title or an address) come before what was
         // only received, such as a complaint or an internal alert, which a
         // letter does not footnote; a source of unknown date comes after
@@ -742,31 +758,290 @@ pub fn style_of(checked: &Checked<'_>, case: &Case, kind: &DocumentKind) -> (Sty
 }
 
 /// Builds what `kind`'s template may see of `case`.
-pub fn project(checked: &Checked<'_>, case: &CheckedCase<'_>, kind: &DocumentKind) -> View {
-    let mut view = project_for(checked, case, kind, kind.audience);
-    if kind.audience == Audience::Internal {
-        // What may be said outside, for internal documents that brief
-        // spokespeople: the projection a public document would get.
-        view.public = Some(Box::new(project_for(checked, case, kind, Audience::Public)));
+pub fn project<'a>(
+    checked: &'a Checked<'a>,
+    case: &'a CheckedCase<'a>,
+    kind: &'a DocumentKind,
+) -> View<'a> {
+    Projector::new(checked, case).project(kind)
+}
+
+/// What every projection of one case shares, worked out once for all its
+/// documents: the labels and footnote numbers, the sources it may cite,
+/// and the words of what it says, to tell whether a quote repeats it.
+pub struct Projector<'a> {
+    checked: &'a Checked<'a>,
+    case: &'a CheckedCase<'a>,
+    numbering: Numbering,
+    sources: Vec<CaseSource<'a>>,
+    /// The summary and the statements of the principles, findings and
+    /// actions, as [`words`] makes them, once a quote needs them.
+    said: OnceCell<Vec<String>>,
+}
+
+impl<'a> Projector<'a> {
+    /// Prepares the projections of `case`.
+    pub fn new(checked: &'a Checked<'a>, case: &'a CheckedCase<'a>) -> Projector<'a> {
+        let sources = all_sources(case);
+        Projector {
+            checked,
+            case,
+            numbering: Numbering::of(case, &sources),
+            sources,
+            said: OnceCell::new(),
+        }
     }
-    view
+
+    /// What `kind`'s template may see of the case.
+    pub fn project(&self, kind: &'a DocumentKind) -> View<'a> {
+        let mut view = self.project_for(kind, kind.audience);
+        if kind.audience == Audience::Internal {
+            // What may be said outside, for internal documents that brief
+            // spokespeople: the projection a public document would get.
+            view.public = Some(Box::new(self.project_for(kind, Audience::Public)));
+        }
+        view
+    }
+
+    /// The projection of the case for `audience`, through `kind`.
+    fn project_for(&self, kind: &'a DocumentKind, audience: Audience) -> View<'a> {
+        let (checked, case) = (self.checked, self.case);
+        let raw: &'a Case = case.case;
+        let (style, locale) = style_of(checked, raw, kind);
+        let override_for_kind = raw.documents.iter().find(|d| d.kind.value == kind.id.value);
+        let document_date = override_for_kind
+            .and_then(|o| o.date.as_ref())
+            .unwrap_or(&raw.date);
+        let projection = Projection {
+            case,
+            audience,
+            numbering: &self.numbering,
+            locale,
+            as_of: *document_date,
+            sources: &self.sources,
+        };
+        let visible = |v: Visibility| v.visible_to(audience);
+
+        let mut findings = projection.findings();
+        let mut actions = projection.actions();
+        let mut principles = projection.principles();
+        place_actions_after_findings(&mut findings, &mut actions);
+        introduce_principles(&actions, &mut principles);
+        let organisation = self.organisation();
+        let briefing = Briefing::of(raw, audience);
+        View {
+            audience: audience.as_str(),
+            document: DocumentView {
+                kind: kind.id.as_str(),
+                title: kind.title.as_deref(),
+                date: projection.date(document_date),
+                style: style.as_str(),
+                locale: locale.tag(),
+                opening: override_for_kind.and_then(|o| o.opening.as_deref()),
+                closing: override_for_kind.and_then(|o| o.closing.as_deref()),
+            },
+            update: projection.update(&findings),
+            case: CaseView {
+                id: raw.id.as_str(),
+                title: &raw.title,
+                date: projection.date(&raw.date),
+                status: raw.status.as_str(),
+                summary: &raw.summary,
+                url: raw.url.as_deref(),
+                social_post: raw.social_post.as_deref(),
+                statement: statement_of(checked, raw),
+            },
+            spokesperson: override_for_kind
+                .and_then(|o| o.sender.as_ref())
+                .or(raw.spokesperson.as_ref())
+                .and_then(|id| checked.person(&id.value))
+                .map(PersonView::from),
+            principles,
+            sources: projection.sources(),
+            review: projection.review(),
+            bearings: projection.bearings(&findings),
+            findings,
+            framing: projection.framing(),
+            declined: actions.iter().filter(|a| a.declined).cloned().collect(),
+            actions,
+            acknowledgements: projection.acknowledgements(),
+            next_steps: projection.next_steps(),
+            timeline: projection.timeline(),
+            quotes: self.quotes(audience, organisation.name),
+            incident: raw
+                .incident
+                .as_ref()
+                .filter(|i| visible(i.visibility))
+                .map(|i| incident_view(&i.value, locale)),
+            customers: raw
+                .customers
+                .as_ref()
+                .filter(|c| visible(c.visibility))
+                .map(|c| CustomerView {
+                    meaning: &c.meaning,
+                    steps: c.steps.iter().map(String::as_str).collect(),
+                    contact: c.contact.as_deref(),
+                }),
+            organisation,
+            press: briefing.press,
+            not_for_disclosure: briefing.not_for_disclosure,
+            talking_points: briefing.talking_points,
+            contacts: briefing.contacts,
+            faq: briefing.faq,
+            public: None,
+            made_for: MadeFor {
+                audience,
+                locale,
+                as_of: *document_date,
+            },
+        }
+    }
+
+    /// The organisation speaking: the one the case names, or the
+    /// repository's.
+    fn organisation(&self) -> OrganisationView<'a> {
+        let settings = &self.checked.repository.settings.value;
+        let named_organisation = self.case.case.organisation.as_ref().and_then(|id| {
+            settings
+                .organisations
+                .iter()
+                .find(|o| o.id.value == id.value)
+        });
+        let name = named_organisation.map_or(settings.organisation.name.as_str(), |o| &o.name);
+        let short_name = named_organisation
+            .map_or(settings.organisation.short_name.as_deref(), |o| {
+                o.short_name.as_deref()
+            })
+            .unwrap_or(name);
+        OrganisationView {
+            name,
+            named: named_organisation.is_some()
+                || settings.organisation.name != crate::model::Organisation::default().name,
+            short_name,
+        }
+    }
+
+    /// The approved quotes `audience` may see; a quote no person is named
+    /// for is the organisation's, `organisation`.
+    fn quotes(&self, audience: Audience, organisation: &'a str) -> Vec<QuoteView<'a>> {
+        self.case
+            .case
+            .quotes
+            .iter()
+            .filter(|q| q.visibility.visible_to(audience))
+            .map(|q| {
+                let person = q.by.as_ref().and_then(|by| self.checked.person(&by.value));
+                QuoteView {
+                    id: q.id.as_str(),
+                    text: &q.text,
+                    public: q.visibility == Visibility::Public,
+                    by: person.map_or(organisation, |p| p.name.as_str()),
+                    by_id: q.by.as_ref().map(|by| by.value.as_str()),
+                    by_title: person.map(|p| p.title.as_str()),
+                    repeats: self.repeats_the_case(&q.text),
+                }
+            })
+            .collect()
+    }
+
+    /// Whether `text` says, word for word, what the case's summary, a
+    /// principle, a finding or an action already says.
+    fn repeats_the_case(&self, text: &str) -> bool {
+        let quote = words(text);
+        let said = self.said.get_or_init(|| {
+            let case = self.case;
+            std::iter::once(case.case.summary.as_str())
+                .chain(case.principles.iter().map(|p| p.statement.as_str()))
+                .chain(case.case.findings.iter().map(|f| f.statement.as_str()))
+                .chain(case.case.actions.iter().map(|a| a.statement.as_str()))
+                .map(words)
+                .collect()
+        });
+        said.iter().any(|said| said.contains(&quote))
+    }
+}
+
+/// What only internal documents carry: the press briefing, what must not
+/// be disclosed, what employees may say, whom to ask and the FAQ. Empty
+/// for a public document.
+struct Briefing<'a> {
+    press: Option<PressView<'a>>,
+    not_for_disclosure: Vec<Cow<'a, str>>,
+    talking_points: Vec<&'a str>,
+    contacts: Vec<ContactView<'a>>,
+    faq: Vec<FaqView<'a>>,
+}
+
+impl<'a> Briefing<'a> {
+    fn of(raw: &'a Case, audience: Audience) -> Briefing<'a> {
+        if audience != Audience::Internal {
+            return Briefing {
+                press: None,
+                not_for_disclosure: Vec::new(),
+                talking_points: Vec::new(),
+                contacts: Vec::new(),
+                faq: Vec::new(),
+            };
+        }
+        Briefing {
+            press: raw.press.as_ref().map(|p| PressView {
+                questions: p
+                    .questions
+                    .iter()
+                    .map(|q| FaqView {
+                        question: &q.question,
+                        answer: &q.answer,
+                    })
+                    .collect(),
+                red_lines: p.red_lines.iter().map(String::as_str).collect(),
+            }),
+            not_for_disclosure: not_for_disclosure(raw),
+            talking_points: raw.talking_points.iter().map(|t| t.text.as_str()).collect(),
+            contacts: raw
+                .contacts
+                .iter()
+                .map(|c| ContactView {
+                    topic: &c.topic,
+                    name: &c.name,
+                    reach: &c.reach,
+                })
+                .collect(),
+            faq: raw
+                .faq
+                .iter()
+                .map(|f| FaqView {
+                    question: &f.question,
+                    answer: &f.answer,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Text as a quote is compared with what the case says: white space
+/// folded, lower case.
+fn words(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// The items of one case as one audience may see them, resolved, labelled
 /// and dated in the document's locale.
-struct Projection<'c, 'a> {
-    case: &'c CheckedCase<'a>,
+struct Projection<'p, 'a> {
+    case: &'a CheckedCase<'a>,
     audience: Audience,
-    numbering: Numbering,
+    numbering: &'p Numbering,
     locale: Locale,
     /// The document's own date: what was still to come then reads as
     /// planned.
     as_of: Date,
     /// The sources the case may cite, found once for all lookups.
-    sources: Vec<CaseSource<'a>>,
+    sources: &'p [CaseSource<'a>],
 }
 
-impl<'c, 'a> Projection<'c, 'a> {
+impl<'p, 'a> Projection<'p, 'a> {
     fn visible(&self, visibility: Visibility) -> bool {
         visibility.visible_to(self.audience)
     }
@@ -783,10 +1058,10 @@ impl<'c, 'a> Projection<'c, 'a> {
             .find(|p| p.id.value == *id && self.visible(p.visibility))
     }
 
-    fn principle_ref(&self, id: &Id) -> Option<PrincipleRef> {
+    fn principle_ref(&self, id: &'a Id) -> Option<PrincipleRef<'a>> {
         let principle = self.principle(id)?;
         Some(PrincipleRef {
-            id: id.to_string(),
+            id: id.as_str(),
             label: self.numbering.principles.get(id)?.clone(),
             name: principle_name(principle),
         })
@@ -799,12 +1074,12 @@ impl<'c, 'a> Projection<'c, 'a> {
             .map(|s| s.source)
     }
 
-    fn source_ref(&self, id: &Id) -> Option<SourceRef> {
+    fn source_ref(&self, id: &'a Id) -> Option<SourceRef<'a>> {
         let source = self.source(id)?;
         Some(SourceRef {
-            id: id.to_string(),
+            id: id.as_str(),
             footnote: *self.numbering.footnotes.get(id)?,
-            publisher: source.publisher.clone(),
+            publisher: &source.publisher,
             kind: kind_name(source.kind),
             kind_words: source.kind.as_words(),
             reference: source_reference(source),
@@ -814,7 +1089,7 @@ impl<'c, 'a> Projection<'c, 'a> {
     /// The sources the visible findings take a side on, where a letter may
     /// say so: published reporting and research. A complaint, a question
     /// or an attacker's claim is answered by the findings themselves.
-    fn bearings(&self, findings: &[FindingView]) -> BearingsView {
+    fn bearings(&self, findings: &[FindingView<'a>]) -> BearingsView<'a> {
         let mut bearings = BearingsView::default();
         for finding in findings {
             let list = match finding.bearing {
@@ -830,7 +1105,7 @@ impl<'c, 'a> Projection<'c, 'a> {
                 }
             }
         }
-        let both: Vec<SourceRef> = bearings
+        let both: Vec<SourceRef<'a>> = bearings
             .supports
             .iter()
             .filter(|s| bearings.contradicts.iter().any(|c| c.id == s.id))
@@ -854,34 +1129,34 @@ impl<'c, 'a> Projection<'c, 'a> {
         bearings
     }
 
-    fn finding_ref(&self, id: &Id) -> Option<FindingRef> {
+    fn finding_ref(&self, id: &'a Id) -> Option<FindingRef<'a>> {
         let finding = self.case.case.findings.iter().find(|f| f.id.value == *id)?;
         if !self.visible(finding.visibility) {
             return None;
         }
         Some(FindingRef {
-            id: id.to_string(),
+            id: id.as_str(),
             label: self.numbering.findings.get(id)?.clone(),
         })
     }
 
-    fn principles(&self) -> Vec<PrincipleView> {
-        let mut principles: Vec<PrincipleView> = self
+    fn principles(&self) -> Vec<PrincipleView<'a>> {
+        let mut principles: Vec<PrincipleView<'a>> = self
             .case
             .principles
             .iter()
             .filter(|p| self.visible(p.visibility))
             .filter_map(|p| {
                 Some(PrincipleView {
-                    id: p.id.to_string(),
+                    id: p.id.as_str(),
                     label: self.numbering.principles.get(&p.id.value)?.clone(),
-                    title: p.title.clone(),
-                    statement: p.statement.clone(),
-                    basis: p.basis.clone(),
+                    title: p.title.as_deref(),
+                    statement: &p.statement,
+                    basis: p.basis.as_deref(),
                     since: p.since.as_ref().and_then(Since::date).map(|d| self.date(d)),
                     held: p.since.as_ref().map(|since| match since {
-                        Since::Date(date) => format!("since {}", self.date(date).text),
-                        Since::Words(words) => words.clone(),
+                        Since::Date(date) => Cow::Owned(format!("since {}", self.date(date).text)),
+                        Since::Words(words) => Cow::Borrowed(words.as_str()),
                     }),
                     name: principle_name(p),
                     introduced: false,
@@ -901,8 +1176,8 @@ impl<'c, 'a> Projection<'c, 'a> {
         principles
     }
 
-    fn sources(&self) -> Vec<SourceView> {
-        let mut sources: Vec<SourceView> = self
+    fn sources(&self) -> Vec<SourceView<'a>> {
+        let mut sources: Vec<SourceView<'a>> = self
             .sources
             .iter()
             .filter(|s| self.visible(s.visibility))
@@ -913,19 +1188,19 @@ impl<'c, 'a> Projection<'c, 'a> {
                      visibility,
                  }| {
                     Some(SourceView {
-                        id: s.id.to_string(),
+                        id: s.id.as_str(),
                         footnote: *self.numbering.footnotes.get(&s.id.value)?,
                         kind: kind_name(s.kind),
                         kind_words: s.kind.as_words(),
-                        publisher: s.publisher.clone(),
+                        publisher: &s.publisher,
                         event: source_event(s),
                         earlier: *earlier,
                         public: *visibility == Visibility::Public,
-                        title: s.title.clone(),
+                        title: s.title.as_deref(),
                         date: s.date.as_ref().map(|d| self.date(d)),
                         sort_date: s.date.as_ref().map_or_else(|| "~".to_owned(), Date::iso),
-                        url: s.url.clone(),
-                        claim: s.claim.clone(),
+                        url: s.url.as_deref(),
+                        claim: &s.claim,
                     })
                 },
             )
@@ -934,15 +1209,15 @@ impl<'c, 'a> Projection<'c, 'a> {
         sources
     }
 
-    fn review(&self) -> Option<ReviewView> {
+    fn review(&self) -> Option<ReviewView<'a>> {
         let r = self.case.case.review.as_ref()?;
         if !self.visible(r.visibility) {
             return None;
         }
         Some(ReviewView {
-            called: r.called.clone().unwrap_or_else(|| "review".to_owned()),
+            called: r.called.as_deref().unwrap_or("review"),
             opened: self.date(&r.opened.value),
-            conducted_by: r.conducted_by.clone(),
+            conducted_by: r.conducted_by.iter().map(String::as_str).collect(),
             state: r.state.map(|state| match state {
                 crate::model::ReviewState::Ongoing => "ongoing",
                 crate::model::ReviewState::Concluded => "concluded",
@@ -951,14 +1226,14 @@ impl<'c, 'a> Projection<'c, 'a> {
                 .examined
                 .iter()
                 .filter(|e| self.visible(e.visibility))
-                .map(|e| e.what.clone())
+                .map(|e| e.what.as_str())
                 .collect(),
             not_examined: r
                 .not_examined
                 .iter()
                 .filter(|e| self.visible(e.visibility))
                 .map(|e| ExclusionView {
-                    what: e.what.clone(),
+                    what: &e.what,
                     principle: e
                         .principle
                         .as_ref()
@@ -968,8 +1243,8 @@ impl<'c, 'a> Projection<'c, 'a> {
         })
     }
 
-    fn findings(&self) -> Vec<FindingView> {
-        let mut findings: Vec<FindingView> = self
+    fn findings(&self) -> Vec<FindingView<'a>> {
+        let mut findings: Vec<FindingView<'a>> = self
             .case
             .case
             .findings
@@ -978,7 +1253,7 @@ impl<'c, 'a> Projection<'c, 'a> {
             .filter_map(|f| {
                 // A finding names only the sources this audience may see, so
                 // an internal finding never changes a public footnote.
-                let mut cited: Vec<SourceRef> = f
+                let mut cited: Vec<SourceRef<'a>> = f
                     .sources
                     .iter()
                     .filter_map(|s| self.source_ref(&s.value))
@@ -986,15 +1261,15 @@ impl<'c, 'a> Projection<'c, 'a> {
                 cited.sort_by_key(|s| s.footnote);
                 cited.dedup_by_key(|s| s.footnote);
                 Some(FindingView {
-                    id: f.id.to_string(),
+                    id: f.id.as_str(),
                     label: self.numbering.findings.get(&f.id.value)?.clone(),
                     public: f.visibility == Visibility::Public,
-                    statement: f.statement.clone(),
+                    statement: &f.statement,
                     bearing: f.bearing.map(|b| b.as_str()),
-                    evidence: f.evidence.clone(),
+                    evidence: f.evidence.as_deref(),
                     known: f.known,
                     revises: f.revises.as_ref().and_then(|old| self.revision(&old.value)),
-                    said: f.said.clone(),
+                    said: f.said.as_deref(),
                     sources: cited,
                     followed_by: Vec::new(),
                 })
@@ -1004,25 +1279,25 @@ impl<'c, 'a> Projection<'c, 'a> {
         findings
     }
 
-    fn revision(&self, old: &Id) -> Option<RevisionView> {
+    fn revision(&self, old: &Id) -> Option<RevisionView<'a>> {
         let earlier = self.case.earlier?;
         let old = earlier
             .findings
             .iter()
             .find(|e| e.id.value == *old && self.visible(e.visibility))?;
         Some(RevisionView {
-            id: old.id.to_string(),
-            statement: old.statement.clone(),
+            id: old.id.as_str(),
+            statement: &old.statement,
             known: old.known,
         })
     }
 
-    fn update(&self, findings: &[FindingView]) -> Option<UpdateView> {
+    fn update(&self, findings: &[FindingView<'a>]) -> Option<UpdateView<'a>> {
         let earlier = self.case.earlier?;
         Some(UpdateView {
             earlier: EarlierView {
-                id: earlier.id.to_string(),
-                title: earlier.title.clone(),
+                id: earlier.id.as_str(),
+                title: &earlier.title,
                 date: self.date(&earlier.date),
             },
             changes: findings
@@ -1031,11 +1306,11 @@ impl<'c, 'a> Projection<'c, 'a> {
                     let old = f.revises.as_ref()?;
                     Some(ChangeView {
                         label: f.label.clone(),
-                        id: f.id.clone(),
-                        before: old.statement.clone(),
-                        said: f.said.clone(),
+                        id: f.id,
+                        before: old.statement,
+                        said: f.said,
                         before_known: old.known,
-                        now: f.statement.clone(),
+                        now: f.statement,
                         now_known: f.known,
                     })
                 })
@@ -1043,23 +1318,23 @@ impl<'c, 'a> Projection<'c, 'a> {
         })
     }
 
-    fn actions(&self) -> Vec<ActionView> {
+    fn actions(&self) -> Vec<ActionView<'a>> {
         let by_label = |a: &String, b: &String| natural_key(a).cmp(&natural_key(b));
-        let mut actions: Vec<ActionView> = self
+        let mut actions: Vec<ActionView<'a>> = self
             .case
             .case
             .actions
             .iter()
             .filter(|a| self.visible(a.visibility))
             .filter_map(|a| {
-                let mut principles: Vec<PrincipleRef> = a
+                let mut principles: Vec<PrincipleRef<'a>> = a
                     .principles
                     .iter()
                     .filter_map(|p| self.principle_ref(&p.value))
                     .collect();
                 principles.sort_by(|x, y| by_label(&x.label, &y.label));
                 principles.dedup_by(|x, y| x.id == y.id);
-                let mut findings: Vec<FindingRef> = a
+                let mut findings: Vec<FindingRef<'a>> = a
                     .findings
                     .iter()
                     .filter_map(|f| self.finding_ref(&f.value))
@@ -1067,13 +1342,13 @@ impl<'c, 'a> Projection<'c, 'a> {
                 findings.sort_by(|x, y| by_label(&x.label, &y.label));
                 findings.dedup_by(|x, y| x.id == y.id);
                 Some(ActionView {
-                    id: a.id.to_string(),
+                    id: a.id.as_str(),
                     label: self.numbering.actions.get(&a.id.value)?.clone(),
                     public: a.visibility == Visibility::Public,
-                    statement: a.statement.clone(),
+                    statement: &a.statement,
                     state: self.action_state(a),
                     declined: a.state == ActionState::Declined,
-                    reason: a.reason.clone(),
+                    reason: a.reason.as_deref(),
                     effective: a.effective.as_ref().map(|d| self.date(d)),
                     principles,
                     findings,
@@ -1088,7 +1363,7 @@ impl<'c, 'a> Projection<'c, 'a> {
                         .filter_map(|d| {
                             Some(DepartureView {
                                 principle: self.principle_ref(&d.principle.value)?,
-                                reason: d.reason.clone().unwrap_or_default(),
+                                reason: d.reason.as_deref().unwrap_or_default(),
                             })
                         })
                         .collect(),
@@ -1097,7 +1372,7 @@ impl<'c, 'a> Projection<'c, 'a> {
                         .iter()
                         .filter_map(|p| self.principle_ref(&p.value))
                         .collect(),
-                    limits: a.limits.clone(),
+                    limits: a.limits.iter().map(String::as_str).collect(),
                     after_finding: None,
                 })
             })
@@ -1119,22 +1394,22 @@ impl<'c, 'a> Projection<'c, 'a> {
         }
     }
 
-    fn framing(&self) -> Vec<FramingView> {
+    fn framing(&self) -> Vec<FramingView<'a>> {
         self.case
             .case
             .framing
             .iter()
             .filter(|f| self.visible(f.visibility))
             .map(|f| FramingView {
-                id: f.id.to_string(),
-                text: f.text.clone(),
+                id: f.id.as_str(),
+                text: &f.text,
                 at: f.at.as_str(),
             })
             .collect()
     }
 
-    fn timeline(&self) -> Vec<TimelineView> {
-        let mut timeline: Vec<(Date, TimelineView)> = self
+    fn timeline(&self) -> Vec<TimelineView<'a>> {
+        let mut timeline: Vec<(Date, TimelineView<'a>)> = self
             .case
             .case
             .timeline
@@ -1145,7 +1420,7 @@ impl<'c, 'a> Projection<'c, 'a> {
                     t.date,
                     TimelineView {
                         date: self.date(&t.date),
-                        event: t.event.clone(),
+                        event: &t.event,
                     },
                 )
             })
@@ -1155,68 +1430,52 @@ impl<'c, 'a> Projection<'c, 'a> {
         timeline.into_iter().map(|(_, view)| view).collect()
     }
 
-    fn acknowledgements(&self) -> Vec<AcknowledgementView> {
+    fn acknowledgements(&self) -> Vec<AcknowledgementView<'a>> {
         self.case
             .case
             .acknowledgements
             .iter()
             .filter(|a| self.visible(a.visibility))
             .map(|a| AcknowledgementView {
-                text: a.text.clone(),
+                text: &a.text,
                 source: a.source.as_ref().and_then(|s| self.source_ref(&s.value)),
             })
             .collect()
     }
 
-    fn next_steps(&self) -> Vec<NextStepView> {
+    fn next_steps(&self) -> Vec<NextStepView<'a>> {
         self.case
             .case
             .next_steps
             .iter()
             .filter(|n| self.visible(n.visibility))
             .map(|n| NextStepView {
-                text: n.text.clone(),
+                text: &n.text,
                 date: n.date.as_ref().map(|d| self.date(d)),
                 public: n.visibility == Visibility::Public,
             })
             .collect()
     }
 }
-
-/// Whether `text` says, word for word, what the case's summary, a
-/// principle, a finding or an action already says.
-fn repeats_the_case(text: &str, case: &CheckedCase<'_>) -> bool {
-    let words = |t: &str| {
-        t.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
-    let quote = words(text);
-    let raw = case.case;
-    std::iter::once(raw.summary.as_str())
-        .chain(case.principles.iter().map(|p| p.statement.as_str()))
-        .chain(raw.findings.iter().map(|f| f.statement.as_str()))
-        .chain(raw.actions.iter().map(|a| a.statement.as_str()))
-        .any(|said| words(said).contains(&quote))
-}
-
 /// Marks each action to follow the last finding it rests on, so a letter
 /// can state a fix right after what it fixes.
-fn place_actions_after_findings(findings: &mut [FindingView], actions: &mut [ActionView]) {
+fn place_actions_after_findings<'a>(
+    findings: &mut [FindingView<'a>],
+    actions: &mut [ActionView<'a>],
+) {
     for action in actions.iter_mut() {
         let last = findings
             .iter()
             .rposition(|f| action.findings.iter().any(|cited| cited.id == f.id));
         if let Some(index) = last {
-            findings[index].followed_by.push(action.id.clone());
-            action.after_finding = Some(findings[index].id.clone());
+            findings[index].followed_by.push(action.id);
+            action.after_finding = Some(findings[index].id);
         }
     }
 }
 
 /// The public statement's own voice, from its entry under `documents`.
-fn statement_of(checked: &Checked<'_>, raw: &Case) -> StatementView {
+fn statement_of<'a>(checked: &'a Checked<'a>, raw: &'a Case) -> StatementView<'a> {
     let own = raw
         .documents
         .iter()
@@ -1227,17 +1486,17 @@ fn statement_of(checked: &Checked<'_>, raw: &Case) -> StatementView {
             .or(raw.spokesperson.as_ref())
             .and_then(|id| checked.person(&id.value))
             .map(PersonView::from),
-        opening: own.and_then(|o| o.opening.clone()),
-        closing: own.and_then(|o| o.closing.clone()),
+        opening: own.and_then(|o| o.opening.as_deref()),
+        closing: own.and_then(|o| o.closing.as_deref()),
     }
 }
 
 /// Marks the principles a refusal already says: a letter states every
 /// principle once, in one paragraph, except one whose only part is a
 /// refused demand, whose reason says it.
-fn introduce_principles(actions: &[ActionView], principles: &mut [PrincipleView]) {
+fn introduce_principles(actions: &[ActionView<'_>], principles: &mut [PrincipleView<'_>]) {
     for principle in principles.iter_mut() {
-        let rests_on = |a: &&ActionView| {
+        let rests_on = |a: &&ActionView<'_>| {
             a.principles
                 .iter()
                 .chain(a.departs_from.iter().map(|d| &d.principle))
@@ -1250,186 +1509,18 @@ fn introduce_principles(actions: &[ActionView], principles: &mut [PrincipleView]
 
 /// A principle's name in prose: its title, or the first clause of its
 /// statement.
-fn principle_name(principle: &Principle) -> String {
+fn principle_name(principle: &Principle) -> &str {
     match &principle.title {
-        Some(title) => title.clone(),
+        Some(title) => title,
         None => {
             let statement = principle.statement.trim();
-            let clause = statement
+            statement
                 .split([';', ':'])
                 .next()
                 .unwrap_or(statement)
                 .trim_end_matches(['.', ','])
-                .trim();
-            clause.to_owned()
+                .trim()
         }
-    }
-}
-
-/// The projection of `case` for `audience`, through `kind`.
-fn project_for(
-    checked: &Checked<'_>,
-    case: &CheckedCase<'_>,
-    kind: &DocumentKind,
-    audience: Audience,
-) -> View {
-    let raw: &Case = case.case;
-    let (style, locale) = style_of(checked, raw, kind);
-    let override_for_kind = raw.documents.iter().find(|d| d.kind.value == kind.id.value);
-    let document_date = override_for_kind
-        .and_then(|o| o.date.as_ref())
-        .unwrap_or(&raw.date);
-    let projection = Projection {
-        case,
-        audience,
-        numbering: Numbering::of(case),
-        locale,
-        as_of: *document_date,
-        sources: all_sources(case),
-    };
-    let visible = |v: Visibility| v.visible_to(audience);
-
-    let mut findings = projection.findings();
-    let mut actions = projection.actions();
-    let mut principles = projection.principles();
-    place_actions_after_findings(&mut findings, &mut actions);
-    introduce_principles(&actions, &mut principles);
-    let internal = audience == Audience::Internal;
-    let settings = &checked.repository.settings.value;
-    let named_organisation = raw.organisation.as_ref().and_then(|id| {
-        settings
-            .organisations
-            .iter()
-            .find(|o| o.id.value == id.value)
-    });
-    let organisation_name =
-        named_organisation.map_or_else(|| settings.organisation.name.clone(), |o| o.name.clone());
-    let short_name = named_organisation
-        .map_or(settings.organisation.short_name.as_ref(), |o| {
-            o.short_name.as_ref()
-        })
-        .cloned()
-        .unwrap_or_else(|| organisation_name.clone());
-    View {
-        audience: audience.as_str(),
-        organisation: OrganisationView {
-            name: organisation_name.clone(),
-            named: named_organisation.is_some()
-                || settings.organisation.name != crate::model::Organisation::default().name,
-            short_name,
-        },
-        document: DocumentView {
-            kind: kind.id.to_string(),
-            title: kind.title.clone(),
-            date: projection.date(document_date),
-            style: style.as_str(),
-            locale: locale.tag(),
-            opening: override_for_kind.and_then(|o| o.opening.clone()),
-            closing: override_for_kind.and_then(|o| o.closing.clone()),
-        },
-        update: projection.update(&findings),
-        case: CaseView {
-            id: raw.id.to_string(),
-            title: raw.title.clone(),
-            date: projection.date(&raw.date),
-            status: raw.status.as_str(),
-            summary: raw.summary.clone(),
-            url: raw.url.clone(),
-            social_post: raw.social_post.clone(),
-            statement: statement_of(checked, raw),
-        },
-        spokesperson: override_for_kind
-            .and_then(|o| o.sender.as_ref())
-            .or(raw.spokesperson.as_ref())
-            .and_then(|id| checked.person(&id.value))
-            .map(PersonView::from),
-        principles,
-        sources: projection.sources(),
-        review: projection.review(),
-        bearings: projection.bearings(&findings),
-        findings,
-        framing: projection.framing(),
-        declined: actions.iter().filter(|a| a.declined).cloned().collect(),
-        actions,
-        acknowledgements: projection.acknowledgements(),
-        next_steps: projection.next_steps(),
-        timeline: projection.timeline(),
-        quotes: raw
-            .quotes
-            .iter()
-            .filter(|q| visible(q.visibility))
-            .map(|q| {
-                let person = q.by.as_ref().and_then(|by| checked.person(&by.value));
-                QuoteView {
-                    id: q.id.to_string(),
-                    text: q.text.clone(),
-                    public: q.visibility == Visibility::Public,
-                    by: person.map_or_else(|| organisation_name.clone(), |p| p.name.clone()),
-                    by_id: q.by.as_ref().map(|by| by.value.to_string()),
-                    by_title: person.map(|p| p.title.clone()),
-                    repeats: repeats_the_case(&q.text, case),
-                }
-            })
-            .collect(),
-        incident: raw
-            .incident
-            .as_ref()
-            .filter(|i| visible(i.visibility))
-            .map(|i| incident_view(&i.value, locale)),
-        customers: raw
-            .customers
-            .as_ref()
-            .filter(|c| visible(c.visibility))
-            .map(|c| CustomerView {
-                meaning: c.meaning.clone(),
-                steps: c.steps.clone(),
-                contact: c.contact.clone(),
-            }),
-        press: raw.press.as_ref().filter(|_| internal).map(|p| PressView {
-            questions: p
-                .questions
-                .iter()
-                .map(|q| FaqView {
-                    question: q.question.clone(),
-                    answer: q.answer.clone(),
-                })
-                .collect(),
-            red_lines: p.red_lines.clone(),
-        }),
-        not_for_disclosure: if internal {
-            not_for_disclosure(case)
-        } else {
-            Vec::new()
-        },
-        talking_points: if internal {
-            raw.talking_points.iter().map(|t| t.text.clone()).collect()
-        } else {
-            Vec::new()
-        },
-        contacts: if internal {
-            raw.contacts
-                .iter()
-                .map(|c| ContactView {
-                    topic: c.topic.clone(),
-                    name: c.name.clone(),
-                    reach: c.reach.clone(),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        },
-        faq: if internal {
-            raw.faq
-                .iter()
-                .map(|f| FaqView {
-                    question: f.question.clone(),
-                    answer: f.answer.clone(),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        },
-        public: None,
     }
 }
 
@@ -1478,11 +1569,11 @@ fn all_sources<'a>(checked: &CheckedCase<'a>) -> Vec<CaseSource<'a>> {
 }
 
 /// The incident as `audience` may see it.
-fn incident_view(incident: &crate::model::Incident, locale: Locale) -> IncidentView {
+fn incident_view<'a>(incident: &'a crate::model::Incident, locale: Locale) -> IncidentView<'a> {
     use crate::calendar::Day;
     let date = |d: &Date| DateView::new(d, locale);
-    let count = |c: &crate::model::Count| CountView {
-        what: c.what.clone(),
+    let count = |c: &'a crate::model::Count| CountView {
+        what: &c.what,
         number: c.number.map(|n| {
             let digits = group_thousands(n);
             if c.approximate {
@@ -1493,28 +1584,28 @@ fn incident_view(incident: &crate::model::Incident, locale: Locale) -> IncidentV
         }),
     };
     IncidentView {
-        nature: incident.nature.clone(),
+        nature: incident.nature.as_deref(),
         began: incident.began.as_ref().map(date),
         detected: incident.detected.as_ref().map(date),
         aware: incident.aware.as_ref().map(|d| date(&d.value)),
         contained: incident.contained.as_ref().map(date),
-        scope: incident.scope.clone(),
+        scope: incident.scope.as_deref(),
         material: incident.material.as_ref().map(|d| date(&d.value)),
-        data: incident.data.clone(),
+        data: incident.data.iter().map(String::as_str).collect(),
         subjects: incident.subjects.as_ref().map(count),
         records: incident.records.as_ref().map(count),
-        consequences: incident.consequences.clone(),
+        consequences: incident.consequences.iter().map(String::as_str).collect(),
         contact: incident.contact.as_ref().map(|c| ContactPointView {
-            name: c.name.clone(),
-            role: c.role.clone(),
-            email: c.email.clone(),
-            phone: c.phone.clone(),
-            address: c.address.clone(),
+            name: &c.name,
+            role: c.role.as_deref(),
+            email: c.email.as_deref(),
+            phone: c.phone.as_deref(),
+            address: c.address.as_deref(),
         }),
-        impact: incident.impact.clone(),
-        authority: incident.authority.clone(),
-        delay_reason: incident.delay_reason.clone(),
-        unknowns: incident.unknowns.clone(),
+        impact: incident.impact.as_deref(),
+        authority: incident.authority.as_deref(),
+        delay_reason: incident.delay_reason.as_deref(),
+        unknowns: incident.unknowns.iter().map(String::as_str).collect(),
         gdpr_art33_due: incident
             .aware
             .as_ref()
@@ -1532,30 +1623,29 @@ fn incident_view(incident: &crate::model::Incident, locale: Locale) -> IncidentV
 
 /// What spokespeople must not disclose: the statements of internal
 /// findings and actions, and the claims of internal sources.
-fn not_for_disclosure(case: &CheckedCase<'_>) -> Vec<String> {
-    let raw = case.case;
+fn not_for_disclosure(raw: &Case) -> Vec<Cow<'_, str>> {
     let internal = |v: Visibility| v == Visibility::Internal;
     raw.findings
         .iter()
         .filter(|f| internal(f.visibility))
-        .map(|f| f.statement.clone())
+        .map(|f| Cow::Borrowed(f.statement.as_str()))
         .chain(
             raw.next_steps
                 .iter()
                 .filter(|n| internal(n.visibility))
-                .map(|n| n.text.clone()),
+                .map(|n| Cow::Borrowed(n.text.as_str())),
         )
         .chain(
             raw.actions
                 .iter()
                 .filter(|a| internal(a.visibility))
-                .map(|a| a.statement.clone()),
+                .map(|a| Cow::Borrowed(a.statement.as_str())),
         )
         .chain(
             raw.sources
                 .iter()
                 .filter(|s| internal(s.visibility))
-                .map(|s| format!("{}: {}", s.publisher, s.claim)),
+                .map(|s| Cow::Owned(format!("{}: {}", s.publisher, s.claim))),
         )
         .collect()
 }

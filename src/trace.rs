@@ -116,8 +116,8 @@ pub fn trace(checked: &Checked<'_>, case: &CheckedCase<'_>, documents: &[Documen
         .iter()
         .map(|a| TracedAction {
             label: a.label.clone(),
-            id: a.id.clone(),
-            visibility: visibility_of(&a.id),
+            id: a.id.to_owned(),
+            visibility: visibility_of(a.id),
             state: a.state,
             principles: a
                 .principles
@@ -139,7 +139,7 @@ pub fn trace(checked: &Checked<'_>, case: &CheckedCase<'_>, documents: &[Documen
                 .iter()
                 .map(|p| format!("{} {}", p.label, p.id))
                 .collect(),
-            cited_in: cited_in(&a.id),
+            cited_in: cited_in(a.id),
         })
         .collect();
     let mut items = Vec::new();
@@ -147,27 +147,27 @@ pub fn trace(checked: &Checked<'_>, case: &CheckedCase<'_>, documents: &[Documen
         items.push(TracedItem {
             kind: "principle",
             label: p.label.clone(),
-            id: p.id.clone(),
-            visibility: visibility_of(&p.id),
-            cited_in: cited_in(&p.id),
+            id: p.id.to_owned(),
+            visibility: visibility_of(p.id),
+            cited_in: cited_in(p.id),
         });
     }
     for f in &view.findings {
         items.push(TracedItem {
             kind: "finding",
             label: f.label.clone(),
-            id: f.id.clone(),
-            visibility: visibility_of(&f.id),
-            cited_in: cited_in(&f.id),
+            id: f.id.to_owned(),
+            visibility: visibility_of(f.id),
+            cited_in: cited_in(f.id),
         });
     }
     for s in &view.sources {
         items.push(TracedItem {
             kind: "source",
             label: format!("[^{}]", s.footnote),
-            id: s.id.clone(),
-            visibility: visibility_of(&s.id),
-            cited_in: cited_in(&s.id),
+            id: s.id.to_owned(),
+            visibility: visibility_of(s.id),
+            cited_in: cited_in(s.id),
         });
     }
     Trace {

@@ -27,35 +27,26 @@ pub(super) fn check(
                     view.actions
                         .iter()
                         .filter(|a| !a.declined)
-                        .map(|a| ("action", a.id.as_str())),
+                        .map(|a| ("action", a.id)),
                 );
             }
             Coverage::Declined => {
-                required.extend(
-                    view.declined
-                        .iter()
-                        .map(|a| ("declined demand", a.id.as_str())),
-                );
+                required.extend(view.declined.iter().map(|a| ("declined demand", a.id)));
             }
             Coverage::Justifications => {
                 for action in &view.actions {
-                    required.extend(
-                        action
-                            .principles
-                            .iter()
-                            .map(|p| ("principle", p.id.as_str())),
-                    );
-                    required.extend(action.findings.iter().map(|f| ("finding", f.id.as_str())));
+                    required.extend(action.principles.iter().map(|p| ("principle", p.id)));
+                    required.extend(action.findings.iter().map(|f| ("finding", f.id)));
                 }
             }
             Coverage::Findings => {
-                required.extend(view.findings.iter().map(|f| ("finding", f.id.as_str())));
+                required.extend(view.findings.iter().map(|f| ("finding", f.id)));
             }
             Coverage::Principles => {
-                required.extend(view.principles.iter().map(|p| ("principle", p.id.as_str())));
+                required.extend(view.principles.iter().map(|p| ("principle", p.id)));
             }
             Coverage::Sources => {
-                required.extend(view.sources.iter().map(|s| ("source", s.id.as_str())));
+                required.extend(view.sources.iter().map(|s| ("source", s.id)));
             }
         }
     }

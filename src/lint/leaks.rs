@@ -31,6 +31,12 @@ const SHORT_SECRET: usize = 16;
 /// a word or two that common cannot tell a leak from prose.
 const SHORTEST_SECRET: usize = 4;
 
+/// The automaton looks for at most this many bytes of each secret, its
+/// opening: every occurrence of a secret starts with an occurrence of its
+/// opening, where the rest is then compared. A trie of whole paragraphs
+/// would find the same, but take many times longer to build.
+const OPENING: usize = 32;
+
 /// Every internal text of one case, normalised once, and one automaton that
 /// finds them all: built at the case's first public document and used for
 /// each of them.
@@ -38,8 +44,12 @@ pub(super) struct Search<'a> {
     /// The internal texts worth searching for, normalised, with how many
     /// characters each has.
     secrets: Vec<(String, usize, Secret<'a>)>,
-    /// Finds every secret at once; `None` when there is none to find.
+    /// Finds every occurrence of every secret's opening at once; `None`
+    /// when there is no secret to find.
     searcher: Option<AhoCorasick>,
+    /// For each opening the automaton knows, by pattern, the secrets that
+    /// open with it.
+    opening_of: Vec<Vec<usize>>,
     /// The case's public texts, as written.
     public: Vec<String>,
     /// The same, normalised: only needed once a secret is found, to tell
@@ -59,10 +69,11 @@ impl<'a> Search<'a> {
             })
             .filter(|(_, chars, _)| *chars >= SHORTEST_SECRET)
             .collect();
-        let searcher = automaton(&secrets);
+        let (searcher, opening_of) = automaton(&secrets);
         Search {
             secrets,
             searcher,
+            opening_of,
             public,
             public_normalised: OnceCell::new(),
         }
@@ -92,14 +103,13 @@ impl<'a> Search<'a> {
         }
         let mut found = vec![false; self.secrets.len()];
         for output in &outputs {
-            for hit in searcher.find_overlapping_iter(output.as_str()) {
-                let (_, chars, _) = &self.secrets[hit.pattern().as_usize()];
-                let whole =
-                    *chars >= SHORT_SECRET || is_whole_phrase(output, hit.start(), hit.end());
-                if whole {
-                    found[hit.pattern().as_usize()] = true;
-                }
-            }
+            mark_found(
+                searcher,
+                &self.opening_of,
+                &self.secrets,
+                output,
+                &mut found,
+            );
         }
         self.secrets
             .iter()
@@ -110,18 +120,66 @@ impl<'a> Search<'a> {
     }
 }
 
-/// One automaton over the texts of `secrets`, reporting every occurrence of
-/// each; `None` for no texts.
-fn automaton(secrets: &[(String, usize, Secret<'_>)]) -> Option<AhoCorasick> {
-    if secrets.is_empty() {
-        return None;
+/// One automaton over the openings of `secrets`, reporting every
+/// occurrence of each, and for each of its patterns the secrets that open
+/// with it; `None` for no texts.
+fn automaton(secrets: &[(String, usize, Secret<'_>)]) -> (Option<AhoCorasick>, Vec<Vec<usize>>) {
+    let mut openings: Vec<&str> = Vec::new();
+    let mut opening_of: Vec<Vec<usize>> = Vec::new();
+    for (index, (text, _, _)) in secrets.iter().enumerate() {
+        let opening = opening(text);
+        match openings.iter().position(|known| *known == opening) {
+            Some(pattern) => opening_of[pattern].push(index),
+            None => {
+                openings.push(opening);
+                opening_of.push(vec![index]);
+            }
+        }
+    }
+    if openings.is_empty() {
+        return (None, opening_of);
     }
     // A few dozen texts searched in a case's one or two public documents:
     // an automaton quick to build matters more than one quick to run.
-    AhoCorasick::builder()
+    let searcher = AhoCorasick::builder()
         .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-        .build(secrets.iter().map(|(text, _, _)| text))
-        .ok()
+        .build(&openings)
+        .ok();
+    (searcher, opening_of)
+}
+
+/// Marks in `found` each of `secrets` that `output` contains: anywhere for
+/// a long one, as a whole phrase for a short one.
+fn mark_found(
+    searcher: &AhoCorasick,
+    opening_of: &[Vec<usize>],
+    secrets: &[(String, usize, Secret<'_>)],
+    output: &str,
+    found: &mut [bool],
+) {
+    for hit in searcher.find_overlapping_iter(output) {
+        let start = hit.start();
+        let rest = &output.as_bytes()[start..];
+        for &index in &opening_of[hit.pattern().as_usize()] {
+            let (text, chars, _) = &secrets[index];
+            if found[index] || !rest.starts_with(text.as_bytes()) {
+                continue;
+            }
+            let end = start + text.len();
+            if *chars >= SHORT_SECRET || is_whole_phrase(output, start, end) {
+                found[index] = true;
+            }
+        }
+    }
+}
+
+/// The first [`OPENING`] bytes of `text`, or fewer to end on a character.
+fn opening(text: &str) -> &str {
+    let mut end = text.len().min(OPENING);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// The diagnostic for `secret` found in `document`.
@@ -182,11 +240,22 @@ pub(crate) fn normalise(text: &str) -> String {
         plain.make_ascii_lowercase();
         plain
     } else if is_nfkc_quick(plain.chars()) == IsNormalized::Yes {
-        plain.chars().flat_map(char::to_lowercase).collect()
+        lower_case(&plain)
     } else {
         plain.nfkc().flat_map(char::to_lowercase).collect()
     };
     super::fold_whitespace(&folded)
+}
+
+/// `text` with each character lower-cased on its own. The standard
+/// library's `to_lowercase`, many times quicker, differs only for a
+/// capital sigma, which it writes as a final sigma at the end of a word.
+fn lower_case(text: &str) -> String {
+    if text.contains('Σ') {
+        text.chars().flat_map(char::to_lowercase).collect()
+    } else {
+        text.to_lowercase()
+    }
 }
 
 /// `text` without what shows nothing: a markdown escape's backslash,
@@ -593,7 +662,8 @@ fn texts<'a>(case: &'a CheckedCase<'a>) -> (Vec<Secret<'a>>, Vec<String>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_whole_phrase, normalise};
+    use super::{Secret, is_whole_phrase, normalise};
+    use crate::model::Pos;
 
     #[test]
     fn both_sides_read_as_a_reader_sees_them() {
@@ -644,5 +714,48 @@ mod tests {
         let text = "we plan 300 layoffs. 1300 layoffs.";
         assert!(is_whole_phrase(text, 8, 20));
         assert!(!is_whole_phrase(text, 22, 34));
+    }
+
+    #[test]
+    fn secrets_that_open_alike_are_told_apart() {
+        let opening = "the storage account held backups of ";
+        let secret = |text: &'static str| {
+            let text = text.to_owned();
+            let chars = text.chars().count();
+            (
+                text,
+                chars,
+                Secret {
+                    text: "",
+                    what: String::new(),
+                    pos: Pos::default(),
+                    id: None,
+                },
+            )
+        };
+        let secrets = vec![
+            secret("the storage account held backups of patient records"),
+            secret("the storage account held backups of staff payroll"),
+            secret("the storage account held backups of staff payroll"),
+            secret("ünïcode töxt thät öpens wïth wïde chäracters längër"),
+            secret("rota"),
+        ];
+        assert!(opening.len() > super::OPENING);
+        let (searcher, opening_of) = super::automaton(&secrets);
+        let searcher = searcher.expect("secrets to find");
+        let output = "we found that the storage account held backups of staff payroll \
+                      and of ünïcode töxt thät öpens wïth wïde chäracters längër; protation";
+        let mut found = vec![false; secrets.len()];
+        super::mark_found(&searcher, &opening_of, &secrets, output, &mut found);
+        assert_eq!(found, [false, true, true, true, false]);
+    }
+
+    #[test]
+    fn lower_case_is_character_by_character() {
+        for text in ["ΟΔΟΣ ΣΑΣ Σ", "Straße İstanbul ǅ", "“Quoted” — DASH", "ΑΣ."]
+        {
+            let each: String = text.chars().flat_map(char::to_lowercase).collect();
+            assert_eq!(super::lower_case(text), each, "{text}");
+        }
     }
 }

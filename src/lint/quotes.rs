@@ -15,7 +15,7 @@ use crate::project::View;
 /// events go by.
 pub(super) struct Quotes<'d> {
     document: &'d Document,
-    view: &'d View,
+    view: &'d View<'d>,
     /// The approved quotes, white space folded, once a block quote needs
     /// them.
     approved: Option<Vec<String>>,
@@ -27,7 +27,7 @@ pub(super) struct Quotes<'d> {
 }
 
 impl<'d> Quotes<'d> {
-    pub(super) fn new(document: &'d Document, view: &'d View) -> Quotes<'d> {
+    pub(super) fn new(document: &'d Document, view: &'d View<'d>) -> Quotes<'d> {
         Quotes {
             document,
             view,
@@ -81,7 +81,7 @@ impl<'d> Quotes<'d> {
         let approved = self.approved.get_or_insert_with(|| {
             view.quotes
                 .iter()
-                .map(|q| fold_whitespace(&q.text))
+                .map(|q| fold_whitespace(q.text))
                 .collect()
         });
         if approved.contains(&quoted) {

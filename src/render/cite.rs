@@ -22,7 +22,12 @@ use crate::project::{SourceView, View};
 #[derive(Debug, Clone)]
 enum Citable {
     Labelled(String),
-    Source(Box<SourceView>),
+    /// A source: its footnote number, and the definition printed at the
+    /// foot, written once for the output type being rendered.
+    Source {
+        footnote: usize,
+        definition: String,
+    },
 }
 
 /// The state of one render: what can be cited and what has been, and the
@@ -48,19 +53,27 @@ thread_local! {
 
 /// Runs `render` with the citation helpers bound to `view`, and returns
 /// its result with the ids the document cited.
-pub(super) fn with_session<T>(view: &View, render: impl FnOnce() -> T) -> (T, BTreeSet<String>) {
+pub(super) fn with_session<T>(
+    view: &View<'_>,
+    output: Output,
+    render: impl FnOnce() -> T,
+) -> (T, BTreeSet<String>) {
     let mut citable = BTreeMap::new();
     for p in &view.principles {
-        citable.insert(p.id.clone(), Citable::Labelled(p.label.clone()));
+        citable.insert(p.id.to_owned(), Citable::Labelled(p.label.clone()));
     }
     for f in &view.findings {
-        citable.insert(f.id.clone(), Citable::Labelled(f.label.clone()));
+        citable.insert(f.id.to_owned(), Citable::Labelled(f.label.clone()));
     }
     for a in &view.actions {
-        citable.insert(a.id.clone(), Citable::Labelled(a.label.clone()));
+        citable.insert(a.id.to_owned(), Citable::Labelled(a.label.clone()));
     }
     for s in &view.sources {
-        citable.insert(s.id.clone(), Citable::Source(Box::new(s.clone())));
+        let source = Citable::Source {
+            footnote: s.footnote,
+            definition: footnote_definition(s, output),
+        };
+        citable.insert(s.id.to_owned(), source);
     }
     SESSION.with(|session| {
         *session.borrow_mut() = Some(Session {
@@ -98,7 +111,7 @@ pub(super) fn cite(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
         };
         let text = match session.citable.get(&id) {
             Some(Citable::Labelled(label)) => label.clone(),
-            Some(Citable::Source(source)) => format!("[^{}]", source.footnote),
+            Some(Citable::Source { footnote, .. }) => format!("[^{footnote}]"),
             None => {
                 return Err(tera::Error::message(format!(
                     "cite(): this document has no item with the id `{id}` \
@@ -116,11 +129,11 @@ pub(super) fn cite(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 }
 
 /// Every name in the view: the organisation, people, publishers.
-fn names_in(view: &View) -> Vec<String> {
-    let mut names: Vec<String> = std::iter::once(view.organisation.name.as_str())
-        .chain(view.spokesperson.iter().map(|p| p.name.as_str()))
-        .chain(view.sources.iter().map(|s| s.publisher.as_str()))
-        .chain(view.quotes.iter().map(|q| q.by.as_str()))
+fn names_in(view: &View<'_>) -> Vec<String> {
+    let mut names: Vec<String> = std::iter::once(view.organisation.name)
+        .chain(view.spokesperson.iter().map(|p| p.name))
+        .chain(view.sources.iter().map(|s| s.publisher))
+        .chain(view.quotes.iter().map(|q| q.by))
         .map(|name| name.trim().to_owned())
         .filter(|name| !name.is_empty())
         .collect();
@@ -156,8 +169,8 @@ pub(super) fn locale() -> Locale {
 }
 
 /// `footnotes()`: the definitions of the sources cited so far, in order,
-/// their text escaped for `output`.
-pub(super) fn footnotes(_: Kwargs, _: &State, output: Output) -> TeraResult<Value> {
+/// their text escaped for the output type the session was opened for.
+pub(super) fn footnotes(_: Kwargs, _: &State) -> TeraResult<Value> {
     SESSION.with(|session| {
         let session = session.borrow();
         let Some(session) = session.as_ref() else {
@@ -165,38 +178,38 @@ pub(super) fn footnotes(_: Kwargs, _: &State, output: Output) -> TeraResult<Valu
                 "footnotes() is only available while rendering a case",
             ));
         };
-        let mut sources: Vec<&SourceView> = session
+        let mut sources: Vec<(usize, &str)> = session
             .marked
             .iter()
             .filter_map(|id| match session.citable.get(id) {
-                Some(Citable::Source(source)) => Some(source.as_ref()),
+                Some(Citable::Source {
+                    footnote,
+                    definition,
+                }) => Some((*footnote, definition.as_str())),
                 _ => None,
             })
             .collect();
-        sources.sort_by_key(|s| s.footnote);
-        let lines: Vec<String> = sources
-            .iter()
-            .map(|s| footnote_definition(s, output))
-            .collect();
+        sources.sort_by_key(|(footnote, _)| *footnote);
+        let lines: Vec<&str> = sources.iter().map(|(_, line)| *line).collect();
         Ok(Value::safe_string(&lines.join("\n")))
     })
 }
 
 /// `[^1]: The Guardian, “Title”, 6 August 2025. <https://…>`
-fn footnote_definition(source: &SourceView, output: Output) -> String {
+fn footnote_definition(source: &SourceView<'_>, output: Output) -> String {
     let mut line = format!(
         "[^{}]: {}",
         source.footnote,
-        output.escape(&super::filters::upper_first(&source.publisher))
+        output.escape(&super::filters::upper_first(source.publisher))
     );
-    if let Some(title) = &source.title {
+    if let Some(title) = source.title {
         line.push_str(&format!(", “{}”", output.escape(title)));
     }
     match &source.date {
         Some(date) => line.push_str(&format!(", {}.", date.text)),
         None => line.push('.'),
     }
-    if let Some(url) = &source.url {
+    if let Some(url) = source.url {
         line.push(' ');
         line.push_str(&super::link(url, output));
     }

@@ -6,6 +6,7 @@
 //! so nothing in a case or a template can become active content.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
 
@@ -106,11 +107,15 @@ fn to_html(markdown: &str) -> String {
 /// Removes anything active: scripts, event handlers, `javascript:` links,
 /// styles and frames, keeping the document's structure and footnote ids.
 fn sanitise(html: &str) -> String {
-    ammonia::Builder::default()
-        .add_generic_attributes(["id", "class", "aria-label"])
-        .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .clean(html)
-        .to_string()
+    // The rules are the same for every page: made once, not per page.
+    static RULES: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+        let mut rules = ammonia::Builder::default();
+        rules
+            .add_generic_attributes(["id", "class", "aria-label"])
+            .url_schemes(["http", "https", "mailto"].into_iter().collect());
+        rules
+    });
+    RULES.clean(html).to_string()
 }
 
 /// The text of the first heading, for the page's title.

@@ -20,12 +20,15 @@ pub mod html;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use tera::{Context, Kwargs, State, Tera, Value};
+use std::cell::RefCell;
+
+use tera::value::Key;
+use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::TemplateFile;
 use crate::model::{DocumentKind, Pos, Style};
-use crate::project::View;
+use crate::project::{MadeFor, View};
 
 pub use escape::Output;
 
@@ -311,8 +314,24 @@ impl Renderer {
     }
 
     /// Renders `view` through `kind`'s template.
-    pub fn render(&self, kind: &DocumentKind, view: &View) -> Result<Rendered, Box<Diagnostic>> {
-        let context = Context::from_serialize(view).map_err(|e| {
+    pub fn render(
+        &self,
+        kind: &DocumentKind,
+        view: &View<'_>,
+    ) -> Result<Rendered, Box<Diagnostic>> {
+        self.render_in(kind, view, &CaseContexts::default())
+    }
+
+    /// Renders `view`, one of a case's projections, through `kind`'s
+    /// template, taking what the case's other documents for the same
+    /// audience already made of it from `contexts`.
+    pub fn render_in(
+        &self,
+        kind: &DocumentKind,
+        view: &View<'_>,
+        contexts: &CaseContexts,
+    ) -> Result<Rendered, Box<Diagnostic>> {
+        let context = contexts.context(view).map_err(|e| {
             Box::new(Diagnostic::new(
                 Code::TemplateRender,
                 format!("cannot pass the case to templates: {e}"),
@@ -326,12 +345,14 @@ impl Renderer {
         let template = template_for(&kind.template, style, |name| {
             self.user_files.iter().any(|(user, _)| user == name)
         });
-        let tera = match Output::of(&kind.template) {
+        let output = Output::of(&kind.template);
+        let tera = match output {
             Output::Markdown => &self.tera,
             Output::Html => &self.html,
             Output::Plain => &self.plain,
         };
-        let (rendered, cited) = cite::with_session(view, || tera.render(&template, &context));
+        let (rendered, cited) =
+            cite::with_session(view, output, || tera.render(&template, &context));
         let rendered = rendered.map_err(|error| {
             let failed_in = match error.kind() {
                 tera::ErrorKind::RenderingError(report) => report.filename(),
@@ -351,6 +372,111 @@ impl Renderer {
     }
 }
 
+/// The template data of one case's documents. A projection's fields become
+/// Tera values once for each audience (and locale and date) the case is
+/// projected for: its other documents for the same take the same values,
+/// and only their own `document` and `spokesperson` are converted again.
+/// The values are what [`Context::from_serialize`] makes of the view.
+#[derive(Debug, Default)]
+pub struct CaseContexts {
+    made: RefCell<Vec<(MadeFor, Fields)>>,
+}
+
+/// A view's fields as Tera values, in the order the view declares them.
+type Fields = Vec<(&'static str, Value)>;
+
+impl CaseContexts {
+    /// What `view`'s template receives.
+    fn context(&self, view: &View<'_>) -> TeraResult<Context> {
+        let mut context = Context::new();
+        for (name, value) in self.fields(view)? {
+            context.insert_value(name, value);
+        }
+        Ok(context)
+    }
+
+    /// `view`'s fields as Tera values, from those made for the same
+    /// audience where there are some.
+    fn fields(&self, view: &View<'_>) -> TeraResult<Fields> {
+        let public = match &view.public {
+            Some(public) => {
+                let fields = self.fields(public)?;
+                let mut map = tera::Map::with_capacity(fields.len());
+                for (name, value) in fields {
+                    map.insert(Key::Str(name), value);
+                }
+                Value::from(map)
+            }
+            None => Value::try_from_serializable(&None::<()>)?,
+        };
+        let made = self
+            .made
+            .borrow()
+            .iter()
+            .find(|(made_for, _)| *made_for == view.made_for)
+            .map(|(_, fields)| fields.clone());
+        let mut fields = match made {
+            Some(mut fields) => {
+                for (name, value) in &mut fields {
+                    match *name {
+                        "document" => *value = Value::try_from_serializable(&view.document)?,
+                        "spokesperson" => {
+                            *value = Value::try_from_serializable(&view.spokesperson)?;
+                        }
+                        _ => {}
+                    }
+                }
+                fields
+            }
+            None => {
+                let fields = view_fields(view)?;
+                self.made.borrow_mut().push((view.made_for, fields.clone()));
+                fields
+            }
+        };
+        if let Some((_, value)) = fields.iter_mut().find(|(name, _)| *name == "public") {
+            *value = public;
+        }
+        Ok(fields)
+    }
+}
+
+/// Every field of `view` but `public` as a Tera value, in the order the
+/// view declares them; `public` is left empty for the caller to fill.
+fn view_fields(view: &View<'_>) -> TeraResult<Fields> {
+    fn value<T: serde::Serialize + ?Sized>(value: &T) -> TeraResult<Value> {
+        Value::try_from_serializable(value)
+    }
+    Ok(vec![
+        ("audience", value(&view.audience)?),
+        ("organisation", value(&view.organisation)?),
+        ("document", value(&view.document)?),
+        ("update", value(&view.update)?),
+        ("case", value(&view.case)?),
+        ("spokesperson", value(&view.spokesperson)?),
+        ("principles", value(&view.principles)?),
+        ("sources", value(&view.sources)?),
+        ("review", value(&view.review)?),
+        ("findings", value(&view.findings)?),
+        ("framing", value(&view.framing)?),
+        ("bearings", value(&view.bearings)?),
+        ("actions", value(&view.actions)?),
+        ("declined", value(&view.declined)?),
+        ("acknowledgements", value(&view.acknowledgements)?),
+        ("next_steps", value(&view.next_steps)?),
+        ("timeline", value(&view.timeline)?),
+        ("quotes", value(&view.quotes)?),
+        ("incident", value(&view.incident)?),
+        ("customers", value(&view.customers)?),
+        ("press", value(&view.press)?),
+        ("not_for_disclosure", value(&view.not_for_disclosure)?),
+        ("talking_points", value(&view.talking_points)?),
+        ("contacts", value(&view.contacts)?),
+        ("faq", value(&view.faq)?),
+        ("public", Value::try_from_serializable(&None::<()>)?),
+    ])
+}
+
 /// A Tera escaping every template's values for `output`, with candor's
 /// filters and functions, and no template.
 fn configured_tera(output: Output) -> Tera {
@@ -365,9 +491,7 @@ fn configured_tera(output: Output) -> Tera {
     tera.set_escape_fn(output.escape_fn());
     tera.register_filter("link", LinkFilter(output));
     tera.register_function("cite", cite::cite);
-    tera.register_function("footnotes", move |kwargs, state: &State| {
-        cite::footnotes(kwargs, state, output)
-    });
+    tera.register_function("footnotes", cite::footnotes);
     filters::register(&mut tera);
     tera
 }
@@ -485,4 +609,50 @@ fn template_diagnostic(code: Code, error: &tera::Error, file: Option<&Path>) -> 
         _ => {}
     }
     diagnostic
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use tera::Context;
+
+    use super::CaseContexts;
+    use crate::{load, project, validate};
+
+    /// The values shared between a case's documents are exactly what
+    /// converting each document's own view would give, in the same order,
+    /// whichever document of the case comes first.
+    #[test]
+    fn shared_context_is_each_views_own() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let repository = load::open(&[root], load::Limits::default()).expect("bundled cases load");
+        let checked = validate::validate(&repository);
+        let mut compared = 0;
+        for case in &checked.cases {
+            let projector = project::Projector::new(&checked, case);
+            for kinds in [
+                checked.documents.iter().collect::<Vec<_>>(),
+                checked.documents.iter().rev().collect(),
+            ] {
+                let contexts = CaseContexts::default();
+                for kind in kinds {
+                    let view = projector.project(kind);
+                    let own = Context::from_serialize(&view).expect("a view converts");
+                    let shared = contexts.context(&view).expect("a view converts");
+                    let what = format!("{} {}", case.case.id.as_str(), kind.id.as_str());
+                    assert!(shared == own, "{what}");
+                    // In the same order too, for templates that loop over a map.
+                    let json = |context: &Context, key: &str| {
+                        serde_json::to_string(&context.get(key)).expect("a value prints")
+                    };
+                    for key in ["public", "document", "actions", "sources"] {
+                        assert_eq!(json(&shared, key), json(&own, key), "{what}: {key}");
+                    }
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 20, "{compared}");
+    }
 }
