@@ -43,7 +43,7 @@ fn the_founding_case_cites_the_same_sources_and_items_the_same_way_everywhere() 
             "The evidence also includes information relating to IMOD's use of AI services.",
             "On the basis of these preliminary findings, we informed IMOD of our decision to cease and disable specified IMOD subscriptions",
             "Two principles guided our review and our decision. First, we do not provide technology to facilitate mass surveillance of civilians.",
-            "It examined only our own business records, including financial statements, internal documents, email and messages, but not IMOD's customer content.",
+            "It examined only our own business records, including financial statements, internal documents, email and messages. It did not examine IMOD's customer content.",
             "Our review found evidence that supports elements of the reporting by The Guardian. This evidence includes",
         ] {
             assert!(document.contains(words), "no {words:?} in:\n{document}");

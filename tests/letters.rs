@@ -339,7 +339,7 @@ fn letters_say_what_real_communications_say_in_their_place() {
     let statement = text("imod-azure-services", "public-statement");
     assert!(
         statement.contains(
-            "We opened a review in August 2025. It examined only our own business records, including financial statements, internal documents, email and messages, but not IMOD's customer content.\n"
+            "We opened a review in August 2025. It examined only our own business records, including financial statements, internal documents, email and messages. It did not examine IMOD's customer content.\n"
         ),
         "{statement}"
     );
@@ -393,7 +393,7 @@ fn letters_say_what_real_communications_say_in_their_place() {
     );
     let memo = text("northwind-patient-portal-breach-update", "employee-memo");
     assert!(
-        memo.contains("## If you are asked about this\n\nFrom 30 April 2026, when we publish our statement, you can say:"),
+        memo.contains("## If you are asked about this\n\nFrom 30 April 2026, when we publish our statement, if someone outside the company asks you about this, you can say:"),
         "{memo}"
     );
 
@@ -485,7 +485,7 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
     assert_eq!(principles, review + 1, "{northwind:#?}");
     assert!(
         northwind[review].contains(
-            "text messages that 41 patients forwarded to us or to the Commission, but not the clinical content of the affected patients' records."
+            "text messages that 41 patients forwarded to us or to the Commission. It did not examine the clinical content of the affected patients' records."
         ),
         "{northwind:#?}"
     );
@@ -562,5 +562,41 @@ fn the_memo_ends_with_the_public_statement_as_published() {
     assert!(
         update.contains("Dana Okafor  \nChief Executive Officer, Northwind Health"),
         "{update}"
+    );
+}
+
+#[test]
+fn a_letter_footnotes_only_what_a_reader_can_read_and_dates_no_principle() {
+    let outcome = build(&bundled_repo());
+    // The regulator's letter to Northwind was never published: it is told,
+    // with no footnote pointing at it.
+    let northwind = &document(
+        &outcome,
+        "northwind-patient-portal-breach",
+        "public-statement",
+    )
+    .text;
+    assert!(
+        northwind.contains("the Health Information Privacy Commission opened an inquiry: the Commission had received complaints"),
+        "{northwind}"
+    );
+    assert_eq!(footnotes(northwind), Vec::<String>::new(), "{northwind}");
+    // A principle held "since May 2019" under a named policy is stated
+    // without its provenance; one held, in the author's words, "in every
+    // country for more than two decades" keeps it.
+    let update = &document(
+        &outcome,
+        "northwind-patient-portal-breach-update",
+        "public-statement",
+    )
+    .text;
+    assert!(
+        !update.contains("We have held to this principle"),
+        "{update}"
+    );
+    let imod = &document(&outcome, "imod-azure-services", "public-statement").text;
+    assert!(
+        imod.contains("We have held to this principle in every country for more than two decades, and it is set out in our standard terms of service"),
+        "{imod}"
     );
 }
