@@ -371,16 +371,11 @@ fn letters_say_what_real_communications_say_in_their_place() {
     // An update does not restate the principles it set out before; a memo
     // sent before the statement says when its lines may be used.
     let update = text("northwind-patient-portal-breach-update", "public-statement");
-    assert_eq!(update.matches("still guide").count(), 1, "{update}");
-    // The principles new in the update are stated once, together, and
-    // counted apart from the earlier ones; the exception names the one it
-    // departs from.
+    // The principles new in the update are stated once, together, after
+    // what was decided, and counted apart from the earlier ones; the
+    // exception names the one it departs from.
     assert!(
-        update.contains("\nThe principles we set out on 20 March 2026 still guide us. Two more guide the decisions we describe here. First, every vendor that handles patient information on our behalf must meet our security standard."),
-        "{update}"
-    );
-    assert!(
-        update.contains(" Second, changes to how we run our services must not interrupt or delay the care patients are receiving."),
+        update.contains("\nBesides the principles we set out on 20 March 2026, two more decided what we describe here. Every vendor that handles patient information on our behalf must meet our security standard. Changes to how we run our services must not interrupt or delay the care patients are receiving.\n"),
         "{update}"
     );
     assert!(
@@ -474,15 +469,20 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
     );
 
     // After two sources the review starts a paragraph of its own, with what
-    // it left alone; the principles follow it, stated once, together; and
-    // no principle is said again before an action resting on it.
+    // it left alone; three principles or more are stated once, together,
+    // after what was decided, so that what the review found follows it;
+    // and no principle is said again before an action resting on it.
     let northwind = paragraphs("northwind-patient-portal-breach");
     let review = starting(&northwind, "We opened a review on 2 March 2026");
     let principles = starting(
         &northwind,
-        "Three principles guided our review and our decisions. First, we protect the information patients entrust to us",
+        "These decisions rest on principles we hold. We protect the information patients entrust to us",
     );
-    assert_eq!(principles, review + 1, "{northwind:#?}");
+    let found = starting(
+        &northwind,
+        "From on or about 14 February until 2 March 2026",
+    );
+    assert_eq!(found, review + 1, "{northwind:#?}");
     assert!(
         northwind[review].contains(
             "text messages that 41 patients forwarded to us or to the Commission. It did not examine the clinical content of the affected patients' records."
@@ -491,13 +491,13 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
     );
     assert!(
         northwind[principles].contains(
-            " Second, staff and vendors may look at patient information only when their work requires it, and only as much of it as that work requires. Third, "
+            " Staff and vendors may look at patient information only when their work requires it, and only as much of it as that work requires. When patient information is exposed, "
         ),
         "{northwind:#?}"
     );
     let console = starting(&northwind, "We will change the vendor support console");
     let closed = starting(&northwind, "We disabled the Calder support account");
-    assert!(principles < closed && closed < console, "{northwind:#?}");
+    assert!(closed < console && console < principles, "{northwind:#?}");
     let stated = |p: &String| {
         p.contains("patients entrust to us") || p.contains("Staff and vendors may look")
     };
