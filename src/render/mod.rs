@@ -71,6 +71,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/_letter-review.md"),
     ),
     (
+        "_letter-review-limits.md",
+        include_str!("../../templates/_letter-review-limits.md"),
+    ),
+    (
         "_letter-findings.md",
         include_str!("../../templates/_letter-findings.md"),
     ),
