@@ -125,6 +125,8 @@ pub struct DocumentView<'a> {
     pub locale: &'static str,
     /// The paragraph it opens with, in the sender's voice.
     pub opening: Option<&'a str>,
+    /// The news as it tells it: its own `summary`, or the case's.
+    pub summary: &'a str,
     /// The paragraph it closes with.
     pub closing: Option<&'a str>,
 }
@@ -184,6 +186,8 @@ pub struct StatementView<'a> {
     pub spokesperson: Option<PersonView<'a>>,
     /// Its opening paragraph, if it has one.
     pub opening: Option<&'a str>,
+    /// The news as it tells it: its own `summary`, or the case's.
+    pub summary: &'a str,
     /// Its closing paragraph, if it has one.
     pub closing: Option<&'a str>,
 }
@@ -838,6 +842,9 @@ impl<'a> Projector<'a> {
                 style: style.as_str(),
                 locale: locale.tag(),
                 opening: override_for_kind.and_then(|o| o.opening.as_deref()),
+                summary: override_for_kind
+                    .and_then(|o| o.summary.as_deref())
+                    .unwrap_or(&raw.summary),
                 closing: override_for_kind.and_then(|o| o.closing.as_deref()),
             },
             update: projection.update(&findings),
@@ -1487,6 +1494,9 @@ fn statement_of<'a>(checked: &'a Checked<'a>, raw: &'a Case) -> StatementView<'a
             .and_then(|id| checked.person(&id.value))
             .map(PersonView::from),
         opening: own.and_then(|o| o.opening.as_deref()),
+        summary: own
+            .and_then(|o| o.summary.as_deref())
+            .unwrap_or(&raw.summary),
         closing: own.and_then(|o| o.closing.as_deref()),
     }
 }

@@ -334,8 +334,8 @@ fn internal_text_written_into_a_public_template_is_caught() {
     let template = fs::read_to_string(bundled_templates().join("public-statement.md"))
         .unwrap()
         .replace(
-            "{{ case.summary }}",
-            "{{ case.summary }} As our review found: INTERNAL-MARKER-7f3a",
+            "{{ document.summary }}",
+            "{{ document.summary }} As our review found: INTERNAL-MARKER-7f3a",
         );
     assert!(template.contains("INTERNAL-MARKER-7f3a"));
     write_file(repo.path(), "templates/public-statement.md", &template);
@@ -398,8 +398,8 @@ fn a_public_template_cannot_cite_an_internal_item() {
     let template = fs::read_to_string(bundled_templates().join("public-statement.md"))
         .unwrap()
         .replace(
-            "{{ case.summary }}",
-            "{{ case.summary }} See {{ cite(id=\"internal-finding-7f3a\") }}.",
+            "{{ document.summary }}",
+            "{{ document.summary }} See {{ cite(id=\"internal-finding-7f3a\") }}.",
         );
     write_file(repo.path(), "templates/public-statement.md", &template);
 

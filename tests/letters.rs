@@ -600,3 +600,24 @@ fn a_letter_footnotes_only_what_a_reader_can_read_and_dates_no_principle() {
         "{imod}"
     );
 }
+
+#[test]
+fn a_memo_with_news_of_its_own_tells_it_and_the_statement_keeps_the_case_s() {
+    let outcome = build(&bundled_repo());
+    let case = "northwind-patient-portal-breach-update";
+    let memo = &document(&outcome, case, "employee-memo").text;
+    let statement = &document(&outcome, case, "public-statement").text;
+    let own = "The forensic investigation is complete. It found that the full records of 2,913 patients were opened";
+    let public = "The forensic investigation into the unauthorised access to our patient portal is complete, and it has changed some of what we told patients in March.";
+    let heading = memo
+        .find("\n## The statement we will publish on 30 April 2026\n")
+        .expect("the statement");
+    // The memo's news is its own, before the statement it ends with; the
+    // statement, standing alone or inside the memo, tells the case's.
+    assert!(memo.find(own).is_some_and(|at| at < heading), "{memo}");
+    assert!(memo.find(public).is_some_and(|at| at > heading), "{memo}");
+    assert!(
+        statement.contains(public) && !statement.contains(own),
+        "{statement}"
+    );
+}

@@ -152,6 +152,11 @@ pub struct DocumentOverride {
     /// you know…"), before the news.
     #[serde(default)]
     pub opening: Option<String>,
+    /// The news as this document tells it, in place of the case's
+    /// `summary`: a memo tells staff in the sender's voice what the
+    /// statement tells the public.
+    #[serde(default)]
+    pub summary: Option<String>,
     /// The paragraph it closes with, before the signature.
     #[serde(default)]
     pub closing: Option<String>,
