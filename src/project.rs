@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{
-    ActionState, Audience, Case, Date, DocumentKind, Id, Locale, Person, Principle, Since, Source,
-    Style, Visibility,
+    ActionState, Audience, Case, Date, DocumentKind, DocumentOverride, Id, Locale, Person,
+    Principle, Since, Source, Style, Visibility,
 };
 use crate::validate::{Checked, CheckedCase};
 
@@ -858,11 +858,7 @@ impl<'a> Projector<'a> {
                 social_post: raw.social_post.as_deref(),
                 statement: statement_of(checked, raw),
             },
-            spokesperson: override_for_kind
-                .and_then(|o| o.sender.as_ref())
-                .or(raw.spokesperson.as_ref())
-                .and_then(|id| checked.person(&id.value))
-                .map(PersonView::from),
+            spokesperson: sender_of(checked, raw, override_for_kind),
             principles,
             sources: projection.sources(),
             review: projection.review(),
@@ -1488,17 +1484,27 @@ fn statement_of<'a>(checked: &'a Checked<'a>, raw: &'a Case) -> StatementView<'a
         .iter()
         .find(|d| d.kind.value.as_str() == "public-statement");
     StatementView {
-        spokesperson: own
-            .and_then(|o| o.sender.as_ref())
-            .or(raw.spokesperson.as_ref())
-            .and_then(|id| checked.person(&id.value))
-            .map(PersonView::from),
+        spokesperson: sender_of(checked, raw, own),
         opening: own.and_then(|o| o.opening.as_deref()),
         summary: own
             .and_then(|o| o.summary.as_deref())
             .unwrap_or(&raw.summary),
         closing: own.and_then(|o| o.closing.as_deref()),
     }
+}
+
+/// Who sends a document: its entry's `sender`, else the case's
+/// spokesperson.
+fn sender_of<'a>(
+    checked: &'a Checked<'a>,
+    raw: &'a Case,
+    entry: Option<&'a DocumentOverride>,
+) -> Option<PersonView<'a>> {
+    entry
+        .and_then(|o| o.sender.as_ref())
+        .or(raw.spokesperson.as_ref())
+        .and_then(|id| checked.person(&id.value))
+        .map(PersonView::from)
 }
 
 /// Marks the principles a refusal already says: a letter states every
@@ -1512,8 +1518,8 @@ fn introduce_principles(actions: &[ActionView<'_>], principles: &mut [PrincipleV
                 .chain(a.departs_from.iter().map(|d| &d.principle))
                 .any(|p| p.id == principle.id)
         };
-        let refused_only = actions.iter().filter(rests_on).all(|a| a.declined);
-        principle.introduced = refused_only && actions.iter().any(|a| a.declined && rests_on(&a));
+        let mut resting = actions.iter().filter(rests_on).peekable();
+        principle.introduced = resting.peek().is_some() && resting.all(|a| a.declined);
     }
 }
 
