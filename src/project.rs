@@ -74,6 +74,8 @@ pub struct View<'a> {
     pub not_for_disclosure: Vec<Cow<'a, str>>,
     /// Internal only: what employees may say.
     pub talking_points: Vec<&'a str>,
+    /// Internal only: whom they may say it to, in words.
+    pub talking_points_to: Option<&'a str>,
     /// Internal only: whom to ask.
     pub contacts: Vec<ContactView<'a>>,
     /// Internal only: likely questions and their answers.
@@ -420,6 +422,9 @@ pub struct ActionView<'a> {
     pub reason: Option<&'a str>,
     /// When it takes effect.
     pub effective: Option<DateView>,
+    /// Whether its words already say when it takes effect, so that a
+    /// letter need not.
+    pub says_when: bool,
     /// The principles that justify it (or, when declined, the refusal).
     pub principles: Vec<PrincipleRef<'a>>,
     /// The findings that justify it.
@@ -510,6 +515,8 @@ pub struct CustomerView<'a> {
     pub meaning: &'a str,
     /// What they can do.
     pub steps: Vec<&'a str>,
+    /// What leads into the steps, in the author's words.
+    pub steps_intro: Option<&'a str>,
     /// Whom to contact.
     pub contact: Option<&'a str>,
 }
@@ -599,6 +606,8 @@ pub struct NextStepView<'a> {
     pub text: &'a str,
     /// When.
     pub date: Option<DateView>,
+    /// Whether its words already say when, so that a letter need not.
+    pub says_when: bool,
     /// Whether it may be said in public.
     pub public: bool,
 }
@@ -883,12 +892,14 @@ impl<'a> Projector<'a> {
                 .map(|c| CustomerView {
                     meaning: &c.meaning,
                     steps: c.steps.iter().map(String::as_str).collect(),
+                    steps_intro: c.steps_intro.as_deref(),
                     contact: c.contact.as_deref(),
                 }),
             organisation,
             press: briefing.press,
             not_for_disclosure: briefing.not_for_disclosure,
             talking_points: briefing.talking_points,
+            talking_points_to: briefing.talking_points_to,
             contacts: briefing.contacts,
             faq: briefing.faq,
             public: None,
@@ -971,6 +982,7 @@ struct Briefing<'a> {
     press: Option<PressView<'a>>,
     not_for_disclosure: Vec<Cow<'a, str>>,
     talking_points: Vec<&'a str>,
+    talking_points_to: Option<&'a str>,
     contacts: Vec<ContactView<'a>>,
     faq: Vec<FaqView<'a>>,
 }
@@ -982,6 +994,7 @@ impl<'a> Briefing<'a> {
                 press: None,
                 not_for_disclosure: Vec::new(),
                 talking_points: Vec::new(),
+                talking_points_to: None,
                 contacts: Vec::new(),
                 faq: Vec::new(),
             };
@@ -1000,6 +1013,7 @@ impl<'a> Briefing<'a> {
             }),
             not_for_disclosure: not_for_disclosure(raw),
             talking_points: raw.talking_points.iter().map(|t| t.text.as_str()).collect(),
+            talking_points_to: raw.talking_points_to.as_deref(),
             contacts: raw
                 .contacts
                 .iter()
@@ -1353,6 +1367,10 @@ impl<'p, 'a> Projection<'p, 'a> {
                     declined: a.state == ActionState::Declined,
                     reason: a.reason.as_deref(),
                     effective: a.effective.as_ref().map(|d| self.date(d)),
+                    says_when: a
+                        .effective
+                        .as_ref()
+                        .is_some_and(|d| d.is_said_in(&a.statement)),
                     principles,
                     findings,
                     sources: a
@@ -1455,6 +1473,7 @@ impl<'p, 'a> Projection<'p, 'a> {
             .map(|n| NextStepView {
                 text: &n.text,
                 date: n.date.as_ref().map(|d| self.date(d)),
+                says_when: n.date.as_ref().is_some_and(|d| d.is_said_in(&n.text)),
                 public: n.visibility == Visibility::Public,
             })
             .collect()

@@ -476,7 +476,7 @@ fn paragraphs_added_and_removed_resolve_both_ways_and_uncommitted_changes_are_ca
     common::edit(
         root,
         "cases/imod-azure-services.yaml",
-        "  - text: We acted to enforce our terms of service, with an explicit focus on ensuring our services are not used for the mass surveillance of civilians.\n",
+        "  - text: We acted to enforce our terms of service, which prohibit the use of our technology for the mass surveillance of civilians.\n",
         "  - text: A new first point.\n  - text: And a second one, with *stars* & <angles>.\n",
     );
     let out = root.join("redlines");

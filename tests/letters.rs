@@ -318,7 +318,8 @@ fn a_case_without_a_review_or_a_bearing_says_nothing_of_them() {
                 "How we reviewed it",
                 "We opened a review",
                 "How did you investigate?",
-                "supports",
+                "supports elements of the",
+                "supports the",
                 "bears out",
                 "not yet determined",
                 "The review is continuing",
@@ -388,7 +389,7 @@ fn letters_say_what_real_communications_say_in_their_place() {
     );
     let memo = text("northwind-patient-portal-breach-update", "employee-memo");
     assert!(
-        memo.contains("## If you are asked about this\n\nFrom 30 April 2026, when we publish our statement, if someone outside the company asks you about this, you can say:"),
+        memo.contains("## If you are asked about this\n\nOnce our statement is published on 30 April 2026, if a patient or anyone else outside Northwind asks you about this, you can say:"),
         "{memo}"
     );
 
@@ -495,7 +496,15 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
         ),
         "{northwind:#?}"
     );
-    let console = starting(&northwind, "We will change the vendor support console");
+    // An action whose words say when it takes effect gets no date added.
+    let console = starting(
+        &northwind,
+        "By June, we will change the vendor support console",
+    );
+    assert!(
+        !northwind[console].contains("This takes effect"),
+        "{northwind:#?}"
+    );
     let closed = starting(&northwind, "We disabled the Calder support account");
     assert!(closed < console && console < principles, "{northwind:#?}");
     let stated = |p: &String| {
@@ -563,6 +572,36 @@ fn the_memo_ends_with_the_public_statement_as_published() {
         update.contains("Dana Okafor  \nChief Executive Officer, Northwind Health"),
         "{update}"
     );
+    // Sent the day before, it says once where the statement is and when
+    // its story may be told.
+    assert!(
+        update.contains("*The statement we will publish on 30 April 2026 is at the end of this message. Please do not share any of this before then.*"),
+        "{update}"
+    );
+    assert_eq!(
+        update.matches("at the end of this message").count(),
+        1,
+        "{update}"
+    );
+
+    // What the sender said for the record is said once, in the statement,
+    // not again in the memo above it.
+    let commons = &document(&outcome, "commons-harassment-network", "employee-memo").text;
+    let quote = "Reporting on a financial scheme should not mean facing an organised crowd";
+    assert_eq!(commons.matches(quote).count(), 1, "{commons}");
+    let heading = commons.find("\n## The statement we ").expect("its heading");
+    assert!(
+        commons.find(quote).is_some_and(|at| at > heading),
+        "{commons}"
+    );
+
+    // The steps lead in with the case's words when it has them.
+    let meridale = &document(&outcome, "meridale-ransomware-attack", "public-statement").text;
+    assert!(
+        meridale.contains("\nIf you are a Meridale customer:\n"),
+        "{meridale}"
+    );
+    assert!(!meridale.contains("If you are affected"), "{meridale}");
 }
 
 #[test]

@@ -619,7 +619,12 @@ fn texts<'a>(case: &'a CheckedCase<'a>) -> (Vec<Secret<'a>>, Vec<String>) {
             customers.pos,
             None,
         );
-        for text in customers.steps.iter().chain(&customers.contact) {
+        for text in customers
+            .steps
+            .iter()
+            .chain(&customers.steps_intro)
+            .chain(&customers.contact)
+        {
             add(v, text, "customers".to_owned(), customers.pos, None);
         }
     }
@@ -628,6 +633,15 @@ fn texts<'a>(case: &'a CheckedCase<'a>) -> (Vec<Secret<'a>>, Vec<String>) {
             Visibility::Internal,
             &t.text,
             format!("talking_points[{i}]"),
+            Pos::default(),
+            None,
+        );
+    }
+    if let Some(to) = &raw.talking_points_to {
+        add(
+            Visibility::Internal,
+            to,
+            "talking_points_to".to_owned(),
             Pos::default(),
             None,
         );

@@ -80,6 +80,11 @@ pub struct Case {
     /// What employees may say when asked. Always internal.
     #[serde(default)]
     pub talking_points: Vec<TalkingPoint>,
+    /// Whom employees may say them to, in words that follow "If … asks
+    /// you about this" ("a patient or anyone outside Northwind"): the memo
+    /// says "someone outside the company" when absent. Always internal.
+    #[serde(default)]
+    pub talking_points_to: Option<String>,
     /// What customers need to know: for the customer notice.
     #[serde(default)]
     pub customers: Option<Spanned<CustomerAdvice>>,
@@ -765,6 +770,11 @@ pub struct CustomerAdvice {
     /// What they can do.
     #[serde(default)]
     pub steps: Vec<String>,
+    /// The words that lead into the steps in a statement, when "If you
+    /// are affected, here is what you can do:" does not fit those who
+    /// read it ("If you buy from us, please:").
+    #[serde(default)]
+    pub steps_intro: Option<String>,
     /// Whom they can contact, and how.
     #[serde(default)]
     pub contact: Option<String>,

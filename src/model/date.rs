@@ -209,6 +209,28 @@ impl Date {
         }
     }
 
+    /// Whether `words` already say this date, to the precision it is known
+    /// ("in May" for `2026-05`, "15 May" or "May 15" for `2026-05-15`, the
+    /// year for `2026`), so that a sentence need not add it again.
+    pub fn is_said_in(&self, words: &str) -> bool {
+        let says = |needle: &str| {
+            words.match_indices(needle).any(|(at, _)| {
+                let before = words[..at].chars().next_back();
+                let after = words[at + needle.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            })
+        };
+        match (self.month, self.day) {
+            (Some(month), Some(day)) => {
+                let name = MONTHS[usize::from(month) - 1];
+                says(&format!("{day} {name}")) || says(&format!("{name} {day}"))
+            }
+            (Some(month), None) => says(MONTHS[usize::from(month) - 1]),
+            _ => says(&self.year.to_string()),
+        }
+    }
+
     /// The date in ISO form, as written without the approximation mark.
     pub fn iso(&self) -> String {
         match (self.month, self.day) {
@@ -296,6 +318,21 @@ mod tests {
         assert_eq!(date("~2022-03-22").phrase(), "on or about 22 March 2022");
         assert_eq!(date("about 2022").phrase(), "in or around 2022");
         assert_eq!(date("2024-02-29").text(), "29 February 2024");
+    }
+
+    #[test]
+    fn tells_whether_words_already_say_the_date() {
+        let may = date("2026-05");
+        assert!(may.is_said_in("Trust and Safety will check in May whether it worked."));
+        assert!(!may.is_said_in("Mayfield will check whether it worked."));
+        assert!(!may.is_said_in("Trust and Safety will check whether it worked."));
+        let day = date("2026-06-15");
+        assert!(day.is_said_in("The review ends on 15 June."));
+        assert!(day.is_said_in("The review ends on June 15, 2026."));
+        assert!(!day.is_said_in("The review ends in June."));
+        assert!(!day.is_said_in("Batch 115 June was shipped."));
+        assert!(date("2027").is_said_in("We will report in 2027."));
+        assert!(!date("2027").is_said_in("We will report to 20270 people."));
     }
 
     #[test]

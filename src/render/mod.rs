@@ -475,6 +475,7 @@ fn view_fields(view: &View<'_>) -> TeraResult<Fields> {
         ("press", value(&view.press)?),
         ("not_for_disclosure", value(&view.not_for_disclosure)?),
         ("talking_points", value(&view.talking_points)?),
+        ("talking_points_to", value(&view.talking_points_to)?),
         ("contacts", value(&view.contacts)?),
         ("faq", value(&view.faq)?),
         ("public", Value::try_from_serializable(&None::<()>)?),
