@@ -263,7 +263,7 @@ fn an_exception_to_a_principle_is_stated_in_memo_and_statement_and_needs_a_reaso
     for kind in ["employee-memo", "public-statement"] {
         let document = render(repo.path(), case, kind);
         assert!(
-            document.contains("This is an exception to our vendor security standard, which still stands. It lasts five months, until the current claims cycle ends."),
+            document.contains("This is an exception to our vendor security standard, which still stands. Unlike the exception that let the stolen password through, it is public, it ends with the current claims cycle, and every record it lets Calder open is reviewed."),
             "{kind}:\n{document}"
         );
     }
@@ -317,11 +317,11 @@ fn an_update_gives_its_news_then_each_revised_finding_old_and_new() {
         );
         // What was said, in brief, and the new words beside it.
         assert!(
-            document.contains("- We said that the portal records of 18,240 patients had been viewed, from on or about 14 February. We now know that from 11 February"),
+            document.contains("- We said that the portal records of 18,240 patients had been viewed, from on or about 14 February. We now know that the access began on 11 February."),
             "{kind}:\n{document}"
         );
         assert!(
-            document.contains("We now know that from 11 February until 2 March 2026, someone who was not authorised to do so used a Calder Billing Services support account"),
+            document.contains("We now know that the access began on 11 February. Whoever used the Calder support account searched the portal and opened the full records of 2,913 patients."),
             "{kind}:\n{document}"
         );
     }
@@ -361,7 +361,7 @@ fn a_revision_without_said_quotes_what_was_said_whole() {
         "public-statement",
     );
     assert!(
-        document.contains("- We said: “From on or about 14 February until 2 March 2026, someone who was not authorised to do so used a Calder Billing Services support account to view the portal records of 18,240 patients."),
+        document.contains("- We said: “The access began on or about 14 February and used a Calder Billing Services support account, whose password had been stolen from a Calder employee.”"),
         "{document}"
     );
 }

@@ -340,7 +340,7 @@ fn letters_say_what_real_communications_say_in_their_place() {
     let statement = text("imod-azure-services", "public-statement");
     assert!(
         statement.contains(
-            "We opened a review in August 2025. It examined only our own business records, including financial statements, internal documents, email and messages. It did not examine IMOD's customer content.\n"
+            "We opened a review that month. It examined only our own business records, including financial statements, internal documents, email and messages. It did not examine IMOD's customer content.\n"
         ),
         "{statement}"
     );
@@ -364,7 +364,9 @@ fn letters_say_what_real_communications_say_in_their_place() {
         "{meridale}"
     );
     assert!(
-        meridale.contains("\nStopping our plants was the right call. I am sorry"),
+        meridale.contains(
+            "\nWe are sorry for the disruption this has caused our customers, and for the worry"
+        ),
         "{meridale}"
     );
     assert!(!meridale.contains("— Karen Whitfield"), "{meridale}");
@@ -373,14 +375,14 @@ fn letters_say_what_real_communications_say_in_their_place() {
     // sent before the statement says when its lines may be used.
     let update = text("northwind-patient-portal-breach-update", "public-statement");
     // The principles new in the update are stated once, together, after
-    // what was decided, and counted apart from the earlier ones; the
-    // exception names the one it departs from.
+    // what was decided, led in by the case's own words; the exception
+    // names the one it departs from.
     assert!(
-        update.contains("\nBesides the principles we set out on 20 March 2026, two more decided what we describe here. Every vendor that handles patient information on our behalf must meet our security standard. Changes to how we run our services must not interrupt or delay the care patients are receiving.\n"),
+        update.contains("\nOver Calder, two of our standards pulled in different directions, and we had to weigh one against the other. Every vendor that handles patient information on our behalf must meet our security standard. Changes to how we run our services must not interrupt or delay the care patients are receiving.\n"),
         "{update}"
     );
     assert!(
-        update.contains("This is an exception to our vendor security standard, which still stands. It lasts five months, until the current claims cycle ends."),
+        update.contains("This is an exception to our vendor security standard, which still stands. Unlike the exception that let the stolen password through"),
         "{update}"
     );
     assert!(
@@ -389,7 +391,7 @@ fn letters_say_what_real_communications_say_in_their_place() {
     );
     let memo = text("northwind-patient-portal-breach-update", "employee-memo");
     assert!(
-        memo.contains("## If you are asked about this\n\nOnce our statement is published on 30 April 2026, if a patient or anyone else outside Northwind asks you about this, you can say:"),
+        memo.contains("## If you are asked about this\n\nOnce our statement is published on 30 April 2026, you can say to a patient or anyone else outside Northwind:"),
         "{memo}"
     );
 
@@ -474,15 +476,13 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
     // after what was decided, so that what the review found follows it;
     // and no principle is said again before an action resting on it.
     let northwind = paragraphs("northwind-patient-portal-breach");
-    let review = starting(&northwind, "We opened a review on 2 March 2026");
+    let review = starting(&northwind, "We opened an investigation on 2 March 2026");
+    // The case's own words lead into them.
     let principles = starting(
         &northwind,
-        "These decisions rest on principles we hold. We protect the information patients entrust to us",
+        "Three commitments to our patients decided what we did. We protect the information patients entrust to us",
     );
-    let found = starting(
-        &northwind,
-        "From on or about 14 February until 2 March 2026",
-    );
+    let found = starting(&northwind, "The access began on or about 14 February");
     assert_eq!(found, review + 1, "{northwind:#?}");
     assert!(
         northwind[review].contains(
@@ -572,17 +572,17 @@ fn the_memo_ends_with_the_public_statement_as_published() {
         update.contains("Dana Okafor  \nChief Executive Officer, Northwind Health"),
         "{update}"
     );
-    // Sent the day before, it says once where the statement is and when
-    // its story may be told.
+    // Sent the day before, it says once, before anything staff must not
+    // repeat, when its story may be told; the statement's heading says
+    // where the published text is.
+    let embargo =
+        "*Please do not share any of this before we publish our statement on 30 April 2026.*";
+    assert_eq!(update.matches(embargo).count(), 1, "{update}");
     assert!(
-        update.contains("*The statement we will publish on 30 April 2026 is at the end of this message. Please do not share any of this before then.*"),
+        update.find(embargo) < update.find("## Not for sharing outside Northwind Health"),
         "{update}"
     );
-    assert_eq!(
-        update.matches("at the end of this message").count(),
-        1,
-        "{update}"
-    );
+    assert!(!update.contains("at the end of this message"), "{update}");
 
     // What the sender said for the record is said once, in the statement,
     // not again in the memo above it.
@@ -647,7 +647,7 @@ fn a_memo_with_news_of_its_own_tells_it_and_the_statement_keeps_the_case_s() {
     let memo = &document(&outcome, case, "employee-memo").text;
     let statement = &document(&outcome, case, "public-statement").text;
     let own = "The forensic investigation is complete. It found that the full records of 2,913 patients were opened";
-    let public = "The forensic investigation into the unauthorised access to our patient portal is complete, and it has changed some of what we told patients in March.";
+    let public = "The forensic investigation into the unauthorised access to our patient portal is complete. It found that information was copied from the portal";
     let heading = memo
         .find("\n## The statement we will publish on 30 April 2026\n")
         .expect("the statement");
@@ -658,5 +658,46 @@ fn a_memo_with_news_of_its_own_tells_it_and_the_statement_keeps_the_case_s() {
     assert!(
         statement.contains(public) && !statement.contains(own),
         "{statement}"
+    );
+}
+
+#[test]
+fn three_principles_or_more_follow_what_was_decided_led_in_by_the_case_or_a_plain_sentence() {
+    let repo = bundled_copy();
+    let case = "cases/northwind-patient-portal-breach.yaml";
+    let statement = |root: &Path| {
+        document(
+            &build(root),
+            "northwind-patient-portal-breach",
+            "public-statement",
+        )
+        .text
+        .clone()
+    };
+    let led = statement(repo.path());
+    assert!(
+        led.contains("\n\nThree commitments to our patients decided what we did. We protect the information patients entrust to us"),
+        "{led}"
+    );
+    assert!(
+        !led.contains("These decisions rest on principles we hold."),
+        "{led}"
+    );
+    // Without the case's words, a plain sentence leads in, after the actions.
+    let text = fs::read_to_string(repo.path().join(case)).unwrap();
+    let start = text.find("  - id: three-commitments\n").unwrap();
+    let end = start + text[start..].find("    visibility: public\n").unwrap() + 23;
+    fs::write(
+        repo.path().join(case),
+        format!("{}{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+    let plain = statement(repo.path());
+    let lead = plain
+        .find("\n\nThese decisions rest on principles we hold. We protect the information")
+        .expect("the plain lead-in");
+    assert!(
+        plain.find("By June, we will change the vendor support console") < Some(lead),
+        "{plain}"
     );
 }
