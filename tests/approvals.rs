@@ -71,6 +71,7 @@ fn an_approval_records_every_input_and_document_one_per_line() {
             "template builtin/_letter-background.md",
             "template builtin/_letter-exception.md",
             "template builtin/_letter-findings.md",
+            "template builtin/_letter-next-inside.md",
             "template builtin/_letter-principle-basis.md",
             "template builtin/_letter-principles.md",
             "template builtin/_letter-review-limits.md",

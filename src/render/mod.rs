@@ -87,6 +87,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/_letter-update.md"),
     ),
     (
+        "_letter-next-inside.md",
+        include_str!("../../templates/_letter-next-inside.md"),
+    ),
+    (
         "_incident-facts.md",
         include_str!("../../templates/_incident-facts.md"),
     ),
