@@ -1383,6 +1383,9 @@ fn is_forbidden_control(c: char) -> bool {
 /// YAML does not allow them, and the parser would place the error at the
 /// start of the value holding one rather than at the character itself.
 fn raw_control_character(text: &str) -> Option<Diagnostic> {
+    if !may_hold_control(text) {
+        return None;
+    }
     let mut pos = Pos { line: 1, column: 1 };
     let mut after_cr = false;
     for c in text.chars() {
@@ -1413,6 +1416,22 @@ fn raw_control_character(text: &str) -> Option<Diagnostic> {
         pos.column = pos.column.saturating_add(1);
     }
     None
+}
+
+/// Whether `text` may hold a control character other than a tab or a line
+/// break, told from its bytes alone: those below U+0020 and U+007F are one
+/// byte each, and U+0080 to U+009F are two, the first 0xC2. Most files hold
+/// none, and are then not read again character by character.
+fn may_hold_control(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(at, &byte)| match byte {
+        b'\t' | b'\n' | b'\r' => false,
+        0..0x20 | 0x7f => true,
+        0xc2 => bytes
+            .get(at + 1)
+            .is_some_and(|next| (0x80..0xa0).contains(next)),
+        _ => false,
+    })
 }
 
 /// A character as `U+0007`, with its usual name when it has one.
@@ -2611,6 +2630,14 @@ mod tests {
 
     fn at(line: u32, column: u32) -> Pos {
         Pos { line, column }
+    }
+
+    #[test]
+    fn the_byte_scan_misses_no_control_character() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            assert_eq!(may_hold_control(&text), is_forbidden_control(c), "{:?}", c);
+        }
     }
 
     #[test]
