@@ -321,7 +321,7 @@ fn an_update_gives_its_news_then_each_revised_finding_old_and_new() {
             "{kind}:\n{document}"
         );
         assert!(
-            document.contains("We now know that the access began on 11 February. Whoever used the Calder support account searched the portal and opened the full records of 2,913 patients."),
+            document.contains("We now know that the access began on 11 February. Whoever used the Calder support account searched the portal and opened the full portal records of 2,913 patients: name, date of birth, address, phone number, upcoming appointments and insurer."),
             "{kind}:\n{document}"
         );
     }

@@ -374,11 +374,11 @@ fn letters_say_what_real_communications_say_in_their_place() {
     // An update does not restate the principles it set out before; a memo
     // sent before the statement says when its lines may be used.
     let update = text("northwind-patient-portal-breach-update", "public-statement");
-    // The principles new in the update are stated once, together, after
+    // The principles new in the update are stated once, together, before
     // what was decided, led in by the case's own words; the exception
     // names the one it departs from.
     assert!(
-        update.contains("\nOver Calder, two of our standards pulled in different directions, and we had to weigh one against the other. Every vendor that handles patient information on our behalf must meet our security standard. Changes to how we run our services must not interrupt or delay the care patients are receiving.\n"),
+        update.contains("\nIn deciding whether to keep Calder, we had to weigh two of our standards against each other. Every vendor that handles patient information on our behalf must meet our security standard. Changes to how we run our services must not interrupt or delay the care patients are receiving.\n"),
         "{update}"
     );
     assert!(
@@ -506,7 +506,7 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
         "{northwind:#?}"
     );
     let closed = starting(&northwind, "We disabled the Calder support account");
-    let viewed = starting(&northwind, "The records viewed showed");
+    let viewed = starting(&northwind, "We have not been able to establish whether");
     assert!(
         viewed < principles && principles < closed && closed < console,
         "{northwind:#?}"
