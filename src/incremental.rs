@@ -8,6 +8,9 @@
 //! compares, and a case whose inputs all match, whose files are all still
 //! in place with the sizes recorded, and which had no warnings, is skipped:
 //! its file is read and digested but not parsed, checked or rendered.
+//! When the manifest has an index, beside the stat cache, the build
+//! compares with the index instead, and reads the manifest only to write it
+//! again or to tell what the index cannot.
 //!
 //! Skipping never changes the output, and never hides a diagnostic:
 //!
@@ -36,9 +39,8 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::load::{self, Repository, TemplateFile};
-use crate::manifest::{
-    self, CaseEntry, CaseView, DocumentEntry, FileEntry, FileView, Manifest, Previous,
-};
+use crate::manifest::{self, CaseEntry, CaseView, DocumentEntry, FileEntry, Manifest, Previous};
+use crate::manifest_index::{self, Index, IndexEntry, Recorded};
 use crate::model::{DocumentKind, PrincipleEntry, Visibility};
 use crate::outcome::{Document, Options, Outcome};
 use crate::pipeline::{self, Finished, Rendering, Scope};
@@ -71,6 +73,8 @@ pub struct Build {
     pub removed_files: Vec<(PathBuf, FileEntry)>,
     /// The stat cache to write with the build, when it changed.
     pub stat_cache: Option<stat_cache::Update>,
+    /// The index of the manifest, to write with it.
+    pub(crate) manifest_index: Option<manifest_index::Update>,
     /// The documents a streaming build ([`build_streaming`]) rendered,
     /// written into the output folder's staging folder as they were
     /// produced, for [`crate::write_build`] to move into place; they are
@@ -200,6 +204,7 @@ fn build_with(
     // A build that renders every case reads every case: no cache then.
     let stat_cache = (whole_repository && !fresh && !options.publish)
         .then(|| StatCache::open(&out.map_or_else(|| guessed_out(paths), Path::to_path_buf)));
+    let stat_cache_enabled = stat_cache.is_some();
     let mut repository = if whole_repository {
         let known = stat_cache.as_ref().map(|cache| {
             move |root: &Path, file: &Path, stat: &stat_cache::FileStat| {
@@ -216,63 +221,108 @@ fn build_with(
         None => default_out(&repository.root),
     };
     crate::confine::check_output_folder(&out, &repository.root)?;
-    // The last build's manifest, read once and parsed once, its entries
-    // borrowing from its text; skipped cases' lines are written back as
-    // they are.
-    let previous_text = manifest::read_text(&out);
-    let previous_manifest = previous_text.as_deref().and_then(Previous::parse);
-    let previous_files: BTreeMap<&str, &FileView<'_>> = previous_manifest
-        .iter()
-        .flat_map(|manifest| manifest.cases.values())
-        .flat_map(|(_, _, entry)| entry.documents.values())
-        .flat_map(|document| document.files.iter())
-        .map(|(file, recorded)| (file.as_ref(), recorded))
-        .collect();
-    // A publishing build renders every case it publishes afresh: the
-    // files in place may be drafts.
-    let previous = previous_manifest
-        .as_ref()
-        .filter(|_| !(options.publish || fresh));
     let inputs = Inputs::of(&repository);
     let public_only = options.publish && !options.include_internal;
+    // A publishing build renders every case it publishes afresh: the
+    // files in place may be drafts.
+    let judged = !(options.publish || fresh);
+    // The last build's manifest, as its index records it when there is an
+    // index of the manifest in place (see `manifest_index`); its text is
+    // read only when the index does not say enough, or the manifest will
+    // be written again. Without an index the manifest is read once and
+    // parsed once, its entries borrowing from its text. Skipped cases'
+    // lines are written back as they are.
+    let index = stat_cache_enabled.then(|| Index::open(&out)).flatten();
+    let from_index = index.as_ref().map(Recorded::of_index);
+    let mut verdicts = from_index
+        .as_ref()
+        .filter(|_| judged)
+        .map(|recorded| judge(&repository, &inputs, recorded, None, options, &out));
+    let needs_text = match (&from_index, &verdicts) {
+        (Some(recorded), Some(verdicts)) => {
+            mode != Mode::Streaming
+                || verdicts
+                    .iter()
+                    .any(|(_, verdict)| !matches!(verdict, Verdict::Known(Stale::Nothing)))
+                || verdicts.len() != recorded.len()
+        }
+        _ => true,
+    };
+    let mut previous_text: Option<Arc<str>> = None;
+    let mut use_index = index.is_some();
+    let read_at = std::time::SystemTime::now();
+    if use_index && needs_text {
+        let raw = fs::read_to_string(out.join(manifest::FILE_NAME)).ok();
+        match (raw, &index) {
+            (Some(raw), Some(index)) if index.describes(&raw) => {
+                previous_text = Some(raw.into());
+            }
+            _ => use_index = false,
+        }
+    }
+    if !use_index {
+        previous_text = manifest::read_text(&out);
+    }
+    let parsed = if use_index {
+        None
+    } else {
+        previous_text.as_deref().and_then(Previous::parse)
+    };
+    let has_previous = use_index || parsed.is_some();
+    let recorded: BTreeMap<String, Recorded<'_>> = match (use_index, from_index, parsed) {
+        (true, Some(from_index), _) => from_index,
+        (_, _, Some(parsed)) => Recorded::of_manifest(parsed),
+        _ => BTreeMap::new(),
+    };
+    if !use_index {
+        verdicts = None;
+    }
+    // What the index could not tell is told from the manifest's lines.
+    let verdicts: Option<Vec<(String, Verdict)>> = (judged && has_previous).then(|| {
+        let text = previous_text.as_deref();
+        match verdicts {
+            Some(verdicts) => verdicts
+                .into_par_iter()
+                .map(|(key, verdict)| match verdict {
+                    Verdict::Unknown => {
+                        let verdict = recorded.get(&key).map_or(Verdict::New, |recorded| {
+                            exact_verdict(&inputs, &key, recorded, text, options, &out)
+                        });
+                        (key, verdict)
+                    }
+                    verdict => (key, verdict),
+                })
+                .collect(),
+            None => judge(&repository, &inputs, &recorded, text, options, &out),
+        }
+    });
 
     // Skipped cases by manifest key, with their files; cases of which
     // only some documents are rendered again, with the entries of the
     // others; how many cases of the manifest no case file matches.
     let mut skipped: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut partly: BTreeMap<PathBuf, (BTreeSet<String>, CaseEntry)> = BTreeMap::new();
-    let mut unmatched = previous.map_or(0, |previous| previous.cases.len());
+    let mut unmatched = if judged { recorded.len() } else { 0 };
     let mut to_parse = Vec::new();
-    if let Some(previous) = previous {
-        let verdicts: Vec<(String, Stale)> = repository
-            .deferred
-            .par_iter()
-            .map(|file| {
-                let key = inputs.key(file);
-                let stale = previous
-                    .cases
-                    .get(&key)
-                    .map_or(Stale::Case, |(line, _, entry)| {
-                        inputs.stale(&key, entry, line, options, &out)
-                    });
-                (key, stale)
-            })
-            .collect();
-        for (file, (key, stale)) in repository.deferred.iter().zip(verdicts) {
-            if previous.cases.contains_key(&key) {
+    if let Some(verdicts) = verdicts {
+        for (file, (key, verdict)) in repository.deferred.iter().zip(verdicts) {
+            if !matches!(verdict, Verdict::New) {
                 unmatched -= 1;
             }
-            match stale {
-                Stale::Nothing => {
+            match verdict {
+                Verdict::Known(Stale::Nothing) => {
                     skipped.insert(key, file.clone());
                 }
-                Stale::Documents(kinds) => {
-                    if let Some(entry) = previous.owned(&key) {
+                Verdict::Known(Stale::Documents(kinds)) => {
+                    let line = recorded
+                        .get(&key)
+                        .and_then(|r| r.line(previous_text.as_deref()));
+                    if let Some((_, entry)) = line.and_then(manifest::parse_line) {
                         partly.insert(file.clone(), (kinds, entry));
                     }
                     to_parse.push(file.clone());
                 }
-                Stale::Case => to_parse.push(file.clone()),
+                _ => to_parse.push(file.clone()),
             }
         }
     } else {
@@ -364,26 +414,18 @@ fn build_with(
     // The manifest changes unless every case it listed was skipped: when
     // cases were rendered, or removed, or there was none.
     let manifest_changed =
-        !run.rendered.is_empty() || previous.is_none_or(|_| whole_repository && unmatched > 0);
+        !(run.rendered.is_empty() && judged && has_previous) || (whole_repository && unmatched > 0);
     let mut manifest = Manifest::default();
-    // The entry of a case kept as the last build recorded it.
-    let recorded = |key: &str| previous_manifest.as_ref()?.cases.get(key);
-    // A build of named case files keeps the other cases' entries.
-    if !whole_repository
-        && let (Some(previous), Some(source)) = (&previous_manifest, &previous_text)
-    {
-        for (key, (_, range, _)) in &previous.cases {
-            manifest.keep_verbatim(key.clone(), source, range.clone());
-        }
-    }
+    // The cases whose entries are kept as the last build recorded them: a
+    // build of named case files keeps the other cases' entries.
+    let kept: BTreeSet<&str> = if whole_repository {
+        skipped.keys().map(String::as_str).collect()
+    } else {
+        recorded.keys().map(String::as_str).collect()
+    };
     let mut unchanged_files: Vec<&str> = Vec::new();
     for key in skipped.keys() {
-        for document in recorded(key)
-            .iter()
-            .flat_map(|(_, _, e)| e.documents.values())
-        {
-            unchanged_files.extend(document.files.keys().map(|file| file.as_ref()));
-        }
+        unchanged_files.extend(recorded.get(key).iter().flat_map(|r| r.files()));
     }
     for (kinds, entry) in partly.values() {
         for (kind, document) in &entry.documents {
@@ -394,9 +436,13 @@ fn build_with(
     }
     unchanged_files.sort_unstable();
     let unchanged_files: Vec<PathBuf> = unchanged_files.into_iter().map(PathBuf::from).collect();
-    for key in skipped.keys() {
-        if let (Some((_, range, _)), Some(source)) = (recorded(key), &previous_text) {
-            manifest.keep_verbatim(key.clone(), source, range.clone());
+    // Without the manifest's text nothing is written back: every case was
+    // skipped, and the manifest stays as it is.
+    if let Some(source) = &previous_text {
+        for key in &kept {
+            if let Some(recorded) = recorded.get(*key) {
+                manifest.keep_verbatim((*key).to_owned(), source, recorded.range());
+            }
         }
     }
     if !outcome.has_errors() {
@@ -435,24 +481,27 @@ fn build_with(
             produced.extend(document.files.keys().map(String::as_str));
         }
     }
-    for key in manifest.verbatim_files() {
-        if manifest.cases.contains_key(key) {
+    for key in &kept {
+        if manifest.cases.contains_key(*key) {
             continue;
         }
-        for document in recorded(key)
-            .iter()
-            .flat_map(|(_, _, e)| e.documents.values())
-        {
-            produced.extend(document.files.keys().map(|file| file.as_ref()));
-        }
+        produced.extend(recorded.get(*key).iter().flat_map(|r| r.files()));
     }
     let removed_files = if outcome.has_errors() {
         Vec::new()
     } else {
-        previous_files
+        // Only the files of cases not kept can be left over; what they
+        // were is read from the manifest's lines.
+        let text = previous_text.as_deref();
+        let left_over: BTreeMap<String, FileEntry> = recorded
+            .iter()
+            .filter(|(key, _)| !kept.contains(key.as_str()))
+            .flat_map(|(_, recorded)| recorded.manifest_files(text))
+            .filter(|(file, _)| !produced.contains(file.as_str()))
+            .collect();
+        left_over
             .into_iter()
-            .filter(|(file, _)| !produced.contains(file))
-            .map(|(file, recorded)| (PathBuf::from(file), recorded.to_entry()))
+            .map(|(file, recorded)| (PathBuf::from(file), recorded))
             .collect()
     };
     let manifest_changed = manifest_changed || !removed_files.is_empty();
@@ -479,10 +528,27 @@ fn build_with(
             .collect();
         cache.update(started, entries)
     });
+    // A manifest read whole and left as it is gets an index, so that the
+    // next build need not read it: an index in use stays as it is, and a
+    // manifest written again is read whole next time.
+    let manifest_index = (stat_cache_enabled && !use_index && !manifest_changed).then(|| {
+        // Every case was skipped, its templates unchanged: their digest is
+        // the one made now for its kinds.
+        let known = |kinds: &[&str]| inputs.templates_digest(kinds).map(|d| d.to_string());
+        let entries: Option<manifest_index::Entries> = recorded
+            .par_iter()
+            .map(|(key, recorded)| {
+                let entry = recorded.index_entry(&known)?;
+                Some((key.clone(), (recorded.range(), entry)))
+            })
+            .collect();
+        entries.map(|entries| manifest_index::Update::new(&out, entries, read_at))
+    });
     // Freeing every case's text and parsed value takes tens of
     // milliseconds at 10,000 cases: done on another thread, while the
     // build is written.
-    rayon::spawn(move || drop(repository));
+    drop(recorded);
+    rayon::spawn(move || drop((repository, index)));
     Ok(Build {
         outcome,
         out,
@@ -492,6 +558,7 @@ fn build_with(
         unchanged_files,
         removed_files,
         stat_cache,
+        manifest_index: manifest_index.flatten(),
         staged,
     })
 }
@@ -546,6 +613,69 @@ fn parse_with_progress(
     })
 }
 
+/// What a rebuild knows of a case file before parsing it.
+enum Verdict {
+    /// The last build's manifest has no entry for it.
+    New,
+    /// What of it is out of date.
+    Known(Stale),
+    /// Its index entry does not tell: its manifest line must.
+    Unknown,
+}
+
+/// The verdict on each case file waiting to be parsed, by manifest key, in
+/// file order, from the entries the last build `recorded`; the manifest's
+/// `text`, when read, tells what the index cannot.
+fn judge(
+    repository: &Repository,
+    inputs: &Inputs,
+    recorded: &BTreeMap<String, Recorded<'_>>,
+    text: Option<&str>,
+    options: Options,
+    out: &Path,
+) -> Vec<(String, Verdict)> {
+    repository
+        .deferred
+        .par_iter()
+        .map(|file| {
+            let key = inputs.key(file);
+            let verdict = recorded.get(&key).map_or(Verdict::New, |recorded| {
+                exact_verdict(inputs, &key, recorded, text, options, out)
+            });
+            (key, verdict)
+        })
+        .collect()
+}
+
+/// What of the case with manifest key `key` is out of date, as `recorded`
+/// and, when it does not tell, the manifest's `text` say.
+fn exact_verdict(
+    inputs: &Inputs,
+    key: &str,
+    recorded: &Recorded<'_>,
+    text: Option<&str>,
+    options: Options,
+    out: &Path,
+) -> Verdict {
+    match recorded {
+        Recorded::Line(line, _, view) => {
+            Verdict::Known(inputs.stale(key, view, line, options, out))
+        }
+        Recorded::Indexed(_, entry) => {
+            if let Some(stale) = inputs.stale_indexed(key, entry, options, out) {
+                return Verdict::Known(stale);
+            }
+            match recorded.line(text) {
+                Some(line) => Verdict::Known(match manifest::parse_line(line) {
+                    Some((_, entry)) => inputs.stale_exactly(key, &entry, options, out),
+                    None => Stale::Case,
+                }),
+                None => Verdict::Unknown,
+            }
+        }
+    }
+}
+
 /// What of a case is out of date.
 enum Stale {
     /// Nothing: the case is skipped.
@@ -556,6 +686,10 @@ enum Stale {
     /// The case itself, or something every document of it depends on.
     Case,
 }
+
+/// The JSON of the templates each set of document kinds may use, and its
+/// digest, by set of kinds.
+type TemplatesMade = BTreeMap<Vec<String>, Option<(Arc<str>, Arc<str>)>>;
 
 /// The digests of everything a case's documents can depend on, as they are
 /// now.
@@ -575,8 +709,11 @@ struct Inputs {
     /// The names of the templates each kind may use, by kind id, as the
     /// manifest's JSON lists them.
     template_names: BTreeMap<String, String>,
-    /// What [`Inputs::templates_json`] made, by set of kinds.
-    templates_json: Mutex<BTreeMap<Vec<String>, Option<Arc<str>>>>,
+    /// The digest of each kind's `template_names`.
+    template_names_digest: BTreeMap<String, String>,
+    /// What [`Inputs::templates_json`] made, and its digest, by set of
+    /// kinds.
+    templates_json: Mutex<TemplatesMade>,
     /// The approval files of each case, by manifest key of the case file:
     /// file name and digest.
     approvals: BTreeMap<String, BTreeMap<String, String>>,
@@ -649,15 +786,22 @@ impl Inputs {
                 (key(&root, case_file), files)
             })
             .collect();
-        let template_names = templates
+        let template_names: BTreeMap<String, String> = templates
             .iter()
             .map(|(kind, used): (&String, &BTreeMap<String, String>)| {
                 let names: BTreeSet<&String> = used.keys().collect();
                 (kind.clone(), manifest::json(&names))
             })
             .collect();
+        let template_names_digest = template_names
+            .iter()
+            .map(|(kind, names): (&String, &String)| {
+                (kind.clone(), manifest::digest(names.as_bytes()))
+            })
+            .collect();
         Inputs {
             template_names,
+            template_names_digest,
             templates_json: Mutex::new(BTreeMap::new()),
             approvals,
             // Who may sign is part of the settings.
@@ -708,6 +852,19 @@ impl Inputs {
     /// as a manifest entry of a case of those kinds records them; `None`
     /// when a kind is unknown. Made once for each set of kinds.
     fn templates_json(&self, kinds: &[&str]) -> Option<Arc<str>> {
+        self.templates_made(kinds).map(|(json, _)| json)
+    }
+
+    /// The templates the document kinds `kinds` may use, as one digest:
+    /// [`manifest_index::templates_digest`] of [`Inputs::templates_json`]
+    /// and the kinds' lists of templates.
+    fn templates_digest(&self, kinds: &[&str]) -> Option<Arc<str>> {
+        self.templates_made(kinds).map(|(_, digest)| digest)
+    }
+
+    /// [`Inputs::templates_json`] and [`Inputs::templates_digest`], made
+    /// once for each set of kinds.
+    fn templates_made(&self, kinds: &[&str]) -> Option<(Arc<str>, Arc<str>)> {
         let key: Vec<String> = kinds.iter().map(|kind| (*kind).to_owned()).collect();
         if let Some(found) = self.templates_json.lock().ok()?.get(&key) {
             return found.clone();
@@ -720,7 +877,16 @@ impl Inputs {
                 None => known = false,
             }
         }
-        let made: Option<Arc<str>> = known.then(|| manifest::json(&templates).into());
+        let made = known.then(|| {
+            let json = manifest::json(&templates);
+            let names = kinds.iter().map(|kind| {
+                let digest = self.template_names_digest.get(*kind);
+                (*kind, digest.map_or("", String::as_str))
+            });
+            let digest =
+                manifest_index::templates_digest(&manifest::digest(json.as_bytes()), names);
+            (Arc::from(json), Arc::from(digest))
+        });
         self.templates_json.lock().ok()?.insert(key, made.clone());
         made
     }
@@ -769,16 +935,7 @@ impl Inputs {
                 .template_names
                 .get(&**kind_id)
                 .is_some_and(|names| names.as_str() == document.templates.get());
-            let markdown = format!("{}/{}", entry.id, kind.output_file_name());
-            let mut expected = vec![markdown.clone()];
-            if let Some(stem) = markdown.strip_suffix(".md") {
-                if options.html {
-                    expected.push(format!("{stem}.html"));
-                }
-                if options.docx {
-                    expected.push(format!("{stem}.docx"));
-                }
-            }
+            let expected = expected_files(&entry.id, kind, options);
             let files_in_place = document.files.len() == expected.len()
                 && expected.iter().all(|path| {
                     document.files.get(path.as_str()).is_some_and(|recorded| {
@@ -788,6 +945,66 @@ impl Inputs {
                 });
             same_templates && files_in_place
         })
+    }
+
+    /// What of the case with manifest key `key`, recorded in the index as
+    /// `entry`, is out of date, when the index tells: the whole case, as
+    /// [`Inputs::stale_exactly`] would find, when the case file, the
+    /// settings, its sign-offs, a principle or the case it updates changed
+    /// or it had warnings; nothing, when its templates are unchanged and
+    /// its files in place. `None` when only its manifest line can tell.
+    fn stale_indexed(
+        &self,
+        key: &str,
+        entry: &IndexEntry,
+        options: Options,
+        out: &Path,
+    ) -> Option<Stale> {
+        let approvals = self
+            .approvals
+            .get(key)
+            .filter(|approvals| !approvals.is_empty())
+            .map(manifest::json);
+        let same_inputs = entry.warnings == 0
+            && !entry.public_only
+            && self.cases.get(key).map(String::as_str) == Some(entry.digest.as_str())
+            && self.settings.as_deref().unwrap_or("-") == entry.settings
+            && manifest_index::approvals_digest(approvals.as_deref()) == entry.approvals
+            && entry.principles.iter().all(|(id, digest)| {
+                self.principles.get(id).map(String::as_str) == Some(digest.as_str())
+            })
+            && entry
+                .updates
+                .iter()
+                .all(|(file, digest)| self.cases.get(file) == Some(digest));
+        if !same_inputs {
+            return Some(Stale::Case);
+        }
+        let kinds: Vec<&str> = entry
+            .documents
+            .iter()
+            .map(|(kind, _)| kind.as_str())
+            .collect();
+        if self.templates_digest(&kinds)?.as_ref() != entry.templates {
+            return None;
+        }
+        let in_place = entry.documents.iter().all(|(kind_id, files)| {
+            let Some(kind) = self.kinds.get(kind_id) else {
+                return false;
+            };
+            let expected = expected_files(&entry.id, kind, options);
+            files.len() == expected.len()
+                && expected.iter().all(|path| {
+                    files
+                        .iter()
+                        .find(|file| file.path == *path)
+                        .is_some_and(|recorded| {
+                            fs::metadata(out.join(path))
+                                .is_ok_and(|m| m.is_file() && m.len() == recorded.bytes)
+                        })
+                })
+        });
+        in_place.then_some(Stale::Nothing)
     }
 
     /// What of the case with manifest key `key`, recorded as `entry` by
@@ -817,16 +1034,7 @@ impl Inputs {
             let Some(kind) = self.kinds.get(kind_id) else {
                 return Stale::Case;
             };
-            let markdown = format!("{}/{}", entry.id, kind.output_file_name());
-            let mut expected = vec![markdown.clone()];
-            if let Some(stem) = markdown.strip_suffix(".md") {
-                if options.html {
-                    expected.push(format!("{stem}.html"));
-                }
-                if options.docx {
-                    expected.push(format!("{stem}.docx"));
-                }
-            }
+            let expected = expected_files(&entry.id, kind, options);
             let same_templates = self.templates.get(kind_id).is_some_and(|used| {
                 used.len() == document.templates.len()
                     && document.templates.iter().all(|name| {
@@ -937,6 +1145,22 @@ impl Inputs {
             warnings,
         })
     }
+}
+
+/// The files a document of `kind` of the case `id` is written to: the
+/// markdown, and the page and Word document `options` ask for.
+fn expected_files(id: &str, kind: &DocumentKind, options: Options) -> Vec<String> {
+    let markdown = format!("{id}/{}", kind.output_file_name());
+    let mut expected = vec![markdown.clone()];
+    if let Some(stem) = markdown.strip_suffix(".md") {
+        if options.html {
+            expected.push(format!("{stem}.html"));
+        }
+        if options.docx {
+            expected.push(format!("{stem}.docx"));
+        }
+    }
+    expected
 }
 
 /// A case file's manifest key: its path below the repository root, with

@@ -33,6 +33,7 @@ pub mod incremental;
 pub mod lint;
 pub mod load;
 pub mod manifest;
+mod manifest_index;
 pub mod model;
 mod outcome;
 mod pipeline;

@@ -242,11 +242,6 @@ impl Manifest {
         self.verbatim.insert(file, range);
     }
 
-    /// The case files whose entries are kept verbatim.
-    pub(crate) fn verbatim_files(&self) -> impl Iterator<Item = &str> {
-        self.verbatim.keys().map(String::as_str)
-    }
-
     /// Whether the manifest lists no case.
     pub fn is_empty(&self) -> bool {
         self.cases.is_empty() && self.verbatim.is_empty()
@@ -375,6 +370,20 @@ fn lines_of(text: &str) -> Option<Vec<&str>> {
     Some(lines)
 }
 
+/// Where each line of a manifest laid out as [`Manifest::to_json`]
+/// writes it is in its text; `None` when it is laid out otherwise or is of
+/// another format or version.
+pub(crate) fn line_ranges(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    let start = text.as_ptr() as usize;
+    lines_of(text)?
+        .into_iter()
+        .map(|line| {
+            let from = (line.as_ptr() as usize).checked_sub(start)?;
+            Some(from..from + line.len())
+        })
+        .collect()
+}
+
 /// A manifest as a build reads it: every entry parsed once, in parallel,
 /// borrowing its strings from the file's text rather than copying them,
 /// with the line it came from, by the case's file.
@@ -427,12 +436,6 @@ impl<'a> Previous<'a> {
             cases.insert(file, entry);
         }
         Some(Previous { cases })
-    }
-
-    /// The entry of the case in `file`, parsed into an owned entry.
-    pub(crate) fn owned(&self, file: &str) -> Option<CaseEntry> {
-        let (line, _, _) = self.cases.get(file)?;
-        Some(case_line(line)?.1)
     }
 }
 
@@ -488,16 +491,6 @@ pub(crate) struct FileView<'a> {
     pub(crate) bytes: u64,
     #[serde(borrow)]
     pub(crate) sha256: Cow<'a, str>,
-}
-
-impl FileView<'_> {
-    /// The owned entry.
-    pub(crate) fn to_entry(&self) -> FileEntry {
-        FileEntry {
-            bytes: self.bytes,
-            sha256: self.sha256.clone().into_owned(),
-        }
-    }
 }
 
 /// One line of the manifest's cases, `"<file>":{<entry>}`, parsed whole.

@@ -28,7 +28,7 @@ const MAGIC: &str = "candor-stat-cache 1";
 /// How long before a build began a file must have been last modified for
 /// the build's record of it to be trusted: more than the coarsest clock
 /// tick a file system stamps times with.
-const RACY_MARGIN: Duration = Duration::from_secs(1);
+pub(crate) const RACY_MARGIN: Duration = Duration::from_secs(1);
 
 /// What the system says of a file, as far as telling it unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,9 +241,16 @@ fn parse(text: &str) -> Option<(i64, BTreeMap<String, Entry>)> {
 
 /// Where the cache of the output folder `out` is kept, if anywhere.
 fn cache_file(out: &Path) -> Option<PathBuf> {
+    cache_file_named(out, "stat")
+}
+
+/// Where the cache file `name` of the output folder `out` is kept, if
+/// anywhere: in the cache folder, named by `name` and the digest of the
+/// output folder's canonical path.
+pub(crate) fn cache_file_named(out: &Path, name: &str) -> Option<PathBuf> {
     let out = fs::canonicalize(out).ok()?;
     let digest = crate::manifest::digest(out.as_os_str().as_encoded_bytes());
-    Some(cache_folder()?.join(format!("stat-{}", &digest[..32])))
+    Some(cache_folder()?.join(format!("{name}-{}", &digest[..32])))
 }
 
 /// `$CANDOR_CACHE_DIR`, else `$XDG_CACHE_HOME/candor`, else
@@ -263,7 +270,7 @@ fn cache_folder() -> Option<PathBuf> {
     Some(absolute("HOME")?.join(".cache").join("candor"))
 }
 
-fn nanos_since_epoch(time: SystemTime) -> i64 {
+pub(crate) fn nanos_since_epoch(time: SystemTime) -> i64 {
     time.duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }

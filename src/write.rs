@@ -278,14 +278,21 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
             let _ = fs::remove_dir(folder);
         }
     }
-    if manifest_removed {
+    let manifest_written = if manifest_removed {
         build.manifest.write_new(out)?;
-    } else if build.manifest_changed {
-        build.manifest.write(out)?;
-    }
-    // Outside the output folder, and only ever an optimisation.
+        true
+    } else {
+        build.manifest_changed && build.manifest.write(out)?
+    };
+    // Outside the output folder, and only ever an optimisation: an index
+    // of the manifest it replaced would be ignored, and goes.
     if let Some(cache) = &build.stat_cache {
         cache.write();
+    }
+    if manifest_written {
+        crate::manifest_index::discard(out);
+    } else if let Some(index) = &build.manifest_index {
+        index.write();
     }
     Ok(summary)
 }

@@ -89,13 +89,26 @@ fn cache_files(cache: &Path) -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
+/// The stat cache's files in `cache`, without the manifest's index.
+fn stat_files(cache: &Path) -> Vec<PathBuf> {
+    cache_files(cache)
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("stat-"))
+        })
+        .collect()
+}
+
 #[test]
 fn the_cache_is_kept_outside_the_output_folder_which_is_as_without_it() {
     let repo = bundled_copy();
     let cache = TempDir::new().unwrap();
     settle_inputs(repo.path());
     build(repo.path(), cache.path());
-    assert_eq!(cache_files(cache.path()).len(), 1);
+    // The stat cache; the manifest's index comes with a rebuild that
+    // leaves the manifest as it is.
+    assert_eq!(stat_files(cache.path()).len(), 1);
     assert_eq!(output(repo.path()), fresh_output(repo.path()));
 
     // A rebuild trusting the cache, then one after an edit, as without it.
@@ -164,7 +177,7 @@ fn a_corrupt_cache_is_ignored() {
     let cache = TempDir::new().unwrap();
     settle_inputs(repo.path());
     build(repo.path(), cache.path());
-    let files = cache_files(cache.path());
+    let files = stat_files(cache.path());
     assert_eq!(files.len(), 1);
     let text = fs::read_to_string(&files[0]).unwrap();
     // Every recorded digest now names other content, and a stray byte.

@@ -1,0 +1,753 @@
+//! The manifest index: a compact copy of what a rebuild compares in each
+//! entry of the output folder's manifest, so that a rebuild need not read
+//! and parse the whole manifest (34 MB at 10,000 cases) to find that
+//! nothing, or one case, changed.
+//!
+//! It lives beside the stat cache ([`crate::stat_cache`]), outside the
+//! output folder, which stays byte for byte what a build without it
+//! writes. For each case it records what the manifest records of its
+//! inputs, as digests (the case file, the settings, its sign-offs, each
+//! principle it cites and case it updates; its templates as one digest),
+//! its files with their sizes, and where its line is in the manifest.
+//!
+//! A build that reads the manifest whole and leaves it as it is writes the
+//! index; a build that writes the manifest again removes it, so the next
+//! build reads the manifest whole and indexes it then. Like the stat cache
+//! it is only ever an optimisation, trusted only when it describes exactly
+//! the manifest in place: the manifest's stat must be the one recorded
+//! (size, times to the nanosecond, inode, device), and the manifest must
+//! have been last modified well before it was read to make the index (see
+//! [`racy_margin`]), since a file changed in the same clock tick as it was
+//! read could keep its stat. When the manifest's text is read anyway, its
+//! lines must be where the index has them. An index that is missing,
+//! damaged in any byte (a digest of the whole ends it), of another version,
+//! or not the manifest's, is no index: the manifest is read and parsed as
+//! without it. Whatever the index says, a file is removed only when the
+//! manifest itself lists it and it still holds what candor wrote
+//! ([`crate::confine`]).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use rayon::prelude::*;
+
+use crate::manifest::{self, CaseView, FileEntry, Previous};
+use crate::stat_cache::{self, FileStat};
+
+/// The first line of an index file, before the version and threshold.
+const MAGIC: &str = "candor-manifest-index 1";
+
+/// Every case's entry, by manifest key, with where its line is in the
+/// manifest.
+pub(crate) type Entries = BTreeMap<String, Located>;
+
+/// A case's entry, with where its line is in the manifest.
+pub(crate) type Located = (Range<usize>, IndexEntry);
+
+/// A case's entry, as the index records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct IndexEntry {
+    /// The case's id.
+    pub(crate) id: String,
+    /// The digest of the case file.
+    pub(crate) digest: String,
+    /// How many warnings the case had.
+    pub(crate) warnings: usize,
+    /// Whether only its public documents were written.
+    pub(crate) public_only: bool,
+    /// The digest of `candor.yaml`, with who may sign, or `-`.
+    pub(crate) settings: String,
+    /// The digest of the manifest's JSON of its sign-offs, or `-` when it
+    /// has none.
+    pub(crate) approvals: String,
+    /// One digest of the templates its documents may use: see
+    /// [`templates_digest`].
+    pub(crate) templates: String,
+    /// The library principles it cites, by id, with their digests.
+    pub(crate) principles: Vec<(String, String)>,
+    /// The case files it updates, by manifest key, with their digests.
+    pub(crate) updates: Vec<(String, String)>,
+    /// Its documents by kind, with their files.
+    pub(crate) documents: Vec<(String, Vec<RecordedFile>)>,
+}
+
+/// A file of a document, as the manifest records it. What it held is
+/// left to the manifest: only the manifest decides what is removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RecordedFile {
+    /// Relative to the output folder, with `/` between parts.
+    pub(crate) path: String,
+    /// Its size.
+    pub(crate) bytes: u64,
+}
+
+/// One digest of the templates a case's documents may use, as the
+/// manifest records them: `templates` is the digest of the JSON of the
+/// case's map of templates, `documents` each document kind with the
+/// digest of the JSON list of the templates it may use. It depends only
+/// on the kinds and the templates, so a build makes it once per set of
+/// kinds.
+pub(crate) fn templates_digest<'k>(
+    templates: &str,
+    documents: impl Iterator<Item = (&'k str, &'k str)>,
+) -> String {
+    let mut text = String::with_capacity(256);
+    text.push_str(templates);
+    for (kind, digest) in documents {
+        text.push('\n');
+        text.push_str(kind);
+        text.push('\t');
+        text.push_str(digest);
+    }
+    manifest::digest(text.as_bytes())
+}
+
+/// The digest of a case's sign-offs as the manifest's JSON lists them, or
+/// `-` when it has none.
+pub(crate) fn approvals_digest(json: Option<&str>) -> String {
+    json.map_or_else(|| "-".to_owned(), |json| manifest::digest(json.as_bytes()))
+}
+
+/// Whether `text` may be a field of an index line.
+fn plain(text: &str) -> bool {
+    !text.is_empty() && !text.contains(['\t', '\n', '\r'])
+}
+
+impl IndexEntry {
+    /// The index entry of a manifest entry read as `view`; `None` when a
+    /// name in it cannot be indexed. `known` may tell the digest of its
+    /// templates ([`templates_digest`]) by its kinds, made once for them
+    /// all; the entry's own are digested otherwise.
+    pub(crate) fn of_view(
+        view: &CaseView<'_>,
+        known: &dyn Fn(&[&str]) -> Option<String>,
+    ) -> Option<IndexEntry> {
+        let kinds: Vec<&str> = view.documents.keys().map(|kind| &**kind).collect();
+        let templates = known(&kinds).unwrap_or_else(|| {
+            let names: Vec<(&str, String)> = view
+                .documents
+                .iter()
+                .map(|(kind, document)| {
+                    let digest = manifest::digest(document.templates.get().as_bytes());
+                    (&**kind, digest)
+                })
+                .collect();
+            templates_digest(
+                &manifest::digest(view.templates.get().as_bytes()),
+                names.iter().map(|(kind, digest)| (*kind, digest.as_str())),
+            )
+        });
+        let documents = view
+            .documents
+            .iter()
+            .map(|(kind, document)| {
+                let files = document
+                    .files
+                    .iter()
+                    .map(|(path, file)| RecordedFile {
+                        path: path.to_string(),
+                        bytes: file.bytes,
+                    })
+                    .collect();
+                (kind.to_string(), files)
+            })
+            .collect();
+        let pairs = |map: &BTreeMap<std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>>| {
+            map.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        IndexEntry {
+            id: view.id.to_string(),
+            digest: view.digest.to_string(),
+            warnings: view.warnings,
+            public_only: view.public_only,
+            settings: view.settings.as_deref().unwrap_or("-").to_owned(),
+            approvals: approvals_digest(view.approvals.map(|raw| raw.get())),
+            templates,
+            principles: pairs(&view.principles),
+            updates: pairs(&view.updates),
+            documents,
+        }
+        .checked()
+    }
+
+    /// Itself, when every name in it can be written on an index line.
+    fn checked(self) -> Option<IndexEntry> {
+        let names = [&self.id, &self.digest, &self.settings]
+            .into_iter()
+            .chain(self.principles.iter().flat_map(|(a, b)| [a, b]))
+            .chain(self.updates.iter().flat_map(|(a, b)| [a, b]))
+            .chain(self.documents.iter().map(|(kind, _)| kind))
+            .chain(
+                self.documents
+                    .iter()
+                    .flat_map(|(_, files)| files.iter().map(|f| &f.path)),
+            );
+        let plain_names = names.into_iter().all(|name| plain(name));
+        plain_names.then_some(self)
+    }
+
+    /// Every file of its documents: path, size and digest.
+    pub(crate) fn files(&self) -> impl Iterator<Item = &RecordedFile> {
+        self.documents.iter().flat_map(|(_, files)| files)
+    }
+
+    /// Its line of the index file, after the case file's key and where its
+    /// manifest line is.
+    fn write_fields(&self, text: &mut String) {
+        let fields: [&str; 7] = [
+            &self.id,
+            &self.digest,
+            &self.warnings.to_string(),
+            if self.public_only { "1" } else { "0" },
+            &self.settings,
+            &self.approvals,
+            &self.templates,
+        ];
+        for field in fields {
+            text.push('\t');
+            text.push_str(field);
+        }
+        for list in [&self.principles, &self.updates] {
+            text.push_str(&format!("\t{}", list.len()));
+            for (name, digest) in list {
+                text.push('\t');
+                text.push_str(name);
+                text.push('\t');
+                text.push_str(digest);
+            }
+        }
+        text.push_str(&format!("\t{}", self.documents.len()));
+        for (kind, files) in &self.documents {
+            text.push_str(&format!("\t{kind}\t{}", files.len()));
+            for file in files {
+                text.push_str(&format!("\t{}\t{}", file.path, file.bytes));
+            }
+        }
+    }
+
+    /// The entry of an index line's fields after the key and range.
+    fn parse(fields: &mut std::str::Split<'_, char>) -> Option<IndexEntry> {
+        let mut next = || fields.next().filter(|f| plain(f)).map(str::to_owned);
+        let id = next()?;
+        let digest = next()?;
+        let warnings = next()?.parse().ok()?;
+        let public_only = match next()?.as_str() {
+            "0" => false,
+            "1" => true,
+            _ => return None,
+        };
+        let settings = next()?;
+        let approvals = next()?;
+        let templates = next()?;
+        let pairs = |next: &mut dyn FnMut() -> Option<String>| -> Option<Vec<(String, String)>> {
+            let count: usize = next()?.parse().ok()?;
+            (0..count).map(|_| Some((next()?, next()?))).collect()
+        };
+        let principles = pairs(&mut next)?;
+        let updates = pairs(&mut next)?;
+        let count: usize = next()?.parse().ok()?;
+        let mut documents = Vec::new();
+        for _ in 0..count {
+            let kind = next()?;
+            let files: usize = next()?.parse().ok()?;
+            let mut recorded = Vec::new();
+            for _ in 0..files {
+                recorded.push(RecordedFile {
+                    path: next()?,
+                    bytes: next()?.parse().ok()?,
+                });
+            }
+            documents.push((kind, recorded));
+        }
+        if next().is_some() {
+            return None;
+        }
+        Some(IndexEntry {
+            id,
+            digest,
+            warnings,
+            public_only,
+            settings,
+            approvals,
+            templates,
+            principles,
+            updates,
+            documents,
+        })
+    }
+}
+
+/// The index of an output folder's manifest, as read at the start of a
+/// build, when it is the index of the manifest in place and the manifest's
+/// stat vouches for it.
+#[derive(Debug)]
+pub(crate) struct Index {
+    /// Each case's entry, by manifest key, with where its line is in the
+    /// manifest.
+    pub(crate) entries: Entries,
+}
+
+impl Index {
+    /// The index of the manifest in `out`, if there is one that this
+    /// candor wrote of the manifest in place now, recorded well after the
+    /// manifest was last modified.
+    pub(crate) fn open(out: &Path) -> Option<Index> {
+        let text = fs::read_to_string(index_file(out)?).ok()?;
+        let (threshold, recorded, body) = header(&text)?;
+        let metadata = fs::symlink_metadata(out.join(manifest::FILE_NAME)).ok()?;
+        let stat = FileStat::of(&metadata);
+        let settled = metadata.is_file() && stat == recorded && stat.mtime < threshold;
+        settled
+            .then(|| parse(&text, body))
+            .flatten()
+            .map(|entries| Index { entries })
+    }
+
+    /// Whether `text`, the manifest as read now, is laid out one case a
+    /// line with its lines where the index has them.
+    pub(crate) fn describes(&self, text: &str) -> bool {
+        let Some(ranges) = manifest::line_ranges(text) else {
+            return false;
+        };
+        ranges.len() == self.entries.len()
+            && ranges
+                .iter()
+                .zip(self.entries.values())
+                .all(|(range, (recorded, _))| range == recorded)
+    }
+}
+
+/// A case's entry in the last build's manifest, as a rebuild reads it:
+/// its line parsed, or its index entry.
+pub(crate) enum Recorded<'a> {
+    /// The manifest's line, parsed, and where it is in the manifest.
+    Line(&'a str, Range<usize>, Box<CaseView<'a>>),
+    /// The index's entry, and where the line is in the manifest.
+    Indexed(&'a Range<usize>, &'a IndexEntry),
+}
+
+impl<'a> Recorded<'a> {
+    /// Every case of a manifest read and parsed.
+    pub(crate) fn of_manifest(previous: Previous<'a>) -> BTreeMap<String, Recorded<'a>> {
+        previous
+            .cases
+            .into_iter()
+            .map(|(file, (line, range, view))| (file, Recorded::Line(line, range, Box::new(view))))
+            .collect()
+    }
+
+    /// Every case of a manifest, as its index records them.
+    pub(crate) fn of_index(index: &'a Index) -> BTreeMap<String, Recorded<'a>> {
+        index
+            .entries
+            .iter()
+            .map(|(file, (range, entry))| (file.clone(), Recorded::Indexed(range, entry)))
+            .collect()
+    }
+
+    /// Where its line is in the manifest's text.
+    pub(crate) fn range(&self) -> Range<usize> {
+        match self {
+            Recorded::Line(_, range, _) => range.clone(),
+            Recorded::Indexed(range, _) => (*range).clone(),
+        }
+    }
+
+    /// Its line of the manifest: the line parsed, or the index's range of
+    /// `text`, the manifest's text, when read.
+    pub(crate) fn line<'t>(&'t self, text: Option<&'t str>) -> Option<&'t str> {
+        match self {
+            Recorded::Line(line, _, _) => Some(line),
+            Recorded::Indexed(range, _) => text?.get((*range).clone()),
+        }
+    }
+
+    /// The path of every file its documents were written to, as recorded.
+    pub(crate) fn files(&self) -> Vec<&str> {
+        match self {
+            Recorded::Line(_, _, view) => view
+                .documents
+                .values()
+                .flat_map(|document| document.files.keys())
+                .map(|path| &**path)
+                .collect(),
+            Recorded::Indexed(_, entry) => entry.files().map(|file| file.path.as_str()).collect(),
+        }
+    }
+
+    /// Every file its documents were written to, with what was written,
+    /// as the manifest itself says: its line parsed, read from `text`, the
+    /// manifest's text, for an index entry. What a build removes is
+    /// decided by the manifest, never by the index alone.
+    pub(crate) fn manifest_files(&self, text: Option<&str>) -> Vec<(String, FileEntry)> {
+        let owned = |path: &str, bytes: u64, sha256: &str| {
+            let entry = FileEntry {
+                bytes,
+                sha256: sha256.to_owned(),
+            };
+            (path.to_owned(), entry)
+        };
+        match self {
+            Recorded::Line(_, _, view) => view
+                .documents
+                .values()
+                .flat_map(|document| &document.files)
+                .map(|(path, file)| owned(path, file.bytes, &file.sha256))
+                .collect(),
+            Recorded::Indexed(..) => self
+                .line(text)
+                .and_then(manifest::parse_line)
+                .map(|(_, entry)| {
+                    entry
+                        .documents
+                        .into_values()
+                        .flat_map(|document| document.files)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// What the index records of it; `None` when a name in it cannot be
+    /// indexed. `known` is as [`IndexEntry::of_view`] takes it.
+    pub(crate) fn index_entry(
+        &self,
+        known: &dyn Fn(&[&str]) -> Option<String>,
+    ) -> Option<IndexEntry> {
+        match self {
+            Recorded::Line(_, _, view) => IndexEntry::of_view(view, known),
+            Recorded::Indexed(_, entry) => Some((*entry).clone()),
+        }
+    }
+}
+
+/// The index of a manifest a build read whole and left as it was, to
+/// write once the build is written.
+#[derive(Debug, Clone)]
+pub(crate) struct Update {
+    out: PathBuf,
+    /// Every case's entry, by manifest key, with where its line is.
+    entries: Entries,
+    /// The time just before the manifest was read.
+    read_at: SystemTime,
+}
+
+impl Update {
+    /// The index of the manifest in `out`, read at `read_at`, whose cases
+    /// are `entries`.
+    pub(crate) fn new(out: &Path, entries: Entries, read_at: SystemTime) -> Update {
+        Update {
+            out: out.to_path_buf(),
+            entries,
+            read_at,
+        }
+    }
+
+    /// Writes the index, unless the manifest was modified too close to
+    /// when it was read for the index to vouch for it: a manifest written
+    /// by the build that reads it next is read whole again, and indexed
+    /// then. An index that cannot be written is left out.
+    pub(crate) fn write(&self) {
+        let Some(file) = index_file(&self.out) else {
+            return;
+        };
+        let Ok(metadata) = fs::symlink_metadata(self.out.join(manifest::FILE_NAME)) else {
+            return;
+        };
+        let stat = FileStat::of(&metadata);
+        // What was read of the manifest vouches for it only from when it
+        // was read.
+        let Some(threshold) = self
+            .read_at
+            .checked_sub(racy_margin(&stat))
+            .map(stat_cache::nanos_since_epoch)
+        else {
+            return;
+        };
+        if stat.mtime >= threshold {
+            return;
+        }
+        let entries: Vec<(&String, &(Range<usize>, IndexEntry))> = self.entries.iter().collect();
+        if let Some(text) = text_of(threshold, &stat, &entries) {
+            let _ = crate::atomic::write_atomically(&file, text.as_bytes());
+        }
+    }
+}
+
+/// Removes the index of the output folder `out`: its manifest was written
+/// again. An index left behind would not be of the manifest in place, and
+/// would be ignored.
+pub(crate) fn discard(out: &Path) {
+    if let Some(file) = index_file(out) {
+        let _ = fs::remove_file(file);
+    }
+}
+
+/// How long before the index records the manifest's stat the manifest
+/// must have been last modified for the stat to vouch for it. A time with
+/// digits below the millisecond comes from a file system that keeps fine
+/// times, stamped from a clock that ticks every few milliseconds at most:
+/// a tenth of a second is well past a tick. Otherwise the stat cache's
+/// margin, more than the coarsest tick of any file system.
+fn racy_margin(stat: &FileStat) -> Duration {
+    if stat.mtime % 1_000_000 != 0 {
+        Duration::from_millis(100)
+    } else {
+        stat_cache::RACY_MARGIN
+    }
+}
+
+/// An index file's text; `None` when a case file's name cannot be
+/// written on an index line.
+fn text_of(
+    threshold: i64,
+    manifest: &FileStat,
+    entries: &[(&String, &(Range<usize>, IndexEntry))],
+) -> Option<String> {
+    let FileStat {
+        size,
+        mtime,
+        ctime,
+        ino,
+        dev,
+    } = *manifest;
+    let mut text = format!(
+        "{MAGIC} {} {threshold}\n{size} {mtime} {ctime} {ino} {dev}\n",
+        manifest::CANDOR_VERSION
+    );
+    let lines: Option<Vec<String>> = entries
+        .par_iter()
+        .map(|(file, (range, entry))| {
+            if !plain(file) {
+                return None;
+            }
+            let mut line = format!("{file}\t{}\t{}", range.start, range.end);
+            entry.write_fields(&mut line);
+            line.push('\n');
+            Some(line)
+        })
+        .collect();
+    for line in lines? {
+        text.push_str(&line);
+    }
+    // A digest of all above it ends the file: an index damaged in any
+    // byte is no index.
+    let check = manifest::digest(text.as_bytes());
+    text.push_str(&format!("end {check}\n"));
+    Some(text)
+}
+
+/// The threshold and the manifest's recorded stat of an index file's
+/// text, and the rest of it; `None` when it is not one this candor wrote.
+fn header(text: &str) -> Option<(i64, FileStat, &str)> {
+    let (first, rest) = text.split_once('\n')?;
+    let (second, body) = rest.split_once('\n')?;
+    let header = first.strip_prefix(MAGIC)?.strip_prefix(' ')?;
+    let (version, threshold) = header.split_once(' ')?;
+    if version != manifest::CANDOR_VERSION {
+        return None;
+    }
+    let threshold: i64 = threshold.parse().ok()?;
+    let mut numbers = second.split(' ').map(|n| n.parse::<i64>().ok());
+    let mut number = || numbers.next().flatten();
+    let stat = FileStat {
+        size: u64::try_from(number()?).ok()?,
+        mtime: number()?,
+        ctime: number()?,
+        ino: number()? as u64,
+        dev: number()? as u64,
+    };
+    number().is_none().then_some((threshold, stat, body))
+}
+
+/// The entries of an index file's `text`, of which `body` is what follows
+/// its header; `None` when it is damaged in any byte or a line does not
+/// make sense.
+fn parse(text: &str, body: &str) -> Option<Entries> {
+    let sealed = text.strip_suffix('\n')?;
+    let (sealed, check) = sealed.rsplit_once('\n')?;
+    let sealed = &text[..sealed.len() + 1];
+    if check.strip_prefix("end ")? != manifest::digest(sealed.as_bytes()) {
+        return None;
+    }
+    let lines_end = body.len().checked_sub(check.len() + 1)?;
+    let lines: Vec<&str> = body.get(..lines_end)?.lines().collect();
+    let parsed: Option<Vec<(String, Located)>> = lines
+        .par_iter()
+        .map(|line| {
+            let mut fields = line.split('\t');
+            let file = fields.next().filter(|f| plain(f))?.to_owned();
+            let start: usize = fields.next()?.parse().ok()?;
+            let end: usize = fields.next()?.parse().ok()?;
+            (start <= end).then_some(())?;
+            let entry = IndexEntry::parse(&mut fields)?;
+            Some((file, (start..end, entry)))
+        })
+        .collect();
+    let parsed = parsed?;
+    let count = parsed.len();
+    let entries: Entries = parsed.into_iter().collect();
+    // Each case once, as the manifest lists them.
+    (entries.len() == count).then_some(entries)
+}
+
+/// Where the index of the output folder `out` is kept, if anywhere.
+fn index_file(out: &Path) -> Option<PathBuf> {
+    stat_cache::cache_file_named(out, "index")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::CaseEntry;
+
+    fn entry(id: &str) -> IndexEntry {
+        IndexEntry {
+            id: id.to_owned(),
+            digest: manifest::digest(b"case"),
+            warnings: 0,
+            public_only: false,
+            settings: manifest::digest(b"settings"),
+            approvals: "-".to_owned(),
+            templates: manifest::digest(b"templates"),
+            principles: vec![
+                ("p".to_owned(), manifest::digest(b"p")),
+                ("q".to_owned(), manifest::digest(b"q")),
+            ],
+            updates: Vec::new(),
+            documents: vec![(
+                "memo".to_owned(),
+                vec![RecordedFile {
+                    path: format!("{id}/memo.md"),
+                    bytes: 12,
+                }],
+            )],
+        }
+    }
+
+    fn stat() -> FileStat {
+        FileStat {
+            size: 100,
+            mtime: 5,
+            ctime: 6,
+            ino: 7,
+            dev: 8,
+        }
+    }
+
+    fn read(text: &str) -> Option<(i64, FileStat, Entries)> {
+        let (threshold, stat, body) = header(text)?;
+        Some((threshold, stat, parse(text, body)?))
+    }
+
+    fn written(entries: &Entries) -> String {
+        let listed: Vec<(&String, &(Range<usize>, IndexEntry))> = entries.iter().collect();
+        text_of(99, &stat(), &listed).unwrap()
+    }
+
+    fn two() -> Entries {
+        BTreeMap::from([
+            ("cases/a b.yaml".to_owned(), (10..20, entry("a"))),
+            ("cases/c.yaml".to_owned(), (22..40, entry("c"))),
+        ])
+    }
+
+    #[test]
+    fn an_index_reads_back_and_a_damaged_one_is_none() {
+        let entries = two();
+        let text = written(&entries);
+        assert_eq!(read(&text), Some((99, stat(), entries)));
+
+        assert!(read(&text[..text.len() - 3]).is_none());
+        assert!(read(&text.replacen("c/memo.md\t12", "c/memo.md\t13", 1)).is_none());
+        assert!(read(&text.replacen(MAGIC, "candor-manifest-index 0", 1)).is_none());
+        let other = text.replacen(manifest::CANDOR_VERSION, "0.0.0-other", 1);
+        assert!(read(&other).is_none());
+        assert!(read("").is_none());
+        assert!(read("\u{0}garbage\nend x\n").is_none());
+    }
+
+    #[test]
+    fn a_well_sealed_index_with_a_bad_line_is_none() {
+        // Damage the body, then seal it again as a forger would: the lines
+        // must still make sense, or there is no index.
+        let text = written(&two());
+        let body = text[..text.rfind("end ").unwrap()].to_owned();
+        for damaged in [
+            body.replacen("\t1\tmemo\t", "\t7\tmemo\t", 1),
+            body.replacen("\t10\t20\t", "\t20\t10\t", 1),
+            body.replacen("a/memo.md", "", 1),
+            body.clone() + "cases/c.yaml\t1\t2\n",
+        ] {
+            let sealed = format!("{damaged}end {}\n", manifest::digest(damaged.as_bytes()));
+            assert!(read(&sealed).is_none(), "{damaged}");
+        }
+    }
+
+    fn case_entry(id: &str) -> CaseEntry {
+        let files = BTreeMap::from([(format!("{id}/memo.md"), FileEntry::of(id.as_bytes()))]);
+        let document = manifest::DocumentEntry {
+            files,
+            templates: ["builtin/memo.md".to_owned()].into(),
+        };
+        CaseEntry {
+            approvals: BTreeMap::from([("legal.yaml".to_owned(), manifest::digest(b"l"))]),
+            digest: manifest::digest(id.as_bytes()),
+            documents: BTreeMap::from([("memo".to_owned(), document)]),
+            id: id.to_owned(),
+            principles: BTreeMap::from([("p".to_owned(), manifest::digest(b"p"))]),
+            public_only: false,
+            settings: Some(manifest::digest(b"s")),
+            templates: BTreeMap::from([("builtin/memo.md".to_owned(), manifest::digest(b"t"))]),
+            updates: BTreeMap::new(),
+            warnings: 0,
+        }
+    }
+
+    #[test]
+    fn an_index_describes_only_a_manifest_laid_out_as_it_records() {
+        let mut made = manifest::Manifest::default();
+        for id in ["a", "b"] {
+            made.cases
+                .insert(format!("cases/{id}.yaml"), case_entry(id));
+        }
+        let text = made.to_json();
+        let read = Previous::parse(&text).unwrap();
+        let entries = read
+            .cases
+            .iter()
+            .map(|(file, (_, range, view))| {
+                let entry = IndexEntry::of_view(view, &|_| None).unwrap();
+                (file.clone(), (range.clone(), entry))
+            })
+            .collect();
+        let mut index = Index { entries };
+        assert!(index.describes(&text));
+        // What the entry records of the sign-offs and templates, as
+        // digests of the manifest's JSON of them.
+        let (_, entry) = &index.entries["cases/a.yaml"];
+        let approvals = manifest::json(&case_entry("a").approvals);
+        assert_eq!(entry.approvals, approvals_digest(Some(&approvals)));
+        assert_eq!(entry.principles, [("p".to_owned(), manifest::digest(b"p"))]);
+        // Laid out otherwise, or with a case more or less: never.
+        assert!(!index.describes(&text.replacen(",\n", ",\n\n", 1)));
+        assert!(!index.describes(&text.replacen(",\n", ", \n", 1)));
+        index.entries.pop_last();
+        assert!(!index.describes(&text));
+    }
+
+    #[test]
+    fn a_name_with_a_tab_or_line_break_is_not_indexed() {
+        assert!(entry("a").checked().is_some());
+        for id in ["a\tb", "a\nb", ""] {
+            let mut bad = entry("a");
+            bad.id = id.to_owned();
+            assert!(bad.checked().is_none());
+        }
+    }
+}
