@@ -89,10 +89,14 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The `candor` binary, run in `dir`, never in colour.
+/// The `candor` binary, run in `dir`, never in colour, keeping its caches
+/// under the build's folder for tests rather than the user's own.
 pub(crate) fn candor(dir: &Path) -> Command {
     let mut command = Command::cargo_bin("candor").unwrap();
-    command.current_dir(dir).env("NO_COLOR", "1");
+    command.current_dir(dir).env("NO_COLOR", "1").env(
+        "CANDOR_CACHE_DIR",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("candor-cache"),
+    );
     command
 }
 
