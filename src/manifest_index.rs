@@ -509,16 +509,10 @@ fn text_of(
     manifest: &FileStat,
     entries: &[(&String, &(Range<usize>, IndexEntry))],
 ) -> Option<String> {
-    let FileStat {
-        size,
-        mtime,
-        ctime,
-        ino,
-        dev,
-    } = *manifest;
     let mut text = format!(
-        "{MAGIC} {} {threshold}\n{size} {mtime} {ctime} {ino} {dev}\n",
-        manifest::CANDOR_VERSION
+        "{MAGIC} {} {threshold}\n{}\n",
+        manifest::CANDOR_VERSION,
+        manifest.to_fields()
     );
     let lines: Option<Vec<String>> = entries
         .par_iter()
@@ -553,16 +547,10 @@ fn header(text: &str) -> Option<(i64, FileStat, &str)> {
         return None;
     }
     let threshold: i64 = threshold.parse().ok()?;
-    let mut numbers = second.split(' ').map(|n| n.parse::<i64>().ok());
-    let mut number = || numbers.next().flatten();
-    let stat = FileStat {
-        size: u64::try_from(number()?).ok()?,
-        mtime: number()?,
-        ctime: number()?,
-        ino: number()? as u64,
-        dev: number()? as u64,
-    };
-    number().is_none().then_some((threshold, stat, body))
+    let mut numbers = second.split(' ');
+    let stat = FileStat::from_fields(&mut numbers)?;
+    let more = numbers.next().and_then(|n| n.parse::<i64>().ok());
+    more.is_none().then_some((threshold, stat, body))
 }
 
 /// The entries of an index file's `text`, of which `body` is what follows

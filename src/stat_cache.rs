@@ -47,6 +47,32 @@ pub struct FileStat {
 }
 
 impl FileStat {
+    /// The stat as the caches write it: `size mtime ctime ino dev`.
+    pub(crate) fn to_fields(self) -> String {
+        let FileStat {
+            size,
+            mtime,
+            ctime,
+            ino,
+            dev,
+        } = self;
+        format!("{size} {mtime} {ctime} {ino} {dev}")
+    }
+
+    /// A stat from the next five of `fields`, as [`FileStat::to_fields`]
+    /// writes it; `None` when one is missing or not a number.
+    pub(crate) fn from_fields<'a>(fields: &mut impl Iterator<Item = &'a str>) -> Option<FileStat> {
+        let mut number = || fields.next()?.parse::<i64>().ok();
+        // Fields are evaluated in the order written.
+        Some(FileStat {
+            size: u64::try_from(number()?).ok()?,
+            mtime: number()?,
+            ctime: number()?,
+            ino: number()? as u64,
+            dev: number()? as u64,
+        })
+    }
+
     /// The stat of a file from its metadata.
     pub fn of(metadata: &fs::Metadata) -> FileStat {
         #[cfg(unix)]
@@ -168,15 +194,9 @@ impl Update {
             if key.contains('\n') {
                 continue;
             }
-            let FileStat {
-                size,
-                mtime,
-                ctime,
-                ino,
-                dev,
-            } = entry.stat;
             text.push_str(&format!(
-                "{size} {mtime} {ctime} {ino} {dev} {} {key}\n",
+                "{} {} {key}\n",
+                entry.stat.to_fields(),
                 entry.digest
             ));
         }
@@ -209,9 +229,7 @@ fn parse(text: &str) -> Option<(i64, BTreeMap<String, Entry>)> {
     let mut entries = BTreeMap::new();
     for line in lines {
         let mut fields = line.splitn(7, ' ');
-        let mut number = || fields.next()?.parse::<i64>().ok();
-        let (size, mtime, ctime, ino, dev) =
-            (number()?, number()?, number()?, number()?, number()?);
+        let stat = FileStat::from_fields(&mut fields)?;
         let digest = fields.next()?;
         let key = fields.next()?;
         let hex = digest.len() == 64
@@ -221,13 +239,6 @@ fn parse(text: &str) -> Option<(i64, BTreeMap<String, Entry>)> {
         if !hex || key.is_empty() {
             return None;
         }
-        let stat = FileStat {
-            size: u64::try_from(size).ok()?,
-            mtime,
-            ctime,
-            ino: ino as u64,
-            dev: dev as u64,
-        };
         entries.insert(
             key.to_owned(),
             Entry {

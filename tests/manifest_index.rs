@@ -18,7 +18,10 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 use tempfile::TempDir;
 
-use common::{bundled_copy, candor, edit, snapshot_tree, write_file};
+use common::{
+    bundled_copy, candor, edit, fresh_output, output_files, settle_inputs, snapshot_tree,
+    write_file,
+};
 
 const CASE: &str = "cases/imod-azure-services.yaml";
 
@@ -33,48 +36,6 @@ fn build(repo: &Path, cache: &Path) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "{stderr}");
     stderr
-}
-
-/// Every file of the output folder with its bytes.
-fn output(repo: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    snapshot_tree(&repo.join("out"))
-        .into_iter()
-        .map(|(path, (bytes, _))| (path, bytes))
-        .collect()
-}
-
-/// The output folder of a build of `repo` as it is now, from nothing and
-/// without any cache.
-fn fresh_output(repo: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let copy = TempDir::new().unwrap();
-    for folder in ["cases", "principles"] {
-        common::copy_dir(&repo.join(folder), &copy.path().join(folder));
-    }
-    fs::copy(repo.join("candor.yaml"), copy.path().join("candor.yaml")).unwrap();
-    let cache = TempDir::new().unwrap();
-    // A cache folder under a file can never be made.
-    fs::write(cache.path().join("file"), "").unwrap();
-    build(copy.path(), &cache.path().join("file/cache"));
-    output(copy.path())
-}
-
-/// Sets the modification time of every input file an hour back, so the
-/// stat cache records them as settled.
-fn settle_inputs(repo: &Path) {
-    let past = SystemTime::now() - Duration::from_secs(3600);
-    for folder in ["cases", "principles"] {
-        for entry in fs::read_dir(repo.join(folder)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                fs::File::options()
-                    .write(true)
-                    .open(&path)
-                    .unwrap()
-                    .set_modified(past)
-                    .unwrap();
-            }
-        }
-    }
 }
 
 /// A build, then, once the manifest it wrote is old enough for its stat to
@@ -149,7 +110,7 @@ fn with_the_index_a_one_case_edit_rewrites_only_that_cases_documents() {
     let changed = rewritten(repo.path(), &before);
     assert!(changed.is_subset(&expected), "{changed:?}");
     assert!(changed.len() >= 2, "{changed:?}");
-    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+    assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
 
     // A build that wrote the manifest leaves no index of it: the next one
     // reads the manifest whole, and still finds exactly the one change.
@@ -157,7 +118,7 @@ fn with_the_index_a_one_case_edit_rewrites_only_that_cases_documents() {
     edit(repo.path(), CASE, "stopped", "halted");
     build(repo.path(), cache.path());
     assert_eq!(rewritten(repo.path(), &before), changed);
-    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+    assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
 }
 
 #[test]
@@ -200,7 +161,7 @@ fn with_the_index_a_changed_principle_rebuilds_every_case_citing_it() {
             assert_eq!(recorded.as_str(), Some(digest.as_str()), "{key}");
         }
     }
-    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+    assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
 }
 
 /// The fields of an index line, split at tabs, and where the file count of
@@ -273,9 +234,9 @@ fn a_forged_index_never_makes_candor_remove_a_file() {
         "ours"
     );
     assert!(!said.contains("removed"), "{said}");
-    let mut built = output(repo.path());
+    let mut built = output_files(repo.path());
     built.remove(Path::new("notes.txt"));
-    assert_eq!(built, fresh_output(repo.path()));
+    assert_eq!(built, fresh_output(repo.path(), build));
 }
 
 #[test]
@@ -290,13 +251,13 @@ fn a_damaged_index_or_one_of_another_manifest_is_ignored() {
     fs::write(&index, text.replacen("\t0\t", "\t1\t", 1)).unwrap();
     edit(repo.path(), CASE, "ceased", "stopped");
     build(repo.path(), cache.path());
-    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+    assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
 
     // Not an index at all.
     fs::write(&index, b"\xff\x00 not an index").unwrap();
     edit(repo.path(), CASE, "stopped", "halted");
     build(repo.path(), cache.path());
-    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+    assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
 
     // A settled index, then a manifest edited by hand: the index is not
     // the manifest's any more, and the edited manifest decides.
@@ -317,5 +278,5 @@ fn a_damaged_index_or_one_of_another_manifest_is_ignored() {
     let changed = rewritten(repo.path(), &before);
     assert!(changed.contains("manifest.json"), "{changed:?}");
     assert!(changed.is_subset(&expected), "{changed:?}");
-    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+    assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
 }

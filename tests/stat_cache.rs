@@ -9,14 +9,13 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use tempfile::TempDir;
 
-use common::{bundled_copy, candor, edit, snapshot_tree};
+use common::{bundled_copy, candor, edit, fresh_output, output_files, set_modified, settle_inputs};
 
 const CASE: &str = "cases/imod-azure-services.yaml";
 
@@ -31,52 +30,6 @@ fn build(repo: &Path, cache: &Path) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(!stderr.contains("cache"), "{stderr}");
-}
-
-/// Every file of the output folder with its bytes.
-fn output(repo: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    snapshot_tree(&repo.join("out"))
-        .into_iter()
-        .map(|(path, (bytes, _))| (path, bytes))
-        .collect()
-}
-
-/// The output folder of a build of `repo` as it is now, from nothing and
-/// without a cache.
-fn fresh_output(repo: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let copy = TempDir::new().unwrap();
-    for folder in ["cases", "principles"] {
-        common::copy_dir(&repo.join(folder), &copy.path().join(folder));
-    }
-    fs::copy(repo.join("candor.yaml"), copy.path().join("candor.yaml")).unwrap();
-    let cache = TempDir::new().unwrap();
-    // A cache folder under a file can never be made.
-    fs::write(cache.path().join("file"), "").unwrap();
-    build(copy.path(), &cache.path().join("file/cache"));
-    output(copy.path())
-}
-
-/// Sets the modification time of every input file an hour back, so the
-/// next build records them as settled, not racy.
-fn settle_inputs(repo: &Path) {
-    let past = SystemTime::now() - Duration::from_secs(3600);
-    for folder in ["cases", "principles"] {
-        for entry in fs::read_dir(repo.join(folder)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                set_modified(&path, past);
-            }
-        }
-    }
-}
-
-fn set_modified(file: &Path, time: SystemTime) {
-    fs::File::options()
-        .write(true)
-        .open(file)
-        .unwrap()
-        .set_modified(time)
-        .unwrap();
 }
 
 fn modified(file: &Path) -> SystemTime {
@@ -109,15 +62,15 @@ fn the_cache_is_kept_outside_the_output_folder_which_is_as_without_it() {
     // The stat cache; the manifest's index comes with a rebuild that
     // leaves the manifest as it is.
     assert_eq!(stat_files(cache.path()).len(), 1);
-    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+    assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
 
     // A rebuild trusting the cache, then one after an edit, as without it.
     build(repo.path(), cache.path());
-    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+    assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
     edit(repo.path(), CASE, "ceased", "stopped");
     build(repo.path(), cache.path());
-    let built = output(repo.path());
-    assert_eq!(built, fresh_output(repo.path()));
+    let built = output_files(repo.path());
+    assert_eq!(built, fresh_output(repo.path(), build));
     assert!(
         built
             .values()
@@ -139,13 +92,13 @@ fn an_edit_of_the_same_size_with_its_time_set_back_is_found() {
     edit(repo.path(), CASE, "ceased", "CEASED");
     set_modified(&file, before);
     build(repo.path(), cache.path());
-    let built = output(repo.path());
+    let built = output_files(repo.path());
     assert!(
         built
             .values()
             .any(|bytes| String::from_utf8_lossy(bytes).contains("CEASED"))
     );
-    assert_eq!(built, fresh_output(repo.path()));
+    assert_eq!(built, fresh_output(repo.path(), build));
 }
 
 #[test]
@@ -162,13 +115,13 @@ fn an_edit_of_the_same_size_within_the_same_second_is_found() {
     edit(repo.path(), CASE, "CEASED", "Ceased");
     set_modified(&file, before);
     build(repo.path(), cache.path());
-    let built = output(repo.path());
+    let built = output_files(repo.path());
     assert!(
         built
             .values()
             .any(|bytes| String::from_utf8_lossy(bytes).contains("Ceased"))
     );
-    assert_eq!(built, fresh_output(repo.path()));
+    assert_eq!(built, fresh_output(repo.path(), build));
 }
 
 #[test]
@@ -198,12 +151,12 @@ fn a_corrupt_cache_is_ignored() {
     fs::write(&files[0], damaged).unwrap();
     edit(repo.path(), CASE, "ceased", "stopped");
     build(repo.path(), cache.path());
-    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+    assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
 
     fs::write(&files[0], b"\xff\x00 not a cache at all").unwrap();
     edit(repo.path(), CASE, "stopped", "halted");
     build(repo.path(), cache.path());
-    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+    assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
 }
 
 #[test]
@@ -216,6 +169,6 @@ fn a_cache_that_cannot_be_written_is_ignored() {
     build(repo.path(), &unwritable);
     edit(repo.path(), CASE, "ceased", "stopped");
     build(repo.path(), &unwritable);
-    assert_eq!(output(repo.path()), fresh_output(repo.path()));
+    assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
     assert!(!unwritable.exists());
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use assert_cmd::Command;
 use tempfile::TempDir;
@@ -198,4 +198,55 @@ pub(crate) fn edit(root: &Path, file: &str, from: &str, to: &str) {
     let before = fs::read_to_string(&path).unwrap();
     assert!(before.contains(from), "{file} does not contain {from:?}");
     fs::write(&path, before.replacen(from, to, 1)).unwrap();
+}
+
+/// Every file of `repo`'s output folder with its bytes.
+pub(crate) fn output_files(repo: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    snapshot_tree(&repo.join("out"))
+        .into_iter()
+        .map(|(path, (bytes, _))| (path, bytes))
+        .collect()
+}
+
+/// The output folder of a build of `repo` as it is now, from nothing and
+/// without any cache: `build` runs in a copy with its caches in a folder
+/// that can never be made.
+pub(crate) fn fresh_output<R>(
+    repo: &Path,
+    build: impl Fn(&Path, &Path) -> R,
+) -> BTreeMap<PathBuf, Vec<u8>> {
+    let copy = TempDir::new().unwrap();
+    for folder in ["cases", "principles"] {
+        copy_dir(&repo.join(folder), &copy.path().join(folder));
+    }
+    fs::copy(repo.join("candor.yaml"), copy.path().join("candor.yaml")).unwrap();
+    let cache = TempDir::new().unwrap();
+    // A cache folder under a file can never be made.
+    fs::write(cache.path().join("file"), "").unwrap();
+    build(copy.path(), &cache.path().join("file/cache"));
+    output_files(copy.path())
+}
+
+/// Sets the modification time of every input file of `repo` an hour back,
+/// so the next build records them as settled, not racy.
+pub(crate) fn settle_inputs(repo: &Path) {
+    let past = SystemTime::now() - Duration::from_secs(3600);
+    for folder in ["cases", "principles"] {
+        for entry in fs::read_dir(repo.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                set_modified(&path, past);
+            }
+        }
+    }
+}
+
+/// Sets `file`'s modification time.
+pub(crate) fn set_modified(file: &Path, time: SystemTime) {
+    fs::File::options()
+        .write(true)
+        .open(file)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
 }
