@@ -203,29 +203,34 @@ pub struct DateView {
     pub text: String,
     /// `on 6 August 2025`, `in April 2022`, `on or about 22 March 2022`.
     pub phrase: String,
+    /// `text` as a letter written the same year says it: `6 August`,
+    /// `April`, `about 22 March`; with the year when it is another.
+    pub short_text: String,
+    /// `phrase` as a letter written the same year says it: `on 6 August`,
+    /// `in April`; with the year when it is another.
+    pub short_phrase: String,
     /// Whether the date is approximate.
     pub approximate: bool,
 }
 
 impl DateView {
-    /// `date` as `locale` writes it.
-    pub fn new(date: &Date, locale: Locale) -> Self {
+    /// `date` as `locale` writes it in a document of `year`.
+    pub fn new(date: &Date, locale: Locale, year: u16) -> Self {
+        let about = |text: String| {
+            if date.is_approximate() {
+                format!("about {text}")
+            } else {
+                text
+            }
+        };
         DateView {
             iso: date.iso(),
-            text: if date.is_approximate() {
-                format!("about {}", date.text_in(locale))
-            } else {
-                date.text_in(locale)
-            },
+            text: about(date.text_in(locale)),
             phrase: date.phrase_in(locale),
+            short_text: about(date.text_within(locale, year)),
+            short_phrase: date.phrase_within(locale, year),
             approximate: date.is_approximate(),
         }
-    }
-}
-
-impl From<&Date> for DateView {
-    fn from(date: &Date) -> Self {
-        DateView::new(date, Locale::default())
     }
 }
 
@@ -354,6 +359,8 @@ pub struct ReviewView<'a> {
     pub examined: Vec<&'a str>,
     /// What was not looked at, and why.
     pub not_examined: Vec<ExclusionView<'a>>,
+    /// How it was carried out, in the author's words, when given.
+    pub summary: Option<&'a str>,
 }
 
 /// Something the review did not look at.
@@ -884,7 +891,7 @@ impl<'a> Projector<'a> {
                 .incident
                 .as_ref()
                 .filter(|i| visible(i.visibility))
-                .map(|i| incident_view(&i.value, locale)),
+                .map(|i| incident_view(&i.value, locale, projection.as_of.year())),
             customers: raw
                 .customers
                 .as_ref()
@@ -1064,7 +1071,7 @@ impl<'p, 'a> Projection<'p, 'a> {
     }
 
     fn date(&self, date: &Date) -> DateView {
-        DateView::new(date, self.locale)
+        DateView::new(date, self.locale, self.as_of.year())
     }
 
     fn principle(&self, id: &Id) -> Option<&'a Principle> {
@@ -1233,6 +1240,7 @@ impl<'p, 'a> Projection<'p, 'a> {
         }
         Some(ReviewView {
             called: r.called.as_deref().unwrap_or("review"),
+            summary: r.summary.as_deref(),
             opened: self.date(&r.opened.value),
             conducted_by: r.conducted_by.iter().map(String::as_str).collect(),
             state: r.state.map(|state| match state {
@@ -1604,9 +1612,13 @@ fn all_sources<'a>(checked: &CheckedCase<'a>) -> Vec<CaseSource<'a>> {
 }
 
 /// The incident as `audience` may see it.
-fn incident_view<'a>(incident: &'a crate::model::Incident, locale: Locale) -> IncidentView<'a> {
+fn incident_view<'a>(
+    incident: &'a crate::model::Incident,
+    locale: Locale,
+    year: u16,
+) -> IncidentView<'a> {
     use crate::calendar::Day;
-    let date = |d: &Date| DateView::new(d, locale);
+    let date = |d: &Date| DateView::new(d, locale, year);
     let count = |c: &'a crate::model::Count| CountView {
         what: &c.what,
         number: c.number.map(|n| {

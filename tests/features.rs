@@ -39,11 +39,10 @@ fn the_founding_case_cites_the_same_sources_and_items_the_same_way_everywhere() 
         // Each finding and action in its own words, and the principles in
         // prose, with the source as a footnote.
         for words in [
-            "This evidence includes information relating to IMOD's consumption of Azure storage capacity in the Netherlands.",
-            "The evidence also includes information relating to IMOD's use of AI services.",
+            "This evidence includes information relating to IMOD's consumption of Azure storage capacity in the Netherlands and its use of AI services.",
             "On the basis of these preliminary findings, we informed IMOD of our decision to cease and disable specified IMOD subscriptions",
             "Two principles guided our review and our decision. First, we do not provide technology to facilitate mass surveillance of civilians.",
-            "It examined only our own business records, including financial statements, internal documents, email and messages. It did not examine IMOD's customer content.",
+            "We opened a review that month, confined to our own business records, including financial statements, internal documents, email and messages.",
             "Our review found evidence that supports elements of the reporting by The Guardian. This evidence includes",
         ] {
             assert!(document.contains(words), "no {words:?} in:\n{document}");
@@ -68,7 +67,7 @@ fn the_trace_lists_every_action_with_its_principles_and_findings() {
     );
     assert_eq!(
         action["findings"],
-        serde_json::json!(["F1 azure-storage-nl", "F2 ai-services"])
+        serde_json::json!(["F1 azure-storage-nl"])
     );
     assert_eq!(
         action["cited_in"],
@@ -233,8 +232,8 @@ fn script_in_a_public_finding_is_text_in_markdown_and_inert_in_html() {
     edit(
         repo.path(),
         "cases/imod-azure-services.yaml",
-        "statement: The evidence also includes information relating to IMOD's use of AI services.",
-        "statement: The evidence also includes information relating to IMOD's use of AI services <script>alert(1)</script> [x](javascript:alert(1)).",
+        "Netherlands and its use of AI services.\n    sources",
+        "Netherlands and its use of AI services <script>alert(1)</script> [x](javascript:alert(1)).\n    sources",
     );
     let out = repo.path().join("out");
     candor(repo.path())
@@ -306,7 +305,7 @@ fn an_update_gives_its_news_then_each_revised_finding_old_and_new() {
     for kind in ["employee-memo", "public-statement"] {
         let document = render(repo.path(), "northwind-patient-portal-breach-update", kind);
         let update = document
-            .find("What we said on 20 March 2026, and what we know now:")
+            .find("What we said on 20 March, and what we know now:")
             .unwrap_or(usize::MAX);
         let summary = document
             .find("The forensic investigation into the unauthorised access")
@@ -334,7 +333,7 @@ fn month_and_approximate_dates_read_naturally_in_every_document() {
     for kind in ["employee-memo", "public-statement"] {
         let document = render(repo.path(), case, kind);
         assert!(
-            document.contains("In April 2026"),
+            document.contains("In April,"),
             "{kind}: no month-precision date:\n{document}"
         );
         assert!(

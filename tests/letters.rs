@@ -89,7 +89,7 @@ fn the_founding_memo_and_statement_state_each_item_in_the_same_words() {
     let statement = document(&outcome, "imod-azure-services", "public-statement");
     let case = fs::read_to_string(bundled_repo().join("cases/imod-azure-services.yaml")).unwrap();
     let statements = statements_of(&case);
-    assert!(statements.len() >= 3, "{statements:?}");
+    assert!(statements.len() >= 2, "{statements:?}");
     for words in &statements {
         assert!(memo.text.contains(words.as_str()), "memo lacks {words:?}");
         assert!(
@@ -103,7 +103,6 @@ fn the_founding_memo_and_statement_state_each_item_in_the_same_words() {
     // Citations are recorded though no label is printed.
     for id in [
         "azure-storage-nl",
-        "ai-services",
         "disable-subscriptions",
         "no-mass-surveillance",
     ] {
@@ -153,7 +152,7 @@ fn the_brief_style_prints_labels_again_and_the_trace_is_unchanged() {
     let memo = document(&outcome, "imod-azure-services", "employee-memo");
     assert!(
         memo.text
-            .contains("- **F1.** This evidence includes information relating to IMOD's consumption of Azure storage capacity in the Netherlands.[^1]"),
+            .contains("- **F1.** This evidence includes information relating to IMOD's consumption of Azure storage capacity in the Netherlands and its use of AI services.[^1]"),
         "{}",
         memo.text
     );
@@ -245,8 +244,7 @@ fn the_locale_decides_how_dates_are_written() {
         memo.text
     );
     assert!(
-        memo.text
-            .contains("On August 6, 2025, The Guardian reported"),
+        memo.text.contains("On August 6, The Guardian reported"),
         "{}",
         memo.text
     );
@@ -331,28 +329,79 @@ fn a_case_without_a_review_or_a_bearing_says_nothing_of_them() {
 }
 
 #[test]
-fn letters_say_what_real_communications_say_in_their_place() {
-    let outcome = build(&bundled_repo());
-    let text = |case: &str, kind: &str| document(&outcome, case, kind).text.clone();
-
-    // What the review left alone is said with the review, once; the
-    // principle that kept it away is stated with the others.
-    let statement = text("imod-azure-services", "public-statement");
-    assert!(
-        statement.contains(
-            "We opened a review that month. It examined only our own business records, including financial statements, internal documents, email and messages. It did not examine IMOD's customer content.\n"
-        ),
-        "{statement}"
+fn a_review_without_the_author_s_summary_is_told_from_its_fields() {
+    let repo = bundled_copy();
+    edit(
+        repo.path(),
+        "cases/imod-azure-services.yaml",
+        "  summary: >-\n    We opened a review that month, confined to our own business records,\n    including financial statements, internal documents, email and messages.\n",
+        "",
     );
+    let outcome = build(repo.path());
+    let statement = &document(&outcome, "imod-azure-services", "public-statement").text;
+    // What the review left alone is said with the review, once.
     assert!(
         statement.contains(
-            "in this type of investigation. This principle is set out in our privacy commitments to customers.\n"
+            "[^1] We opened a review that month. It examined only our own business records, including financial statements, internal documents, email and messages. It did not examine IMOD's customer content.\n"
         ),
         "{statement}"
     );
     assert_eq!(
         statement.matches("customer content").count(),
         1,
+        "{statement}"
+    );
+    // The summary or not, the same items are cited.
+    let bundled = build(&bundled_repo());
+    let with_summary = document(&bundled, "imod-azure-services", "public-statement");
+    assert_eq!(
+        document(&outcome, "imod-azure-services", "public-statement").cited,
+        with_summary.cited
+    );
+}
+
+#[test]
+fn an_empty_review_summary_is_an_error_where_it_is_written() {
+    let repo = bundled_copy();
+    edit(
+        repo.path(),
+        "cases/imod-azure-services.yaml",
+        "  summary: >-\n    We opened a review that month, confined to our own business records,\n    including financial statements, internal documents, email and messages.\n",
+        "  summary: \" \"\n",
+    );
+    let output = candor(repo.path()).arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error[missing-field]: `summary` is empty"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cases/imod-azure-services.yaml:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn letters_say_what_real_communications_say_in_their_place() {
+    let outcome = build(&bundled_repo());
+    let text = |case: &str, kind: &str| document(&outcome, case, kind).text.clone();
+
+    // The review in the author's words, in place of the sentences built
+    // from its fields; the principle that kept it from customer content is
+    // stated with the others.
+    let statement = text("imod-azure-services", "public-statement");
+    assert!(
+        statement.contains(
+            "[^1] We opened a review that month, confined to our own business records, including financial statements, internal documents, email and messages.\n"
+        ),
+        "{statement}"
+    );
+    assert!(!statement.contains("It did not examine"), "{statement}");
+    assert!(
+        statement.contains(
+            "in this type of investigation. This principle is set out in our privacy commitments to customers.\n"
+        ),
         "{statement}"
     );
 
@@ -386,12 +435,12 @@ fn letters_say_what_real_communications_say_in_their_place() {
         "{update}"
     );
     assert!(
-        !update.contains("we protect the information patients entrust to us"),
+        !update.contains("Information patients entrust to us must be protected"),
         "{update}"
     );
     let memo = text("northwind-patient-portal-breach-update", "employee-memo");
     assert!(
-        memo.contains("## If you are asked about this\n\nOnce our statement is published on 30 April 2026, you can say to a patient or anyone else outside Northwind:"),
+        memo.contains("## If you are asked about this\n\nOnce our statement is published on 30 April, you can say to a patient or anyone else outside Northwind:"),
         "{memo}"
     );
 
@@ -466,7 +515,7 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
     // What prompted the review comes before the principles that guided it.
     let imod = paragraphs("imod-azure-services");
     assert!(
-        starting(&imod, "On August 6, 2025, The Guardian reported")
+        starting(&imod, "On August 6, The Guardian reported")
             < starting(&imod, "Two principles guided our review and our decision."),
         "{imod:#?}"
     );
@@ -476,17 +525,20 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
     // between what was found and what was decided on them;
     // and no principle is said again before an action resting on it.
     let northwind = paragraphs("northwind-patient-portal-breach");
-    let review = starting(&northwind, "We opened an investigation on 2 March 2026");
+    let review = starting(
+        &northwind,
+        "On 2 March, our information security team opened an investigation",
+    );
     // The case's own words lead into them.
     let principles = starting(
         &northwind,
-        "Three commitments to our patients decided what we did. We protect the information patients entrust to us",
+        "What we did next follows three commitments to our patients. Information patients entrust to us must be protected",
     );
     let found = starting(&northwind, "The access began on or about 14 February");
     assert_eq!(found, review + 1, "{northwind:#?}");
     assert!(
         northwind[review].contains(
-            "text messages that 41 patients forwarded to us or to the Commission. It did not examine the clinical content of the affected patients' records."
+            "the text messages 41 patients have forwarded to us or to the Commission. The investigation continues."
         ),
         "{northwind:#?}"
     );
@@ -531,7 +583,7 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
     .clone();
     assert!(!update.contains("The review is now complete."), "{update}");
     assert!(
-        update.contains("\nWhat we said on 20 March 2026, and what we know now:\n\n- We said that"),
+        update.contains("\nWhat we said on 20 March, and what we know now:\n\n- We said that"),
         "{update}"
     );
 }
@@ -569,7 +621,7 @@ fn the_memo_ends_with_the_public_statement_as_published() {
     // Sent on 29 April by the security officer, it ends with the statement
     // the chief executive will sign the next day.
     assert!(
-        update.contains("Lena Marsh  \nChief Information Security Officer, Northwind Health\n\n## The statement we will publish on 30 April 2026\n"),
+        update.contains("Lena Marsh  \nChief Information Security Officer, Northwind Health\n\n## The statement we will publish on 30 April\n"),
         "{update}"
     );
     assert!(
@@ -579,8 +631,7 @@ fn the_memo_ends_with_the_public_statement_as_published() {
     // Sent the day before, it says once, before anything staff must not
     // repeat, when its story may be told; the statement's heading says
     // where the published text is.
-    let embargo =
-        "*Please do not share any of this before we publish our statement on 30 April 2026.*";
+    let embargo = "*Please do not share any of this before we publish our statement on 30 April.*";
     assert_eq!(update.matches(embargo).count(), 1, "{update}");
     assert!(
         update.find(embargo) < update.find("## Not for sharing outside Northwind Health"),
@@ -620,7 +671,7 @@ fn a_letter_footnotes_only_what_a_reader_can_read_and_dates_no_principle() {
     )
     .text;
     assert!(
-        northwind.contains("the Health Information Privacy Commission opened an inquiry: the Commission had received complaints"),
+        northwind.contains("The Health Information Privacy Commission opened an inquiry on 27 February: the Commission had received complaints"),
         "{northwind}"
     );
     assert_eq!(footnotes(northwind), Vec::<String>::new(), "{northwind}");
@@ -653,7 +704,7 @@ fn a_memo_with_news_of_its_own_tells_it_and_the_statement_keeps_the_case_s() {
     let own = "The forensic investigation is complete. It found that the full records of 2,913 patients were opened";
     let public = "The forensic investigation into the unauthorised access to our patient portal is complete. It found that information was copied from the portal";
     let heading = memo
-        .find("\n## The statement we will publish on 30 April 2026\n")
+        .find("\n## The statement we will publish on 30 April\n")
         .expect("the statement");
     // The memo's news is its own, before the statement it ends with; the
     // statement, standing alone or inside the memo, tells the case's.
@@ -680,7 +731,7 @@ fn three_principles_or_more_precede_what_was_decided_led_in_by_the_case_or_a_pla
     };
     let led = statement(repo.path());
     assert!(
-        led.contains("\n\nThree commitments to our patients decided what we did. We protect the information patients entrust to us"),
+        led.contains("\n\nWhat we did next follows three commitments to our patients. Information patients entrust to us must be protected"),
         "{led}"
     );
     assert!(
@@ -699,7 +750,7 @@ fn three_principles_or_more_precede_what_was_decided_led_in_by_the_case_or_a_pla
     .unwrap();
     let plain = statement(repo.path());
     let lead = plain
-        .find("\n\nThese decisions rest on principles we hold. We protect the information")
+        .find("\n\nThese decisions rest on principles we hold. Information patients entrust to us")
         .expect("the plain lead-in");
     assert!(
         plain.find("We disabled the Calder support account") > Some(lead),

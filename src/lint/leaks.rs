@@ -530,6 +530,15 @@ fn texts<'a>(case: &'a CheckedCase<'a>) -> (Vec<Secret<'a>>, Vec<String>) {
                 None,
             );
         }
+        if let Some(summary) = &review.summary {
+            add(
+                review_public,
+                summary,
+                "review.summary".to_owned(),
+                review.pos,
+                None,
+            );
+        }
         for (i, e) in review.examined.iter().enumerate() {
             let visibility = e.visibility.max(review_public);
             add(

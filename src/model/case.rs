@@ -356,6 +356,12 @@ pub struct Review {
     /// excludes it.
     #[serde(default)]
     pub not_examined: Vec<Spanned<Exclusion>>,
+    /// How it was carried out, in the author's words: who, what it looked
+    /// at and left alone, whether it continues. Letters say this in place
+    /// of the sentences they would build from the fields above, which
+    /// the brief, `trace` and the checks still read.
+    #[serde(default)]
+    pub summary: Option<String>,
     /// Who may see that a review took place and how.
     #[serde(default)]
     pub visibility: Visibility,

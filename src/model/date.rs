@@ -180,16 +180,38 @@ impl Date {
 
     /// The date as words in `locale`: `6 August 2025` or `August 6, 2025`.
     pub fn text_in(&self, locale: Locale) -> String {
+        self.words(locale, true)
+    }
+
+    /// The date as words in a text written in `year`: a day or month of
+    /// that year goes without it (`23 February`, `February 23`, `May`),
+    /// as a letter dated that year would write it.
+    pub fn text_within(&self, locale: Locale, year: u16) -> String {
+        self.words(locale, self.year != year || self.month.is_none())
+    }
+
+    fn words(&self, locale: Locale, with_year: bool) -> String {
+        let year = if with_year {
+            format!(" {}", self.year)
+        } else {
+            String::new()
+        };
         match (self.month, self.day, locale) {
             (Some(month), Some(day), Locale::EnGb) => {
-                format!("{day} {} {}", MONTHS[usize::from(month) - 1], self.year)
+                format!("{day} {}{year}", MONTHS[usize::from(month) - 1])
             }
             (Some(month), Some(day), Locale::EnUs) => {
-                format!("{} {day}, {}", MONTHS[usize::from(month) - 1], self.year)
+                let comma = if with_year { "," } else { "" };
+                format!("{} {day}{comma}{year}", MONTHS[usize::from(month) - 1])
             }
-            (Some(month), None, _) => format!("{} {}", MONTHS[usize::from(month) - 1], self.year),
+            (Some(month), None, _) => format!("{}{year}", MONTHS[usize::from(month) - 1]),
             _ => self.year.to_string(),
         }
+    }
+
+    /// The year the date falls in.
+    pub fn year(&self) -> u16 {
+        self.year
     }
 
     /// The date as it reads in a sentence: `on 6 August 2025`, `in April
@@ -200,7 +222,16 @@ impl Date {
 
     /// The date as it reads in a sentence, in `locale`.
     pub fn phrase_in(&self, locale: Locale) -> String {
-        let text = self.text_in(locale);
+        self.phrase_of(self.text_in(locale))
+    }
+
+    /// The date as it reads in a sentence of a text written in `year`:
+    /// `on 23 February`, `in May`, `on 23 February 2025`.
+    pub fn phrase_within(&self, locale: Locale, year: u16) -> String {
+        self.phrase_of(self.text_within(locale, year))
+    }
+
+    fn phrase_of(&self, text: String) -> String {
         match (self.precision(), self.approximate) {
             (Precision::Day, false) => format!("on {text}"),
             (Precision::Day, true) => format!("on or about {text}"),
@@ -318,6 +349,26 @@ mod tests {
         assert_eq!(date("~2022-03-22").phrase(), "on or about 22 March 2022");
         assert_eq!(date("about 2022").phrase(), "in or around 2022");
         assert_eq!(date("2024-02-29").text(), "29 February 2024");
+    }
+
+    #[test]
+    fn leaves_out_the_year_a_letter_of_that_year_need_not_say() {
+        let gb = Locale::EnGb;
+        let us = Locale::EnUs;
+        assert_eq!(date("2026-02-23").phrase_within(gb, 2026), "on 23 February");
+        assert_eq!(date("2026-01-11").phrase_within(us, 2026), "on January 11");
+        assert_eq!(date("2026-05").phrase_within(gb, 2026), "in May");
+        assert_eq!(
+            date("~2026-02-14").phrase_within(gb, 2026),
+            "on or about 14 February"
+        );
+        assert_eq!(date("2025-10").phrase_within(gb, 2026), "in October 2025");
+        assert_eq!(
+            date("2025-12-30").phrase_within(us, 2026),
+            "on December 30, 2025"
+        );
+        assert_eq!(date("2026").phrase_within(gb, 2026), "in 2026");
+        assert_eq!(date("2026-03-20").text_within(us, 2026), "March 20");
     }
 
     #[test]

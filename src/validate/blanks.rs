@@ -84,6 +84,9 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
         );
     }
     if let Some(review) = &case.review {
+        if let Some(summary) = &review.summary {
+            require(summary, "review.summary".to_owned(), review.pos, None);
+        }
         for (i, item) in review.examined.iter().enumerate() {
             require(
                 &item.what,
