@@ -383,6 +383,43 @@ fn an_empty_review_summary_is_an_error_where_it_is_written() {
 }
 
 #[test]
+fn what_staff_may_say_is_the_last_of_their_questions() {
+    let repo = bundled_copy();
+    let outcome = build(repo.path());
+    // A memo with no other question asks only this one, under a heading
+    // in the singular.
+    let imod = &document(&outcome, "imod-azure-services", "employee-memo").text;
+    assert!(
+        imod.contains("\n## A question you may have\n\n**What can I say if a customer, a partner or a friend asks me about this?**  \nYou can say:\n\n- We have disabled"),
+        "{imod}"
+    );
+    assert!(!imod.contains("If you are asked about this"), "{imod}");
+    // After the others, before whom to ask.
+    let meridale = &document(&outcome, "meridale-ransomware-attack", "employee-memo").text;
+    let asked = meridale.find(
+        "**What can I say if a customer, a supplier, a friend or a neighbor asks me about this?**",
+    );
+    assert!(
+        meridale.find("**May I buy or sell Meridale shares?**") < asked,
+        "{meridale}"
+    );
+    assert!(asked < meridale.find("## Whom to ask"), "{meridale}");
+    // Whom to, when the case does not say.
+    edit(
+        repo.path(),
+        "cases/imod-azure-services.yaml",
+        "talking_points_to: a customer, a partner or a friend\n",
+        "",
+    );
+    let outcome = build(repo.path());
+    let imod = &document(&outcome, "imod-azure-services", "employee-memo").text;
+    assert!(
+        imod.contains("**What can I say if someone outside the company asks me about this?**"),
+        "{imod}"
+    );
+}
+
+#[test]
 fn letters_say_what_real_communications_say_in_their_place() {
     let outcome = build(&bundled_repo());
     let text = |case: &str, kind: &str| document(&outcome, case, kind).text.clone();
@@ -440,7 +477,7 @@ fn letters_say_what_real_communications_say_in_their_place() {
     );
     let memo = text("northwind-patient-portal-breach-update", "employee-memo");
     assert!(
-        memo.contains("## If you are asked about this\n\nOnce our statement is published on 30 April, you can say to a patient or anyone else outside Northwind:"),
+        memo.contains("\n**What can I say if a patient or anyone else outside Northwind asks me about this?**  \nOnce our statement is published on 30 April, you can say:\n\n- "),
         "{memo}"
     );
 
