@@ -386,13 +386,14 @@ fn an_empty_review_summary_is_an_error_where_it_is_written() {
 fn what_staff_may_say_is_the_last_of_their_questions() {
     let repo = bundled_copy();
     let outcome = build(repo.path());
-    // A memo with no other question asks only this one, under a heading
-    // in the singular.
+    // A memo with no other question says it in a paragraph, under no
+    // heading of one question.
     let imod = &document(&outcome, "imod-azure-services", "employee-memo").text;
     assert!(
-        imod.contains("\n## A question you may have\n\n**What can I say if a customer, a partner or a friend asks me about this?**  \nYou can say:\n\n- We have disabled"),
+        imod.contains("\n\nIf a customer, a partner or a friend asks you about this, you can say:\n\n- We have disabled"),
         "{imod}"
     );
+    assert!(!imod.contains("question you may have"), "{imod}");
     assert!(!imod.contains("If you are asked about this"), "{imod}");
     // After the others, before whom to ask.
     let meridale = &document(&outcome, "meridale-ransomware-attack", "employee-memo").text;
@@ -414,7 +415,7 @@ fn what_staff_may_say_is_the_last_of_their_questions() {
     let outcome = build(repo.path());
     let imod = &document(&outcome, "imod-azure-services", "employee-memo").text;
     assert!(
-        imod.contains("**What can I say if someone outside the company asks me about this?**"),
+        imod.contains("\n\nIf someone outside the company asks you about this, you can say:\n"),
         "{imod}"
     );
 }
@@ -569,7 +570,7 @@ fn the_facts_come_before_the_principles_and_a_review_s_limits_stay_with_it() {
     // The case's own words lead into them.
     let principles = starting(
         &northwind,
-        "What we did next follows three commitments to our patients. Information patients entrust to us must be protected",
+        "What we did next was guided by three commitments to our patients. Information patients entrust to us must be protected",
     );
     let found = starting(&northwind, "The access began on or about 14 February");
     assert_eq!(found, review + 1, "{northwind:#?}");
@@ -768,7 +769,7 @@ fn three_principles_or_more_precede_what_was_decided_led_in_by_the_case_or_a_pla
     };
     let led = statement(repo.path());
     assert!(
-        led.contains("\n\nWhat we did next follows three commitments to our patients. Information patients entrust to us must be protected"),
+        led.contains("\n\nWhat we did next was guided by three commitments to our patients. Information patients entrust to us must be protected"),
         "{led}"
     );
     assert!(
