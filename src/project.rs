@@ -145,6 +145,18 @@ pub struct BearingsView<'a> {
     /// Sources some findings support and others contradict: borne out in
     /// part. They are in neither `supports` nor `contradicts`.
     pub in_part: Vec<SourceRef<'a>>,
+    /// Sources a visible finding cites whose case gives what the review
+    /// made of them in its own words. They are in none of the lists above.
+    pub told: Vec<VerdictView<'a>>,
+}
+
+/// What the review made of a source's claim, in the author's words.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerdictView<'a> {
+    /// The source.
+    pub source: SourceRef<'a>,
+    /// The author's sentence.
+    pub verdict: &'a str,
 }
 
 /// A paragraph that frames the decision.
@@ -1098,6 +1110,14 @@ impl<'p, 'a> Projection<'p, 'a> {
             .map(|s| s.source)
     }
 
+    /// What the review made of the source `id`, in the author's words.
+    fn verdict_of(&self, id: &str) -> Option<&'a str> {
+        self.sources
+            .iter()
+            .find(|s| s.source.id.as_str() == id && self.visible(s.visibility))
+            .and_then(|s| s.source.verdict.as_deref())
+    }
+
     fn source_ref(&self, id: &'a Id) -> Option<SourceRef<'a>> {
         let source = self.source(id)?;
         Some(SourceRef {
@@ -1116,6 +1136,15 @@ impl<'p, 'a> Projection<'p, 'a> {
     fn bearings(&self, findings: &[FindingView<'a>]) -> BearingsView<'a> {
         let mut bearings = BearingsView::default();
         for finding in findings {
+            for source in &finding.sources {
+                let told = bearings.told.iter().any(|t| t.source.id == source.id);
+                if let (Some(verdict), false) = (self.verdict_of(source.id), told) {
+                    bearings.told.push(VerdictView {
+                        source: source.clone(),
+                        verdict,
+                    });
+                }
+            }
             let list = match finding.bearing {
                 Some("supports") => &mut bearings.supports,
                 Some("contradicts") => &mut bearings.contradicts,
@@ -1124,7 +1153,8 @@ impl<'p, 'a> Projection<'p, 'a> {
             };
             for source in &finding.sources {
                 let speaks_of_claims = matches!(source.kind, "press-report" | "research");
-                if speaks_of_claims && !list.iter().any(|s| s.id == source.id) {
+                let unsaid = self.verdict_of(source.id).is_none();
+                if speaks_of_claims && unsaid && !list.iter().any(|s| s.id == source.id) {
                     list.push(source.clone());
                 }
             }
@@ -1150,6 +1180,7 @@ impl<'p, 'a> Projection<'p, 'a> {
         ] {
             list.sort_by_key(|s| s.footnote);
         }
+        bearings.told.sort_by_key(|t| t.source.footnote);
         bearings
     }
 

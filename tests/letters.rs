@@ -421,6 +421,53 @@ fn what_staff_may_say_is_the_last_of_their_questions() {
 }
 
 #[test]
+fn what_the_review_made_of_a_source_is_said_in_the_author_s_words() {
+    let repo = bundled_copy();
+    let statement = |root: &Path| {
+        document(
+            &build(root),
+            "commons-harassment-network",
+            "public-statement",
+        )
+        .text
+        .clone()
+    };
+    let told = statement(repo.path());
+    assert!(
+        told.contains("\n\nOur review confirmed what the Open Web Safety Lab's research found about how the network worked. Between October 2025"),
+        "{told}"
+    );
+    assert!(!told.contains("but not all of it"), "{told}");
+    // Without the author's words, the findings' bearings give the sentence.
+    let verdict = "    verdict: >-\n      Our review confirmed what the Open Web Safety Lab's research found\n      about how the network worked.\n";
+    edit(
+        repo.path(),
+        "cases/commons-harassment-network.yaml",
+        verdict,
+        "",
+    );
+    let built = statement(repo.path());
+    assert!(
+        built.contains("\n\nOur review confirmed parts of the research by the Open Web Safety Lab, but not all of it. Between October 2025"),
+        "{built}"
+    );
+    // An empty verdict is an error where it is written.
+    edit(
+        repo.path(),
+        "cases/commons-harassment-network.yaml",
+        "    visibility: public\n\nreview:",
+        "    verdict: \"\"\n    visibility: public\n\nreview:",
+    );
+    let output = candor(repo.path()).arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("error[missing-field]: `verdict` is empty"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn letters_say_what_real_communications_say_in_their_place() {
     let outcome = build(&bundled_repo());
     let text = |case: &str, kind: &str| document(&outcome, case, kind).text.clone();

@@ -515,6 +515,15 @@ fn texts<'a>(case: &'a CheckedCase<'a>) -> (Vec<Secret<'a>>, Vec<String>) {
             s.id.pos,
             Some(s.id.as_str()),
         );
+        if let Some(verdict) = &s.verdict {
+            add(
+                s.visibility,
+                verdict,
+                what.clone(),
+                s.id.pos,
+                Some(s.id.as_str()),
+            );
+        }
         if let Some(title) = &s.title {
             add(s.visibility, title, what, s.id.pos, Some(s.id.as_str()));
         }

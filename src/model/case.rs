@@ -285,6 +285,12 @@ pub struct Source {
     pub url: Option<String>,
     /// The allegation or request, in neutral words.
     pub claim: String,
+    /// What the review made of the claim, in the author's words ("Our
+    /// review confirmed what the research found about how the network
+    /// worked."): letters say this in place of the sentence they would
+    /// build from the `bearing` of the findings that cite the source.
+    #[serde(default)]
+    pub verdict: Option<String>,
     /// Who may see it.
     #[serde(default)]
     pub visibility: Visibility,

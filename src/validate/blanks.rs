@@ -48,6 +48,9 @@ pub(super) fn check(checked: &CheckedCase<'_>, diagnostics: &mut Vec<Diagnostic>
             source.id.pos,
             id,
         );
+        if let Some(verdict) = &source.verdict {
+            require(verdict, format!("sources[{i}].verdict"), source.id.pos, id);
+        }
     }
     for (i, finding) in case.findings.iter().enumerate() {
         let id = Some(finding.id.as_str());
