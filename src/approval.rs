@@ -51,7 +51,10 @@ impl Record {
         let raw = case.case;
         inputs.insert(
             "case".to_owned(),
-            case_digest(repository.source_text(case.file).unwrap_or(""), limits),
+            case_digest(
+                repository.source_text(case.file).as_deref().unwrap_or(""),
+                limits,
+            ),
         );
         if let Some(earlier) = raw.updates.as_ref().and_then(|id| {
             repository
@@ -62,7 +65,13 @@ impl Record {
         }) {
             inputs.insert(
                 format!("earlier case {}", earlier.value.id.value),
-                case_digest(repository.source_text(&earlier.file).unwrap_or(""), limits),
+                case_digest(
+                    repository
+                        .source_text(&earlier.file)
+                        .as_deref()
+                        .unwrap_or(""),
+                    limits,
+                ),
             );
         }
         for entry in &raw.principles {
@@ -72,7 +81,8 @@ impl Record {
                     .iter()
                     .find(|p| p.value.id.value == *id)
             {
-                let text = repository.source_text(&loaded.file).unwrap_or("");
+                let text = repository.source_text(&loaded.file);
+                let text = text.as_deref().unwrap_or("");
                 inputs.insert(format!("principle {id}"), digest(text.as_bytes()));
             }
         }
@@ -683,7 +693,11 @@ pub fn approved_files(
             .collect::<Vec<_>>()
             .join("/")
     };
-    let text_of = |file: &std::path::Path| repository.source_text(file).map(str::to_owned);
+    let text_of = |file: &std::path::Path| {
+        repository
+            .source_text(file)
+            .map(std::borrow::Cow::into_owned)
+    };
     let mut files = Files::new();
     let mut put = |path: String, text: Option<String>| {
         if let Some(text) = text {

@@ -4,6 +4,7 @@
 //! size and encoding, and parsed on its own; what cannot be parsed becomes a
 //! located diagnostic and the rest of the repository still loads.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fs;
@@ -139,8 +140,14 @@ pub struct Repository {
     /// Case files read but not parsed yet, by name: see [`open_deferred`].
     /// Empty after [`open`].
     pub deferred: Vec<PathBuf>,
-    /// The text of every file read, to quote in diagnostics.
+    /// The text of every file read, to quote in diagnostics, but of case
+    /// files once parsed: thousands of them would be held to the end of the
+    /// run for the few lines a diagnostic quotes.
     sources: BTreeMap<PathBuf, String>,
+    /// The digest of every case file read, by file, taken as it was read:
+    /// the digest of a file whose text was let go after parsing, and what
+    /// its text is read again against (see [`Repository::source_text`]).
+    case_digests: BTreeMap<PathBuf, String>,
     /// The deferred case files not read because their digest was known,
     /// with that digest: read when they are parsed.
     known_digests: BTreeMap<PathBuf, String>,
@@ -155,9 +162,19 @@ pub struct Repository {
 
 impl Repository {
     /// The text of `file` as candor read it (UTF-8, without a byte order
-    /// mark), if candor read it.
-    pub fn source_text(&self, file: &Path) -> Option<&str> {
-        self.sources.get(file).map(String::as_str)
+    /// mark), if candor read it. The text of a parsed case file is read
+    /// again, and told only when the file still holds exactly what was read.
+    pub fn source_text(&self, file: &Path) -> Option<Cow<'_, str>> {
+        if let Some(text) = self.sources.get(file) {
+            return Some(Cow::Borrowed(text));
+        }
+        let digest = self.case_digests.get(file)?;
+        let mut reader = Reader {
+            within: self.within.clone(),
+            ..Reader::new(self.limits)
+        };
+        let text = reader.read_text(file).ok()??;
+        (crate::manifest::digest(text.as_bytes()) == *digest).then_some(Cow::Owned(text))
     }
 
     /// The limits the repository was read with.
@@ -168,9 +185,9 @@ impl Repository {
     /// The digest ([`crate::manifest::digest`]) of the text of `file`, if
     /// candor read it or knew it unchanged.
     pub fn digest_of(&self, file: &Path) -> Option<String> {
-        match self.known_digests.get(file) {
+        match self.known_digests.get(file).or(self.case_digests.get(file)) {
             Some(digest) => Some(digest.clone()),
-            None => Some(crate::manifest::digest(self.source_text(file)?.as_bytes())),
+            None => Some(crate::manifest::digest(self.sources.get(file)?.as_bytes())),
         }
     }
 
@@ -213,13 +230,14 @@ impl Repository {
         }
         let read = reader.read_all(&unread, None, None)?;
         self.sources.append(&mut reader.sources);
+        self.case_digests.append(&mut reader.case_digests);
         let read: BTreeSet<&PathBuf> = read.iter().collect();
         // A file that no longer reads as text is reported, not parsed.
         let now: Vec<PathBuf> = now
             .into_iter()
             .filter(|file| !unread.contains(file) || read.contains(file))
             .collect();
-        let cases = reader.parse_cases(&self.sources, &now, parsed);
+        let cases = reader.parse_cases(&mut self.sources, &now, parsed);
         self.diagnostics.append(&mut reader.diagnostics);
         self.placeholders.append(&mut reader.placeholders);
         self.cases.extend(cases);
@@ -227,9 +245,11 @@ impl Repository {
         Ok(())
     }
     /// The text of line `line` (1-based) of `file`, if candor read it.
-    pub fn source_line(&self, file: &Path, line: u32) -> Option<&str> {
+    pub fn source_line(&self, file: &Path, line: u32) -> Option<String> {
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
-        lines(self.sources.get(file)?).nth(index)
+        lines(&self.source_text(file)?)
+            .nth(index)
+            .map(str::to_owned)
     }
 
     /// Fills in the source line of every diagnostic that points into a file
@@ -237,22 +257,32 @@ impl Repository {
     /// line never sends them to a terminal; a line too long to be worth
     /// quoting is left out.
     pub fn attach_source_lines(&self, diagnostics: &mut [Diagnostic]) {
-        // Each file is split into lines once, however many diagnostics
-        // point into it: thousands of them in one large file would
-        // otherwise each scan it from the top.
-        let mut split: BTreeMap<PathBuf, Vec<&str>> = BTreeMap::new();
+        let quoted =
+            |diagnostic: &Diagnostic| diagnostic.source_line.is_none() && diagnostic.line.is_some();
+        // Each file is read (when it was let go) and split into lines once,
+        // however many diagnostics point into it: thousands of them in one
+        // large file would otherwise each scan it from the top.
+        let texts: BTreeMap<PathBuf, Cow<'_, str>> = diagnostics
+            .iter()
+            .filter(|diagnostic| quoted(diagnostic))
+            .filter_map(|diagnostic| diagnostic.file.as_deref())
+            .collect::<BTreeSet<&Path>>()
+            .into_iter()
+            .filter_map(|file| Some((file.to_path_buf(), self.source_text(file)?)))
+            .collect();
+        let mut split: BTreeMap<&Path, Vec<&str>> = BTreeMap::new();
         for diagnostic in diagnostics {
-            if diagnostic.source_line.is_some() {
+            if !quoted(diagnostic) {
                 continue;
             }
             let (Some(file), Some(line)) = (&diagnostic.file, diagnostic.line) else {
                 continue;
             };
-            let Some(text) = self.sources.get(file) else {
+            let Some((file, text)) = texts.get_key_value(file) else {
                 continue;
             };
             let file_lines = split
-                .entry(file.clone())
+                .entry(file.as_path())
                 .or_insert_with(|| lines(text).collect());
             let index = usize::try_from(line).ok().and_then(|l| l.checked_sub(1));
             diagnostic.source_line = index
@@ -391,8 +421,8 @@ fn open_with(
     )?;
     let mut cases = Vec::new();
     if parse_cases {
-        let sources = std::mem::take(&mut reader.sources);
-        cases = reader.parse_cases(&sources, &deferred, &|| {});
+        let mut sources = std::mem::take(&mut reader.sources);
+        cases = reader.parse_cases(&mut sources, &deferred, &|| {});
         reader.sources = sources;
         deferred.clear();
     }
@@ -444,6 +474,7 @@ fn open_with(
         placeholders: reader.placeholders,
         deferred,
         sources: reader.sources,
+        case_digests: reader.case_digests,
         known_digests,
         case_stats,
         within: reader.within,
@@ -761,6 +792,8 @@ struct Reader {
     diagnostics: Vec<Diagnostic>,
     placeholders: Vec<Placeholder>,
     sources: BTreeMap<PathBuf, String>,
+    /// The digests of the case files [`Reader::read_all`] read.
+    case_digests: BTreeMap<PathBuf, String>,
 }
 
 impl Reader {
@@ -771,6 +804,7 @@ impl Reader {
             diagnostics: Vec::new(),
             placeholders: Vec::new(),
             sources: BTreeMap::new(),
+            case_digests: BTreeMap::new(),
         }
     }
 
@@ -820,9 +854,9 @@ impl Reader {
         Ok(files)
     }
 
-    /// Reads `files` in parallel, keeping their text. Returns the files
-    /// read as text, in order; the others are reported. The first I/O
-    /// failure, in file order, stops the run.
+    /// Reads `files` in parallel, keeping their text and its digest.
+    /// Returns the files read as text, in order; the others are reported.
+    /// The first I/O failure, in file order, stops the run.
     ///
     /// With `known`, a regular file within the size limit whose digest it
     /// knows is not read: it counts as read, its digest joins the map.
@@ -840,6 +874,7 @@ impl Reader {
             Some((root, known, digests)) => (Some((root, known)), Some(digests)),
             None => (None, None),
         };
+        // The digest is known, or made from the text read.
         type Read = (Reader, Option<FileStat>, Option<String>);
         let read: Vec<Result<Read, Error>> = files
             .par_iter()
@@ -861,10 +896,12 @@ impl Reader {
                 {
                     return Ok((own, Some(*stat), Some(digest)));
                 }
+                let mut digest = None;
                 if let Some(text) = own.read_text_of(file, metadata)? {
+                    digest = Some(crate::manifest::digest(text.as_bytes()));
                     own.sources.insert(file.clone(), text);
                 }
-                Ok((own, stat, None))
+                Ok((own, stat, digest))
             })
             .collect();
         let mut texts = Vec::new();
@@ -876,12 +913,19 @@ impl Reader {
             if let (Some(stats), Some(stat)) = (stats.as_deref_mut(), stat) {
                 stats.insert(file.clone(), stat);
             }
-            if let (Some(digests), Some(digest)) = (known_digests.as_deref_mut(), digest) {
-                digests.insert(file.clone(), digest);
-                texts.push(file.clone());
-            } else if let Some(text) = own.sources.remove(file) {
-                self.sources.insert(file.clone(), text);
-                texts.push(file.clone());
+            match (own.sources.remove(file), digest) {
+                (Some(text), Some(digest)) => {
+                    self.sources.insert(file.clone(), text);
+                    self.case_digests.insert(file.clone(), digest);
+                    texts.push(file.clone());
+                }
+                (None, Some(digest)) => {
+                    if let Some(digests) = known_digests.as_deref_mut() {
+                        digests.insert(file.clone(), digest);
+                    }
+                    texts.push(file.clone());
+                }
+                _ => {}
             }
         }
         Ok(texts)
@@ -890,18 +934,28 @@ impl Reader {
     /// Parses the case files `files`, whose text is in `sources`, in
     /// parallel, calling `parsed` after each. Returns the cases that parsed,
     /// in file order, and records the problems of the others.
+    ///
+    /// Each file's text leaves `sources` and is let go as soon as it is
+    /// parsed: at ten thousand cases the texts would otherwise be held,
+    /// beside every parsed case, to the end of the run for the few lines a
+    /// diagnostic quotes, which are read again ([`Repository::source_text`]).
     fn parse_cases(
         &mut self,
-        sources: &BTreeMap<PathBuf, String>,
+        sources: &mut BTreeMap<PathBuf, String>,
         files: &[PathBuf],
         parsed: &(dyn Fn() + Sync),
     ) -> Vec<Loaded<Case>> {
         let limits = self.limits;
+        let texts: Vec<String> = files
+            .iter()
+            .map(|file| sources.remove(file).unwrap_or_default())
+            .collect();
         let results: Vec<(Option<Case>, Reader)> = files
             .par_iter()
-            .map(|file| {
+            .zip(texts)
+            .map(|(file, text)| {
                 let mut own = Reader::new(limits);
-                let text = sources.get(file).map_or("", String::as_str);
+                let text = text.as_str();
                 let value = own.parse_read::<Case>(file, text).map(|mut case| {
                     // A missing part of the incident is missing from
                     // `incident:`, not from its first field.
@@ -2630,6 +2684,27 @@ mod tests {
 
     fn at(line: u32, column: u32) -> Pos {
         Pos { line, column }
+    }
+
+    #[test]
+    fn a_case_file_is_quoted_only_while_it_holds_what_was_read() {
+        let dir = tempfile::TempDir::new().unwrap();
+        fs::create_dir_all(dir.path().join("cases")).unwrap();
+        let file = dir.path().join("cases/x.yaml");
+        fs::write(&file, "\u{feff}id: x\ntitle: [\n").unwrap();
+        let repository = open(&[dir.path().to_path_buf()], Limits::default()).unwrap();
+        assert!(repository.sources.is_empty(), "the parsed text is let go");
+        assert_eq!(
+            repository.source_text(&file).as_deref(),
+            Some("id: x\ntitle: [\n")
+        );
+        assert_eq!(
+            repository.source_line(&file, 2).as_deref(),
+            Some("title: [")
+        );
+        fs::write(&file, "id: x\ntitle: [\n# edited\n").unwrap();
+        assert_eq!(repository.source_text(&file), None);
+        assert_eq!(repository.source_line(&file, 2), None);
     }
 
     #[test]

@@ -739,3 +739,42 @@ fn a_repository_with_only_cases_builds_with_the_defaults() {
     assert!(statement.contains(principle), "{statement}");
     assert!(memo.contains(principle), "{memo}");
 }
+
+/// A diagnostic that looks across cases is located, and quotes its line,
+/// exactly as one about a case alone, in `check` and in `build`: the case
+/// files' text is let go once parsed, and read again to quote.
+#[test]
+fn cross_case_diagnostics_quote_the_line_they_point_at() {
+    let repo = copy_of_fixture("minimal");
+    let room = std::fs::read_to_string(repo.path().join("cases/reading-room.yaml")).unwrap();
+    write_file(repo.path(), "cases/reading-room-again.yaml", &room);
+    let fines = std::fs::read_to_string(repo.path().join("cases/book-fines.yaml")).unwrap();
+    let fines = fines.replace(
+        "date: 2025-02-10\n",
+        "date: 2025-02-10\nupdates: reading-rooms\n",
+    );
+    write_file(repo.path(), "cases/book-fines.yaml", &fines);
+
+    for command in ["check", "build"] {
+        let output = candor(repo.path())
+            .args([command, "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        let diagnostics = json_lines(&output.stdout);
+        let find = |code: &str, file: &str| {
+            diagnostics
+                .iter()
+                .find(|d| d["code"] == code && d["file"] == file)
+                .unwrap_or_else(|| panic!("{command}: no {code} in {file}: {diagnostics:?}"))
+        };
+        let duplicate = find("duplicate-id", "cases/reading-room.yaml");
+        assert_eq!(duplicate["line"], 3, "{command}");
+        assert_eq!(duplicate["column"], 5, "{command}");
+        assert_eq!(duplicate["source_line"], "id: reading-room", "{command}");
+        let update = find("unresolved-reference", "cases/book-fines.yaml");
+        assert_eq!(update["line"], 4, "{command}");
+        assert_eq!(update["column"], 10, "{command}");
+        assert_eq!(update["source_line"], "updates: reading-rooms", "{command}");
+    }
+}
