@@ -10,7 +10,8 @@
 //! its file is read and digested but not parsed, checked or rendered.
 //! When the manifest has an index, beside the stat cache, the build
 //! compares with the index instead, and reads the manifest only to write it
-//! again or to tell what the index cannot.
+//! again, to tell what the index cannot, or to check it against an index
+//! written with it.
 //!
 //! Skipping never changes the output, and never hides a diagnostic:
 //!
@@ -228,8 +229,9 @@ fn build_with(
     let judged = !(options.publish || fresh);
     // The last build's manifest, as its index records it when there is an
     // index of the manifest in place (see `manifest_index`); its text is
-    // read only when the index does not say enough, or the manifest will
-    // be written again. Without an index the manifest is read once and
+    // read only when the index does not say enough, the manifest will be
+    // written again, or the index was written with it and must be checked
+    // against it. Without an index the manifest is read once and
     // parsed once, its entries borrowing from its text. Skipped cases'
     // lines are written back as they are.
     let index = stat_cache_enabled.then(|| Index::open(&out)).flatten();
