@@ -6,7 +6,7 @@
 //! ([`crate::manifest`]) are written this way; this module sits below both.
 
 use std::fs;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::Path;
 
 use crate::error::Error;
@@ -14,17 +14,34 @@ use crate::error::Error;
 /// Writes `bytes` to `target` through a temporary file renamed over it,
 /// making its folder if need be.
 pub(crate) fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_atomically_with(target, |file| file.write_all(bytes))
+}
+
+/// Like [`write_atomically`], with what the file holds written by `fill`,
+/// piece by piece rather than gathered into one buffer first.
+pub(crate) fn write_atomically_with(
+    target: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Error> {
     let folder = target.parent().unwrap_or_else(|| Path::new("."));
     fs::create_dir_all(folder).map_err(|source| Error::Io {
         path: folder.to_path_buf(),
         source,
     })?;
-    replace(target, bytes)
+    replace_with(target, fill)
 }
 
 /// Writes `bytes` to `target`, in a folder that exists, through a
 /// temporary file renamed over it.
 pub(crate) fn replace(target: &Path, bytes: &[u8]) -> Result<(), Error> {
+    replace_with(target, |file| file.write_all(bytes))
+}
+
+/// [`replace`], with what the file holds written by `fill`.
+fn replace_with(
+    target: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Error> {
     let folder = target.parent().unwrap_or_else(|| Path::new("."));
     let file_name = target
         .file_name()
@@ -33,7 +50,7 @@ pub(crate) fn replace(target: &Path, bytes: &[u8]) -> Result<(), Error> {
     let temporary = folder.join(format!(".{file_name}.{}.tmp", process_id()));
     let result = (|| {
         let mut file = fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
+        fill(&mut file)?;
         fs::rename(&temporary, target)
     })();
     if let Err(source) = result {

@@ -10,7 +10,8 @@
 //! its file is read and digested but not parsed, checked or rendered.
 //! When the manifest has an index, beside the stat cache, the build
 //! compares with the index instead, and reads the manifest only to write it
-//! again or to tell what the index cannot.
+//! again, to tell what the index cannot, or to check it against an index
+//! written with it.
 //!
 //! Skipping never changes the output, and never hides a diagnostic:
 //!
@@ -228,8 +229,9 @@ fn build_with(
     let judged = !(options.publish || fresh);
     // The last build's manifest, as its index records it when there is an
     // index of the manifest in place (see `manifest_index`); its text is
-    // read only when the index does not say enough, or the manifest will
-    // be written again. Without an index the manifest is read once and
+    // read only when the index does not say enough, the manifest will be
+    // written again, or the index was written with it and must be checked
+    // against it. Without an index the manifest is read once and
     // parsed once, its entries borrowing from its text. Skipped cases'
     // lines are written back as they are.
     let index = stat_cache_enabled.then(|| Index::open(&out)).flatten();
@@ -238,9 +240,13 @@ fn build_with(
         .as_ref()
         .filter(|_| judged)
         .map(|recorded| judge(&repository, &inputs, recorded, None, options, &out));
+    // An index written with its manifest vouches for it only once its
+    // lines are read and found to be the ones it has the digests of.
+    let settled = index.as_ref().is_some_and(Index::settled);
     let needs_text = match (&from_index, &verdicts) {
         (Some(recorded), Some(verdicts)) => {
             mode != Mode::Streaming
+                || !settled
                 || verdicts
                     .iter()
                     .any(|(_, verdict)| !matches!(verdict, Verdict::Known(Stale::Nothing)))
@@ -254,7 +260,7 @@ fn build_with(
     if use_index && needs_text {
         let raw = fs::read_to_string(out.join(manifest::FILE_NAME)).ok();
         match (raw, &index) {
-            (Some(raw), Some(index)) if index.describes(&raw) => {
+            (Some(raw), Some(index)) if index.vouches_for(&raw) => {
                 previous_text = Some(raw.into());
             }
             _ => use_index = false,
@@ -528,22 +534,18 @@ fn build_with(
             .collect();
         cache.update(started, entries)
     });
-    // A manifest read whole and left as it is gets an index, so that the
-    // next build need not read it: an index in use stays as it is, and a
-    // manifest written again is read whole next time.
-    let manifest_index = (stat_cache_enabled && !use_index && !manifest_changed).then(|| {
-        // Every case was skipped, its templates unchanged: their digest is
-        // the one made now for its kinds.
-        let known = |kinds: &[&str]| inputs.templates_digest(kinds).map(|d| d.to_string());
-        let entries: Option<manifest_index::Entries> = recorded
-            .par_iter()
-            .map(|(key, recorded)| {
-                let entry = recorded.index_entry(&known)?;
-                Some((key.clone(), (recorded.range(), entry)))
-            })
-            .collect();
-        entries.map(|entries| manifest_index::Update::new(&out, entries, read_at))
-    });
+    // The index of the manifest once written: of the manifest written
+    // again, or of the one read whole and left as it is, so that the next
+    // build need not parse it; a settled index in use stays as it is.
+    let manifest_index = if !stat_cache_enabled {
+        None
+    } else if manifest_changed {
+        written_index(&manifest, &recorded, &inputs)
+    } else if !(use_index && settled) {
+        read_index(&recorded, &inputs, read_at)
+    } else {
+        None
+    };
     // Freeing every case's text and parsed value takes tens of
     // milliseconds at 10,000 cases: done on another thread, while the
     // build is written.
@@ -558,9 +560,69 @@ fn build_with(
         unchanged_files,
         removed_files,
         stat_cache,
-        manifest_index: manifest_index.flatten(),
+        manifest_index,
         staged,
     })
+}
+
+/// The index of `manifest` as the build writes it, its kept
+/// lines as the last build `recorded` them; `None` when a name in it
+/// cannot be indexed.
+fn written_index(
+    manifest: &Manifest,
+    recorded: &BTreeMap<String, Recorded<'_>>,
+    inputs: &Inputs,
+) -> Option<manifest_index::Update> {
+    // A line kept is of a case skipped, its templates unchanged: their
+    // digest is the one made now for its kinds.
+    let known = |kinds: &[&str]| inputs.templates_digest(kinds).map(|d| d.to_string());
+    let kept: Vec<&str> = manifest
+        .verbatim_files()
+        .filter(|file| !manifest.cases.contains_key(*file))
+        .collect();
+    let kept: Option<Vec<(String, manifest_index::Unplaced)>> = kept
+        .par_iter()
+        .map(|file| {
+            let recorded = recorded.get(*file)?;
+            let entry = recorded.index_entry(&known)?;
+            Some(((*file).to_owned(), (Some(recorded.line_digest()), entry)))
+        })
+        .collect();
+    let made: Option<Vec<(String, manifest_index::Unplaced)>> = manifest
+        .cases
+        .par_iter()
+        .map(|(file, entry)| {
+            let indexed = IndexEntry::of_entry(entry)?;
+            Some((file.clone(), (None, Arc::new(indexed))))
+        })
+        .collect();
+    let entries = kept?.into_iter().chain(made?).collect();
+    Some(manifest_index::Update::written(entries))
+}
+
+/// The index of the manifest as read whole at `read_at` and left
+/// as it is, its cases as `recorded`; `None` when a name in it cannot be
+/// indexed.
+fn read_index(
+    recorded: &BTreeMap<String, Recorded<'_>>,
+    inputs: &Inputs,
+    read_at: std::time::SystemTime,
+) -> Option<manifest_index::Update> {
+    // Every case was skipped, its templates unchanged: their digest is
+    // the one made now for its kinds.
+    let known = |kinds: &[&str]| inputs.templates_digest(kinds).map(|d| d.to_string());
+    let entries: Option<manifest_index::Entries> = recorded
+        .par_iter()
+        .map(|(key, recorded)| {
+            let located = manifest_index::Located {
+                range: recorded.range(),
+                line: recorded.line_digest(),
+                entry: recorded.index_entry(&known)?,
+            };
+            Some((key.clone(), located))
+        })
+        .collect();
+    Some(manifest_index::Update::read(entries?, read_at))
 }
 
 /// Adds to `entry` the documents of `kept`, the case's entry in the last
@@ -661,8 +723,8 @@ fn exact_verdict(
         Recorded::Line(line, _, view) => {
             Verdict::Known(inputs.stale(key, view, line, options, out))
         }
-        Recorded::Indexed(_, entry) => {
-            if let Some(stale) = inputs.stale_indexed(key, entry, options, out) {
+        Recorded::Indexed(located) => {
+            if let Some(stale) = inputs.stale_indexed(key, &located.entry, options, out) {
                 return Verdict::Known(stale);
             }
             match recorded.line(text) {

@@ -796,6 +796,18 @@ struct Reader {
     case_digests: BTreeMap<PathBuf, String>,
 }
 
+/// Adds `pairs` to `map`: built at once when `map` is empty, which on
+/// pairs in file order compares each path with the next only, where
+/// inserting one at a time compares paths, part by part, a dozen times
+/// each at 10,000 case files.
+fn add_all<V>(map: &mut BTreeMap<PathBuf, V>, pairs: Vec<(PathBuf, V)>) {
+    if map.is_empty() {
+        *map = pairs.into_iter().collect();
+    } else {
+        map.extend(pairs);
+    }
+}
+
 impl Reader {
     fn new(limits: Limits) -> Reader {
         Reader {
@@ -905,13 +917,13 @@ impl Reader {
             })
             .collect();
         let mut texts = Vec::new();
-        let mut known_digests = known_digests;
-        let mut stats = stats;
+        let mut found_stats = Vec::new();
+        let mut found_digests = Vec::new();
         for (file, result) in files.iter().zip(read) {
             let (mut own, stat, digest) = result?;
             self.diagnostics.append(&mut own.diagnostics);
-            if let (Some(stats), Some(stat)) = (stats.as_deref_mut(), stat) {
-                stats.insert(file.clone(), stat);
+            if let (true, Some(stat)) = (stats.is_some(), stat) {
+                found_stats.push((file.clone(), stat));
             }
             match (own.sources.remove(file), digest) {
                 (Some(text), Some(digest)) => {
@@ -920,13 +932,19 @@ impl Reader {
                     texts.push(file.clone());
                 }
                 (None, Some(digest)) => {
-                    if let Some(digests) = known_digests.as_deref_mut() {
-                        digests.insert(file.clone(), digest);
+                    if known_digests.is_some() {
+                        found_digests.push((file.clone(), digest));
                     }
                     texts.push(file.clone());
                 }
                 _ => {}
             }
+        }
+        if let Some(stats) = stats {
+            add_all(stats, found_stats);
+        }
+        if let Some(digests) = known_digests {
+            add_all(digests, found_digests);
         }
         Ok(texts)
     }

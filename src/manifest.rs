@@ -23,7 +23,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
-use std::io;
+use std::io::{self, Write as _};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -172,9 +172,14 @@ impl Manifest {
     }
 
     /// The manifest as its file holds it: JSON with keys sorted, one case
-    /// per line, ending in a newline. The lines are made on every core;
-    /// those kept verbatim are copied.
+    /// per line, ending in a newline.
     pub fn to_json(&self) -> String {
+        self.layout().text()
+    }
+
+    /// The manifest laid out as its file holds it: the lines of the
+    /// entries in `cases` made on every core, those kept verbatim copied.
+    pub(crate) fn layout(&self) -> Layout<'_> {
         let cases: Vec<(&String, &CaseEntry)> = self.cases.iter().collect();
         let made: Vec<String> = cases
             .par_iter()
@@ -186,43 +191,42 @@ impl Manifest {
             })
             .collect();
         // Both in file order; merged, an entry parsed replacing one kept.
-        let mut lines: Vec<&str> = Vec::with_capacity(made.len() + self.verbatim.len());
-        let mut made = cases.iter().map(|(file, _)| *file).zip(&made).peekable();
+        let mut lines: Vec<(&str, Line)> = Vec::with_capacity(made.len() + self.verbatim.len());
+        let mut made = cases
+            .iter()
+            .map(|(file, _)| file.as_str())
+            .zip(made)
+            .peekable();
         let mut kept = self.verbatim.iter().peekable();
         loop {
-            let next_made = made.peek().map(|(file, _)| file.as_str());
+            let next_made = made.peek().map(|(file, _)| *file);
             let next_kept = kept.peek().map(|(file, _)| file.as_str());
-            match (next_made, next_kept) {
+            let from_made = match (next_made, next_kept) {
                 (Some(a), Some(b)) if a == b => {
                     kept.next();
-                    lines.extend(made.next().map(|(_, line)| line.as_str()));
+                    true
                 }
-                (Some(a), Some(b)) if a < b => {
-                    lines.extend(made.next().map(|(_, line)| line.as_str()));
-                }
-                (Some(_), None) => lines.extend(made.next().map(|(_, line)| line.as_str())),
-                (_, Some(_)) => lines.extend(
-                    kept.next()
-                        .and_then(|(_, range)| self.source.get(range.clone())),
-                ),
+                (Some(a), Some(b)) => a < b,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
                 (None, None) => break,
+            };
+            if from_made {
+                lines.extend(made.next().map(|(file, line)| (file, Line::Made(line))));
+            } else if let Some((file, range)) = kept.next() {
+                // A range the text does not hold is no line: left out, as
+                // an entry that does not parse is.
+                if self.source.get(range.clone()).is_some() {
+                    lines.push((file.as_str(), Line::Kept(range.clone())));
+                }
             }
         }
-        let size = lines.iter().map(|line| line.len() + 2).sum::<usize>() + 64;
-        let mut text = String::with_capacity(size);
-        text.push_str(&format!("{{\"candor\":{},\"cases\":{{", json(&self.candor)));
-        for (index, line) in lines.iter().enumerate() {
-            if index > 0 {
-                text.push(',');
-            }
-            text.push('\n');
-            text.push_str(line);
+        Layout {
+            head: format!("{{\"candor\":{},\"cases\":{{", json(&self.candor)),
+            lines,
+            tail: format!("}},\"format\":{}}}\n", self.format),
+            source: &self.source,
         }
-        if !lines.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(&format!("}},\"format\":{}}}\n", self.format));
-        text
     }
 
     /// Keeps the entry of the case in `file` as the line of `source`, the
@@ -240,6 +244,11 @@ impl Manifest {
             self.source = source.clone();
         }
         self.verbatim.insert(file, range);
+    }
+
+    /// The case files whose entries are kept as the lines read.
+    pub(crate) fn verbatim_files(&self) -> impl Iterator<Item = &str> {
+        self.verbatim.keys().map(String::as_str)
     }
 
     /// Whether the manifest lists no case.
@@ -265,19 +274,7 @@ impl Manifest {
     /// Writes the manifest into `out` atomically, unless the file already
     /// holds exactly this manifest.
     pub fn write(&self, out: &Path) -> Result<bool, Error> {
-        let target = out.join(FILE_NAME);
-        let json = self.to_json();
-        if fs::read(&target).is_ok_and(|existing| existing == json.as_bytes()) {
-            return Ok(false);
-        }
-        crate::atomic::write_atomically(&target, json.as_bytes())?;
-        Ok(true)
-    }
-
-    /// Writes the manifest into `out` atomically, when the caller knows
-    /// the file is not there: nothing to read back and compare.
-    pub(crate) fn write_new(&self, out: &Path) -> Result<(), Error> {
-        crate::atomic::write_atomically(&out.join(FILE_NAME), self.to_json().as_bytes())
+        self.layout().write(out)
     }
 
     /// Removes the manifest from `out`, if there is one.
@@ -291,6 +288,138 @@ impl Manifest {
                 source,
             }),
         }
+    }
+}
+
+/// A manifest laid out as its file holds it, one case a line: what is
+/// written, and where each case's line is, made once for both.
+pub(crate) struct Layout<'m> {
+    /// What comes before the first line.
+    head: String,
+    /// Each case's manifest key and line, in file order.
+    lines: Vec<(&'m str, Line)>,
+    /// What comes after the last line.
+    tail: String,
+    /// The text of the manifest read, which kept lines are ranges of.
+    source: &'m str,
+}
+
+/// A case's line in a [`Layout`].
+enum Line {
+    /// Made now.
+    Made(String),
+    /// Kept as it was, where it is in the manifest read.
+    Kept(std::ops::Range<usize>),
+}
+
+impl Layout<'_> {
+    /// A line's text.
+    fn text_of<'a>(&'a self, line: &'a Line) -> &'a str {
+        match line {
+            Line::Made(text) => text,
+            Line::Kept(range) => self.source.get(range.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// Each case's manifest key, where its line is in the text, and the
+    /// line.
+    pub(crate) fn lines(&self) -> Vec<(&str, std::ops::Range<usize>, &str)> {
+        let mut at = self.head.len();
+        self.lines
+            .iter()
+            .enumerate()
+            .map(|(index, (file, line))| {
+                // A newline before the first line, a comma and a newline
+                // before each other.
+                at += if index == 0 { 1 } else { 2 };
+                let text = self.text_of(line);
+                let range = at..at + text.len();
+                at = range.end;
+                (*file, range, text)
+            })
+            .collect()
+    }
+
+    /// The text in as few pieces as it can be: lines kept that follow one
+    /// another in the manifest read are one piece of it, copied at once.
+    fn pieces(&self) -> Vec<&str> {
+        let mut pieces: Vec<&str> = vec![&self.head];
+        // The range of the manifest read that the last piece is.
+        let mut run: Option<std::ops::Range<usize>> = None;
+        for (index, (_, line)) in self.lines.iter().enumerate() {
+            let separator = if index == 0 { "\n" } else { ",\n" };
+            if let (Line::Kept(range), Some(last)) = (line, &mut run)
+                && range.start == last.end + separator.len()
+                && self.source.get(last.end..range.start) == Some(separator)
+            {
+                last.end = range.end;
+                if let Some(piece) = pieces.last_mut() {
+                    *piece = self.source.get(last.clone()).unwrap_or_default();
+                }
+                continue;
+            }
+            pieces.push(separator);
+            pieces.push(self.text_of(line));
+            run = match line {
+                Line::Kept(range) => Some(range.clone()),
+                Line::Made(_) => None,
+            };
+        }
+        if !self.lines.is_empty() {
+            pieces.push("\n");
+        }
+        pieces.push(&self.tail);
+        pieces
+    }
+
+    /// The manifest's text.
+    pub(crate) fn text(&self) -> String {
+        let pieces = self.pieces();
+        let mut text = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+        pieces.iter().for_each(|piece| text.push_str(piece));
+        text
+    }
+
+    /// Writes the manifest into `out` atomically, unless the file already
+    /// holds exactly this manifest.
+    pub(crate) fn write(&self, out: &Path) -> Result<bool, Error> {
+        let pieces = self.pieces();
+        let same = fs::read(out.join(FILE_NAME)).is_ok_and(|existing| {
+            let mut rest = existing.as_slice();
+            pieces
+                .iter()
+                .all(|piece| match rest.strip_prefix(piece.as_bytes()) {
+                    Some(after) => {
+                        rest = after;
+                        true
+                    }
+                    None => false,
+                })
+                && rest.is_empty()
+        });
+        if same {
+            return Ok(false);
+        }
+        self.write_pieces(out, &pieces)?;
+        Ok(true)
+    }
+
+    /// Writes the manifest into `out` atomically, when the caller knows
+    /// the file is not there: nothing to read back and compare.
+    pub(crate) fn write_new(&self, out: &Path) -> Result<(), Error> {
+        self.write_pieces(out, &self.pieces())
+    }
+
+    /// Writes `pieces` into the manifest's file in `out`, atomically: the
+    /// large ones straight from where they are, the small ones gathered.
+    fn write_pieces(&self, out: &Path, pieces: &[&str]) -> Result<(), Error> {
+        crate::atomic::write_atomically_with(&out.join(FILE_NAME), |file| {
+            let mut file = io::BufWriter::with_capacity(1 << 20, file);
+            for piece in pieces {
+                file.write_all(piece.as_bytes())?;
+            }
+            file.flush()
+        })
     }
 }
 
@@ -611,6 +740,61 @@ mod tests {
             assert_eq!(by_lines(&pretty), None);
             assert_eq!(Manifest::from_json(&pretty), Some(manifest));
         }
+    }
+
+    #[test]
+    fn a_manifest_spliced_from_kept_lines_is_the_one_serialised_whole() {
+        let mut whole = Manifest::default();
+        for index in 0..6 {
+            let id = format!("case-{index}");
+            whole.cases.insert(format!("cases/{id}.yaml"), entry(&id));
+        }
+        let source: std::sync::Arc<str> = whole.to_json().into();
+        let read = Previous::parse(&source).unwrap();
+        // Each case made anew in turn, the first, one between and the
+        // last, the others kept as read; then one case gone, one added.
+        for made in ["case-0", "case-3", "case-5"] {
+            let mut spliced = Manifest::default();
+            for (file, (_, range, _)) in &read.cases {
+                spliced.keep_verbatim(file.clone(), &source, range.clone());
+            }
+            let file = format!("cases/{made}.yaml");
+            let mut changed = entry(made);
+            changed.warnings = 1;
+            spliced.cases.insert(file.clone(), changed.clone());
+            let mut expected = whole.clone();
+            expected.cases.insert(file, changed);
+            let layout = spliced.layout();
+            let text = layout.text();
+            assert_eq!(text, expected.to_json());
+            // Fewer pieces than lines: the kept ones copied in runs.
+            assert!(layout.pieces().len() < 2 * read.cases.len());
+            for (file, range, line) in layout.lines() {
+                assert_eq!(&text[range], line);
+                assert!(line.starts_with(&json(file)));
+            }
+        }
+        let mut fewer = Manifest::default();
+        let mut expected = whole.clone();
+        for (file, (_, range, _)) in &read.cases {
+            if file != "cases/case-2.yaml" {
+                fewer.keep_verbatim(file.clone(), &source, range.clone());
+            }
+        }
+        expected.cases.remove("cases/case-2.yaml");
+        fewer
+            .cases
+            .insert("cases/case-9.yaml".to_owned(), entry("case-9"));
+        expected
+            .cases
+            .insert("cases/case-9.yaml".to_owned(), entry("case-9"));
+        assert_eq!(fewer.layout().text(), expected.to_json());
+        let folder = tempfile::tempdir().unwrap();
+        fewer.layout().write_new(folder.path()).unwrap();
+        assert_eq!(Manifest::read(folder.path()), Some(expected.clone()));
+        assert!(!fewer.layout().write(folder.path()).unwrap());
+        assert!(whole.layout().write(folder.path()).unwrap());
+        assert_eq!(Manifest::read(folder.path()), Some(whole));
     }
 
     #[test]

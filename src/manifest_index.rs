@@ -8,44 +8,70 @@
 //! writes. For each case it records what the manifest records of its
 //! inputs, as digests (the case file, the settings, its sign-offs, each
 //! principle it cites and case it updates; its templates as one digest),
-//! its files with their sizes, and where its line is in the manifest.
+//! its files with their sizes, where its line is in the manifest and the
+//! digest of that line.
 //!
-//! A build that reads the manifest whole and leaves it as it is writes the
-//! index; a build that writes the manifest again removes it, so the next
-//! build reads the manifest whole and indexes it then. Like the stat cache
-//! it is only ever an optimisation, trusted only when it describes exactly
-//! the manifest in place: the manifest's stat must be the one recorded
-//! (size, times to the nanosecond, inode, device), and the manifest must
-//! have been last modified well before it was read to make the index (see
-//! [`racy_margin`]), since a file changed in the same clock tick as it was
-//! read could keep its stat. When the manifest's text is read anyway, its
-//! lines must be where the index has them. An index that is missing,
-//! damaged in any byte (a digest of the whole ends it), of another version,
-//! or not the manifest's, is no index: the manifest is read and parsed as
-//! without it. Whatever the index says, a file is removed only when the
-//! manifest itself lists it and it still holds what candor wrote
-//! ([`crate::confine`]).
+//! Like the stat cache it is only ever an optimisation, trusted only when
+//! it describes exactly the manifest in place, which it vouches for in one
+//! of two ways:
+//!
+//! - *Settled*: written by a build that read the manifest whole and left it
+//!   as it was, well after the manifest was last modified (see
+//!   [`racy_margin`]). The manifest's stat must then be the one recorded
+//!   (size, times to the nanosecond, inode, device), and the manifest need
+//!   not be read at all.
+//! - *Written*: written by the build that wrote the manifest, just after.
+//!   A file changed in the same clock tick as it was written could keep its
+//!   stat, so the stat alone vouches for nothing: the manifest must be read,
+//!   and every line must have the digest recorded. A build that reads it so
+//!   and leaves it as it is writes a settled index in its place.
+//!
+//! When the manifest's text is read, its lines must be where the index has
+//! them. An index that is missing, damaged in any byte (a digest of the
+//! whole ends it), of another version, or not the manifest's, is no index:
+//! the manifest is read and parsed as without it. Whatever the index says,
+//! a file is removed only when the manifest itself lists it and it still
+//! holds what candor wrote ([`crate::confine`]).
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 
-use crate::manifest::{self, CaseView, FileEntry, Previous};
+use crate::manifest::{self, CaseEntry, CaseView, FileEntry, Layout, Previous};
 use crate::stat_cache::{self, FileStat};
 
 /// The first line of an index file, before the version and threshold.
-const MAGIC: &str = "candor-manifest-index 1";
+const MAGIC: &str = "candor-manifest-index 2";
+
+/// The threshold of an index written with its manifest: no manifest was
+/// modified before it, so the stat never vouches for the manifest alone.
+const WRITTEN: i64 = 0;
 
 /// Every case's entry, by manifest key, with where its line is in the
 /// manifest.
 pub(crate) type Entries = BTreeMap<String, Located>;
 
-/// A case's entry, with where its line is in the manifest.
-pub(crate) type Located = (Range<usize>, IndexEntry);
+/// A case's entry in a manifest not yet written: the digest of its line
+/// when the line is carried over from the manifest read, and its entry.
+pub(crate) type Unplaced = (Option<String>, Arc<IndexEntry>);
+
+/// A case's entry, with where its line is in the manifest and what it
+/// holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Located {
+    /// Where its line, `"<file>":{<entry>}`, is in the manifest's text.
+    pub(crate) range: Range<usize>,
+    /// The digest of that line.
+    pub(crate) line: String,
+    /// What the line records; shared with the index written next, which
+    /// records it again for a line kept.
+    pub(crate) entry: Arc<IndexEntry>,
+}
 
 /// A case's entry, as the index records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +201,58 @@ impl IndexEntry {
         .checked()
     }
 
+    /// The index entry of a manifest entry made by this build; `None` when
+    /// a name in it cannot be indexed. Its digests are of the JSON the
+    /// manifest writes of it, as [`IndexEntry::of_view`] takes them from
+    /// the JSON read.
+    pub(crate) fn of_entry(entry: &CaseEntry) -> Option<IndexEntry> {
+        let names: Vec<(&str, String)> = entry
+            .documents
+            .iter()
+            .map(|(kind, document)| {
+                let digest = manifest::digest(manifest::json(&document.templates).as_bytes());
+                (kind.as_str(), digest)
+            })
+            .collect();
+        let templates = templates_digest(
+            &manifest::digest(manifest::json(&entry.templates).as_bytes()),
+            names.iter().map(|(kind, digest)| (*kind, digest.as_str())),
+        );
+        let documents = entry
+            .documents
+            .iter()
+            .map(|(kind, document)| {
+                let files = document
+                    .files
+                    .iter()
+                    .map(|(path, file)| RecordedFile {
+                        path: path.clone(),
+                        bytes: file.bytes,
+                    })
+                    .collect();
+                (kind.clone(), files)
+            })
+            .collect();
+        let pairs = |map: &BTreeMap<String, String>| {
+            map.iter().map(|(a, b)| (a.clone(), b.clone())).collect()
+        };
+        // The manifest leaves out a case's sign-offs when it has none.
+        let approvals = (!entry.approvals.is_empty()).then(|| manifest::json(&entry.approvals));
+        IndexEntry {
+            id: entry.id.clone(),
+            digest: entry.digest.clone(),
+            warnings: entry.warnings,
+            public_only: entry.public_only,
+            settings: entry.settings.as_deref().unwrap_or("-").to_owned(),
+            approvals: approvals_digest(approvals.as_deref()),
+            templates,
+            principles: pairs(&entry.principles),
+            updates: pairs(&entry.updates),
+            documents,
+        }
+        .checked()
+    }
+
     /// Itself, when every name in it can be written on an index line.
     fn checked(self) -> Option<IndexEntry> {
         let names = [&self.id, &self.digest, &self.settings]
@@ -283,42 +361,61 @@ impl IndexEntry {
 }
 
 /// The index of an output folder's manifest, as read at the start of a
-/// build, when it is the index of the manifest in place and the manifest's
-/// stat vouches for it.
+/// build, when it is the index of the manifest in place as far as the
+/// manifest's stat tells.
 #[derive(Debug)]
 pub(crate) struct Index {
     /// Each case's entry, by manifest key, with where its line is in the
     /// manifest.
     pub(crate) entries: Entries,
+    /// Whether the stat vouches for the manifest, recorded well after it
+    /// was last modified; otherwise only its text can, by the digests of
+    /// its lines ([`Index::vouches_for`]).
+    settled: bool,
 }
 
 impl Index {
     /// The index of the manifest in `out`, if there is one that this
-    /// candor wrote of the manifest in place now, recorded well after the
-    /// manifest was last modified.
+    /// candor wrote of the manifest in place now.
     pub(crate) fn open(out: &Path) -> Option<Index> {
         let text = fs::read_to_string(index_file(out)?).ok()?;
         let (threshold, recorded, body) = header(&text)?;
         let metadata = fs::symlink_metadata(out.join(manifest::FILE_NAME)).ok()?;
         let stat = FileStat::of(&metadata);
-        let settled = metadata.is_file() && stat == recorded && stat.mtime < threshold;
-        settled
+        (metadata.is_file() && stat == recorded)
             .then(|| parse(&text, body))
             .flatten()
-            .map(|entries| Index { entries })
+            .map(|entries| Index {
+                entries,
+                settled: stat.mtime < threshold,
+            })
+    }
+
+    /// Whether the manifest's stat vouches for it: when not, the index may
+    /// be used only once the manifest's text is read and
+    /// [`Index::vouches_for`] it.
+    pub(crate) fn settled(&self) -> bool {
+        self.settled
     }
 
     /// Whether `text`, the manifest as read now, is laid out one case a
-    /// line with its lines where the index has them.
-    pub(crate) fn describes(&self, text: &str) -> bool {
+    /// line with its lines where the index has them, and, unless the stat
+    /// vouched for it, each line the one the index has the digest of.
+    pub(crate) fn vouches_for(&self, text: &str) -> bool {
         let Some(ranges) = manifest::line_ranges(text) else {
             return false;
         };
-        ranges.len() == self.entries.len()
+        let laid_out = ranges.len() == self.entries.len()
             && ranges
                 .iter()
                 .zip(self.entries.values())
-                .all(|(range, (recorded, _))| range == recorded)
+                .all(|(range, located)| *range == located.range);
+        laid_out
+            && (self.settled
+                || self.entries.par_iter().all(|(_, located)| {
+                    text.get(located.range.clone())
+                        .is_some_and(|line| manifest::digest(line.as_bytes()) == located.line)
+                }))
     }
 }
 
@@ -327,8 +424,8 @@ impl Index {
 pub(crate) enum Recorded<'a> {
     /// The manifest's line, parsed, and where it is in the manifest.
     Line(&'a str, Range<usize>, Box<CaseView<'a>>),
-    /// The index's entry, and where the line is in the manifest.
-    Indexed(&'a Range<usize>, &'a IndexEntry),
+    /// The index's entry, with where the line is in the manifest.
+    Indexed(&'a Located),
 }
 
 impl<'a> Recorded<'a> {
@@ -346,7 +443,7 @@ impl<'a> Recorded<'a> {
         index
             .entries
             .iter()
-            .map(|(file, (range, entry))| (file.clone(), Recorded::Indexed(range, entry)))
+            .map(|(file, located)| (file.clone(), Recorded::Indexed(located)))
             .collect()
     }
 
@@ -354,7 +451,7 @@ impl<'a> Recorded<'a> {
     pub(crate) fn range(&self) -> Range<usize> {
         match self {
             Recorded::Line(_, range, _) => range.clone(),
-            Recorded::Indexed(range, _) => (*range).clone(),
+            Recorded::Indexed(located) => located.range.clone(),
         }
     }
 
@@ -363,7 +460,7 @@ impl<'a> Recorded<'a> {
     pub(crate) fn line<'t>(&'t self, text: Option<&'t str>) -> Option<&'t str> {
         match self {
             Recorded::Line(line, _, _) => Some(line),
-            Recorded::Indexed(range, _) => text?.get((*range).clone()),
+            Recorded::Indexed(located) => text?.get(located.range.clone()),
         }
     }
 
@@ -376,7 +473,11 @@ impl<'a> Recorded<'a> {
                 .flat_map(|document| document.files.keys())
                 .map(|path| &**path)
                 .collect(),
-            Recorded::Indexed(_, entry) => entry.files().map(|file| file.path.as_str()).collect(),
+            Recorded::Indexed(located) => located
+                .entry
+                .files()
+                .map(|file| file.path.as_str())
+                .collect(),
         }
     }
 
@@ -418,74 +519,148 @@ impl<'a> Recorded<'a> {
     pub(crate) fn index_entry(
         &self,
         known: &dyn Fn(&[&str]) -> Option<String>,
-    ) -> Option<IndexEntry> {
+    ) -> Option<Arc<IndexEntry>> {
         match self {
-            Recorded::Line(_, _, view) => IndexEntry::of_view(view, known),
-            Recorded::Indexed(_, entry) => Some((*entry).clone()),
+            Recorded::Line(_, _, view) => IndexEntry::of_view(view, known).map(Arc::new),
+            Recorded::Indexed(located) => Some(located.entry.clone()),
+        }
+    }
+
+    /// The digest of its line: carried over from the index, which vouched
+    /// for it, or made from the line read.
+    pub(crate) fn line_digest(&self) -> String {
+        match self {
+            Recorded::Line(line, _, _) => manifest::digest(line.as_bytes()),
+            Recorded::Indexed(located) => located.line.clone(),
         }
     }
 }
 
-/// The index of a manifest a build read whole and left as it was, to
-/// write once the build is written.
+/// The index to write once the build is written.
 #[derive(Debug, Clone)]
 pub(crate) struct Update {
-    out: PathBuf,
-    /// Every case's entry, by manifest key, with where its line is.
-    entries: Entries,
-    /// The time just before the manifest was read.
-    read_at: SystemTime,
+    vouched: Vouched,
+}
+
+/// What an index to be written vouches for the manifest by.
+#[derive(Debug, Clone)]
+enum Vouched {
+    /// The manifest read whole, and left as it was: every case's entry,
+    /// with where its line is, and the time just before it was read.
+    Read {
+        entries: Entries,
+        read_at: SystemTime,
+    },
+    /// The manifest this build writes: every case's entry, by manifest
+    /// key, with the digest of its line when it is copied from the
+    /// manifest read (made from the line written otherwise).
+    Written { entries: BTreeMap<String, Unplaced> },
 }
 
 impl Update {
-    /// The index of the manifest in `out`, read at `read_at`, whose cases
-    /// are `entries`.
-    pub(crate) fn new(out: &Path, entries: Entries, read_at: SystemTime) -> Update {
+    /// The index of the manifest read at `read_at` and left as it is,
+    /// whose cases are `entries`.
+    pub(crate) fn read(entries: Entries, read_at: SystemTime) -> Update {
         Update {
-            out: out.to_path_buf(),
-            entries,
-            read_at,
+            vouched: Vouched::Read { entries, read_at },
         }
     }
 
-    /// Writes the index, unless the manifest was modified too close to
-    /// when it was read for the index to vouch for it: a manifest written
-    /// by the build that reads it next is read whole again, and indexed
-    /// then. An index that cannot be written is left out.
-    pub(crate) fn write(&self) {
-        let Some(file) = index_file(&self.out) else {
-            return;
-        };
-        let Ok(metadata) = fs::symlink_metadata(self.out.join(manifest::FILE_NAME)) else {
-            return;
-        };
-        let stat = FileStat::of(&metadata);
-        // What was read of the manifest vouches for it only from when it
-        // was read.
-        let Some(threshold) = self
-            .read_at
-            .checked_sub(racy_margin(&stat))
-            .map(stat_cache::nanos_since_epoch)
-        else {
-            return;
-        };
-        if stat.mtime >= threshold {
-            return;
-        }
-        let entries: Vec<(&String, &(Range<usize>, IndexEntry))> = self.entries.iter().collect();
-        if let Some(text) = text_of(threshold, &stat, &entries) {
-            let _ = crate::atomic::write_atomically(&file, text.as_bytes());
+    /// The index of the manifest the build writes, whose cases are
+    /// `entries`, each with the digest of its line when known.
+    pub(crate) fn written(entries: BTreeMap<String, Unplaced>) -> Update {
+        Update {
+            vouched: Vouched::Written { entries },
         }
     }
 }
 
-/// Removes the index of the output folder `out`: its manifest was written
-/// again. An index left behind would not be of the manifest in place, and
-/// would be ignored.
-pub(crate) fn discard(out: &Path) {
-    if let Some(file) = index_file(out) {
+/// Brings the index of the output folder `out` up to date once a build is
+/// written: `update` is the index the build made, if any, and `written`
+/// the manifest as the build wrote it, or found it already written,
+/// `None` when the manifest was left as it was. An index that cannot be
+/// written is left out; one that would not describe the manifest in place
+/// is removed, as it would be ignored.
+pub(crate) fn commit(out: &Path, update: Option<&Update>, written: Option<&Layout<'_>>) {
+    let made = match (update.map(|u| &u.vouched), written) {
+        (Some(Vouched::Read { entries, read_at }), None) => settled_text(out, entries, *read_at),
+        (Some(Vouched::Written { entries }), Some(layout)) => written_text(out, entries, layout),
+        // An index in use stays as it is.
+        (None, None) => return,
+        _ => None,
+    };
+    let Some(file) = index_file(out) else {
+        return;
+    };
+    let stored =
+        made.is_some_and(|text| crate::atomic::write_atomically(&file, text.as_bytes()).is_ok());
+    if !stored {
         let _ = fs::remove_file(file);
     }
+}
+
+/// The text of a settled index of the manifest in `out`, read at `read_at`
+/// and left as it was; `None` when the manifest was modified too close to
+/// when it was read for its stat to vouch for it: it is read whole again
+/// next time, and indexed then.
+fn settled_text(out: &Path, entries: &Entries, read_at: SystemTime) -> Option<String> {
+    let metadata = fs::symlink_metadata(out.join(manifest::FILE_NAME)).ok()?;
+    let stat = FileStat::of(&metadata);
+    // What was read of the manifest vouches for it only from when it
+    // was read.
+    let threshold = read_at
+        .checked_sub(racy_margin(&stat))
+        .map(stat_cache::nanos_since_epoch)?;
+    if stat.mtime >= threshold {
+        return None;
+    }
+    let lines: Vec<IndexLine<'_>> = entries
+        .iter()
+        .map(|(file, located)| IndexLine {
+            file,
+            range: located.range.clone(),
+            line: &located.line,
+            entry: &located.entry,
+        })
+        .collect();
+    text_of(threshold, &stat, &lines)
+}
+
+/// The text of the index of the manifest just written into `out` as
+/// `layout` lays it out, whose cases are `entries`; `None` when they are
+/// not the manifest's cases.
+fn written_text(
+    out: &Path,
+    entries: &BTreeMap<String, Unplaced>,
+    layout: &Layout<'_>,
+) -> Option<String> {
+    let metadata = fs::symlink_metadata(out.join(manifest::FILE_NAME)).ok()?;
+    let placed = layout.lines();
+    if placed.len() != entries.len() {
+        return None;
+    }
+    // The digests of the lines made now, on every core.
+    let made: Vec<Option<String>> = placed
+        .par_iter()
+        .map(|(file, _, text)| match entries.get(*file)? {
+            (Some(_), _) => None,
+            (None, _) => Some(manifest::digest(text.as_bytes())),
+        })
+        .collect();
+    let lines: Option<Vec<IndexLine<'_>>> = placed
+        .iter()
+        .zip(&made)
+        .map(|((file, range, _), made)| {
+            let (carried, entry) = entries.get(*file)?;
+            Some(IndexLine {
+                file,
+                range: range.clone(),
+                line: carried.as_ref().or(made.as_ref())?,
+                entry,
+            })
+        })
+        .collect();
+    text_of(WRITTEN, &FileStat::of(&metadata), &lines?)
 }
 
 /// How long before the index records the manifest's stat the manifest
@@ -502,29 +677,43 @@ fn racy_margin(stat: &FileStat) -> Duration {
     }
 }
 
+/// One case's line of an index file, as written.
+struct IndexLine<'a> {
+    /// The case file's manifest key.
+    file: &'a str,
+    /// Where its manifest line is.
+    range: Range<usize>,
+    /// The digest of its manifest line.
+    line: &'a str,
+    entry: &'a IndexEntry,
+}
+
 /// An index file's text; `None` when a case file's name cannot be
 /// written on an index line.
-fn text_of(
-    threshold: i64,
-    manifest: &FileStat,
-    entries: &[(&String, &(Range<usize>, IndexEntry))],
-) -> Option<String> {
+fn text_of(threshold: i64, manifest: &FileStat, lines: &[IndexLine<'_>]) -> Option<String> {
     let mut text = format!(
         "{MAGIC} {} {threshold}\n{}\n",
         manifest::CANDOR_VERSION,
         manifest.to_fields()
     );
-    let lines: Option<Vec<String>> = entries
+    let lines: Option<Vec<String>> = lines
         .par_iter()
-        .map(|(file, (range, entry))| {
-            if !plain(file) {
-                return None;
-            }
-            let mut line = format!("{file}\t{}\t{}", range.start, range.end);
-            entry.write_fields(&mut line);
-            line.push('\n');
-            Some(line)
-        })
+        .map(
+            |IndexLine {
+                 file,
+                 range,
+                 line,
+                 entry,
+             }| {
+                if !plain(file) || !plain(line) {
+                    return None;
+                }
+                let mut text = format!("{file}\t{}\t{}\t{line}", range.start, range.end);
+                entry.write_fields(&mut text);
+                text.push('\n');
+                Some(text)
+            },
+        )
         .collect();
     for line in lines? {
         text.push_str(&line);
@@ -573,8 +762,10 @@ fn parse(text: &str, body: &str) -> Option<Entries> {
             let start: usize = fields.next()?.parse().ok()?;
             let end: usize = fields.next()?.parse().ok()?;
             (start <= end).then_some(())?;
-            let entry = IndexEntry::parse(&mut fields)?;
-            Some((file, (start..end, entry)))
+            let line = fields.next().filter(|f| plain(f))?.to_owned();
+            let entry = Arc::new(IndexEntry::parse(&mut fields)?);
+            let range = start..end;
+            Some((file, Located { range, line, entry }))
         })
         .collect();
     let parsed = parsed?;
@@ -634,14 +825,30 @@ mod tests {
     }
 
     fn written(entries: &Entries) -> String {
-        let listed: Vec<(&String, &(Range<usize>, IndexEntry))> = entries.iter().collect();
-        text_of(99, &stat(), &listed).unwrap()
+        let lines: Vec<IndexLine<'_>> = entries
+            .iter()
+            .map(|(file, located)| IndexLine {
+                file,
+                range: located.range.clone(),
+                line: &located.line,
+                entry: &located.entry,
+            })
+            .collect();
+        text_of(99, &stat(), &lines).unwrap()
+    }
+
+    fn located(range: Range<usize>, id: &str) -> Located {
+        Located {
+            range,
+            line: manifest::digest(id.as_bytes()),
+            entry: Arc::new(entry(id)),
+        }
     }
 
     fn two() -> Entries {
         BTreeMap::from([
-            ("cases/a b.yaml".to_owned(), (10..20, entry("a"))),
-            ("cases/c.yaml".to_owned(), (22..40, entry("c"))),
+            ("cases/a b.yaml".to_owned(), located(10..20, "a")),
+            ("cases/c.yaml".to_owned(), located(22..40, "c")),
         ])
     }
 
@@ -698,7 +905,7 @@ mod tests {
     }
 
     #[test]
-    fn an_index_describes_only_a_manifest_laid_out_as_it_records() {
+    fn an_index_vouches_only_for_a_manifest_laid_out_as_it_records() {
         let mut made = manifest::Manifest::default();
         for id in ["a", "b"] {
             made.cases
@@ -706,27 +913,46 @@ mod tests {
         }
         let text = made.to_json();
         let read = Previous::parse(&text).unwrap();
-        let entries = read
+        let entries: Entries = read
             .cases
             .iter()
-            .map(|(file, (_, range, view))| {
-                let entry = IndexEntry::of_view(view, &|_| None).unwrap();
-                (file.clone(), (range.clone(), entry))
+            .map(|(file, (line, range, view))| {
+                let located = Located {
+                    range: range.clone(),
+                    line: manifest::digest(line.as_bytes()),
+                    entry: Arc::new(IndexEntry::of_view(view, &|_| None).unwrap()),
+                };
+                (file.clone(), located)
             })
             .collect();
-        let mut index = Index { entries };
-        assert!(index.describes(&text));
         // What the entry records of the sign-offs and templates, as
-        // digests of the manifest's JSON of them.
-        let (_, entry) = &index.entries["cases/a.yaml"];
+        // digests of the manifest's JSON of them; the same whether made
+        // from the entry or read from its line.
+        let entry = &entries["cases/a.yaml"].entry;
         let approvals = manifest::json(&case_entry("a").approvals);
         assert_eq!(entry.approvals, approvals_digest(Some(&approvals)));
         assert_eq!(entry.principles, [("p".to_owned(), manifest::digest(b"p"))]);
-        // Laid out otherwise, or with a case more or less: never.
-        assert!(!index.describes(&text.replacen(",\n", ",\n\n", 1)));
-        assert!(!index.describes(&text.replacen(",\n", ", \n", 1)));
-        index.entries.pop_last();
-        assert!(!index.describes(&text));
+        assert_eq!(
+            IndexEntry::of_entry(&case_entry("a")).as_ref(),
+            Some(&**entry)
+        );
+
+        for settled in [true, false] {
+            let mut index = Index {
+                entries: entries.clone(),
+                settled,
+            };
+            assert!(index.vouches_for(&text));
+            // Laid out otherwise, or with a case more or less: never.
+            assert!(!index.vouches_for(&text.replacen(",\n", ",\n\n", 1)));
+            assert!(!index.vouches_for(&text.replacen(",\n", ", \n", 1)));
+            // A line changed in place, its length kept: only the stat of
+            // a settled index vouches for it.
+            let changed = text.replacen("\"warnings\":0", "\"warnings\":1", 1);
+            assert_eq!(index.vouches_for(&changed), settled);
+            index.entries.pop_last();
+            assert!(!index.vouches_for(&text));
+        }
     }
 
     #[test]

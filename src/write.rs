@@ -278,22 +278,21 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
             let _ = fs::remove_dir(folder);
         }
     }
-    let manifest_written = if manifest_removed {
-        build.manifest.write_new(out)?;
-        true
-    } else {
-        build.manifest_changed && build.manifest.write(out)?
-    };
-    // Outside the output folder, and only ever an optimisation: an index
-    // of the manifest it replaced would be ignored, and goes.
+    // The manifest as written, or as found already in place when it holds
+    // exactly what would be written.
+    let layout = (manifest_removed || build.manifest_changed).then(|| build.manifest.layout());
+    if let Some(layout) = &layout {
+        if manifest_removed {
+            layout.write_new(out)?;
+        } else {
+            layout.write(out)?;
+        }
+    }
+    // Outside the output folder, and only ever an optimisation.
     if let Some(cache) = &build.stat_cache {
         cache.write();
     }
-    if manifest_written {
-        crate::manifest_index::discard(out);
-    } else if let Some(index) = &build.manifest_index {
-        index.write();
-    }
+    crate::manifest_index::commit(out, build.manifest_index.as_ref(), layout.as_ref());
     Ok(summary)
 }
 

@@ -112,8 +112,9 @@ fn with_the_index_a_one_case_edit_rewrites_only_that_cases_documents() {
     assert!(changed.len() >= 2, "{changed:?}");
     assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
 
-    // A build that wrote the manifest leaves no index of it: the next one
-    // reads the manifest whole, and still finds exactly the one change.
+    // A build that wrote the manifest indexed it as written: the next one
+    // checks the manifest's lines against the index, and still finds
+    // exactly the one change.
     let before = snapshot_tree(&repo.path().join("out"));
     edit(repo.path(), CASE, "stopped", "halted");
     build(repo.path(), cache.path());
@@ -167,10 +168,10 @@ fn with_the_index_a_changed_principle_rebuilds_every_case_citing_it() {
 /// The fields of an index line, split at tabs, and where the file count of
 /// its last document is.
 fn last_document_count(fields: &[&str]) -> usize {
-    // key, start, end, id, digest, warnings, public, settings,
-    // approvals, templates; then principles and updates, each a count and
-    // pairs.
-    let mut at = 10;
+    // key, start, end, line digest, id, digest, warnings, public,
+    // settings, approvals, templates; then principles and updates, each a
+    // count and pairs.
+    let mut at = 11;
     for _ in 0..2 {
         let count: usize = fields[at].parse().unwrap();
         at += 1 + 2 * count;
@@ -278,5 +279,89 @@ fn a_damaged_index_or_one_of_another_manifest_is_ignored() {
     let changed = rewritten(repo.path(), &before);
     assert!(changed.contains("manifest.json"), "{changed:?}");
     assert!(changed.is_subset(&expected), "{changed:?}");
+    assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
+}
+
+#[test]
+fn one_case_rebuilds_in_a_row_keep_an_index_and_write_what_a_full_build_writes() {
+    let repo = bundled_copy();
+    let cache = TempDir::new().unwrap();
+    build_and_settle(repo.path(), cache.path());
+    // Each rebuild indexes the manifest it writes, for the next to use.
+    for (from, to) in [
+        ("ceased", "stopped"),
+        ("stopped", "halted"),
+        ("halted", "ceased"),
+    ] {
+        let before = snapshot_tree(&repo.path().join("out"));
+        edit(repo.path(), CASE, from, to);
+        build(repo.path(), cache.path());
+        index_file(cache.path());
+        let mut expected = files_of(&manifest(repo.path()), |key, _| key == CASE);
+        expected.insert("manifest.json".to_owned());
+        let changed = rewritten(repo.path(), &before);
+        assert!(changed.contains("manifest.json"), "{changed:?}");
+        assert!(changed.is_subset(&expected), "{changed:?}");
+        assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
+    }
+    // And a rebuild with nothing changed after them touches nothing.
+    let before = snapshot_tree(&repo.path().join("out"));
+    build(repo.path(), cache.path());
+    build(repo.path(), cache.path());
+    assert_eq!(snapshot_tree(&repo.path().join("out")), before);
+}
+
+/// The index's record of the manifest's stat replaced by the stat the
+/// manifest has now, and the index sealed again: as if the manifest had
+/// been changed within the clock tick it was written in, keeping its
+/// stat.
+#[cfg(unix)]
+fn vouch_for_the_manifest_in_place(index: &Path, manifest: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::symlink_metadata(manifest).unwrap();
+    let nanos = |seconds: i64, nanos: i64| seconds * 1_000_000_000 + nanos;
+    let stat = format!(
+        "{} {} {} {} {}",
+        m.size(),
+        nanos(m.mtime(), m.mtime_nsec()),
+        nanos(m.ctime(), m.ctime_nsec()),
+        m.ino(),
+        m.dev()
+    );
+    forge(index, |body| {
+        let (first, rest) = body.split_once('\n').unwrap();
+        let (_, lines) = rest.split_once('\n').unwrap();
+        format!("{first}\n{stat}\n{lines}")
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn a_manifest_changed_in_place_after_it_was_written_decides_over_its_index() {
+    let repo = bundled_copy();
+    let cache = TempDir::new().unwrap();
+    build_and_settle(repo.path(), cache.path());
+    edit(repo.path(), CASE, "ceased", "stopped");
+    build(repo.path(), cache.path());
+    // The case's recorded digest changed in place, its length kept, with
+    // a stat the index records: only the line's digest in the index can
+    // tell the manifest is not the one it indexed.
+    let manifest_file = repo.path().join("out/manifest.json");
+    let text = fs::read_to_string(&manifest_file).unwrap();
+    let recorded = manifest(repo.path())["cases"][CASE]["digest"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tampered = text.replacen(&recorded, &"0".repeat(64), 1);
+    assert_eq!(tampered.len(), text.len());
+    fs::write(&manifest_file, &tampered).unwrap();
+    vouch_for_the_manifest_in_place(&index_file(cache.path()), &manifest_file);
+
+    // The edited manifest decides: the case is rendered again, and its
+    // entry written as a full build writes it.
+    let before = snapshot_tree(&repo.path().join("out"));
+    build(repo.path(), cache.path());
+    let changed = rewritten(repo.path(), &before);
+    assert!(changed.contains("manifest.json"), "{changed:?}");
     assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
 }
