@@ -110,6 +110,30 @@ pub(crate) struct RecordedFile {
     pub(crate) bytes: u64,
 }
 
+/// Each document kind with its files' paths and sizes, as the index
+/// holds them, whether read from a manifest or made by this build.
+fn recorded<'x, Files>(
+    documents: impl Iterator<Item = (&'x str, Files)>,
+) -> Vec<(String, Vec<RecordedFile>)>
+where
+    Files: Iterator<Item = (&'x str, u64)>,
+{
+    documents
+        .map(|(kind, files)| {
+            let files = files.map(|(path, bytes)| RecordedFile {
+                path: path.to_owned(),
+                bytes,
+            });
+            (kind.to_owned(), files.collect())
+        })
+        .collect()
+}
+
+/// `pairs`, owned.
+fn owned_pairs<'x>(pairs: impl Iterator<Item = (&'x str, &'x str)>) -> Vec<(String, String)> {
+    pairs.map(|(a, b)| (a.to_owned(), b.to_owned())).collect()
+}
+
 /// One digest of the templates a case's documents may use, as the
 /// manifest records them: `templates` is the digest of the JSON of the
 /// case's map of templates, `documents` each document kind with the
@@ -166,25 +190,12 @@ impl IndexEntry {
                 names.iter().map(|(kind, digest)| (*kind, digest.as_str())),
             )
         });
-        let documents = view
-            .documents
-            .iter()
-            .map(|(kind, document)| {
-                let files = document
-                    .files
-                    .iter()
-                    .map(|(path, file)| RecordedFile {
-                        path: path.to_string(),
-                        bytes: file.bytes,
-                    })
-                    .collect();
-                (kind.to_string(), files)
-            })
-            .collect();
+        let documents = recorded(view.documents.iter().map(|(kind, document)| {
+            let files = document.files.iter();
+            (&**kind, files.map(|(path, file)| (&**path, file.bytes)))
+        }));
         let pairs = |map: &BTreeMap<std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>>| {
-            map.iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect()
+            owned_pairs(map.iter().map(|(a, b)| (&**a, &**b)))
         };
         IndexEntry {
             id: view.id.to_string(),
@@ -218,24 +229,12 @@ impl IndexEntry {
             &manifest::digest(manifest::json(&entry.templates).as_bytes()),
             names.iter().map(|(kind, digest)| (*kind, digest.as_str())),
         );
-        let documents = entry
-            .documents
-            .iter()
-            .map(|(kind, document)| {
-                let files = document
-                    .files
-                    .iter()
-                    .map(|(path, file)| RecordedFile {
-                        path: path.clone(),
-                        bytes: file.bytes,
-                    })
-                    .collect();
-                (kind.clone(), files)
-            })
-            .collect();
-        let pairs = |map: &BTreeMap<String, String>| {
-            map.iter().map(|(a, b)| (a.clone(), b.clone())).collect()
-        };
+        let documents = recorded(entry.documents.iter().map(|(kind, document)| {
+            let files = document.files.iter();
+            (&**kind, files.map(|(path, file)| (&**path, file.bytes)))
+        }));
+        let pairs =
+            |map: &BTreeMap<String, String>| owned_pairs(map.iter().map(|(a, b)| (&**a, &**b)));
         // The manifest leaves out a case's sign-offs when it has none.
         let approvals = (!entry.approvals.is_empty()).then(|| manifest::json(&entry.approvals));
         IndexEntry {
