@@ -86,7 +86,14 @@ impl<'a> Search<'a> {
 
     /// The leaks in `document`: every secret it contains, once, in the
     /// order the case holds them.
-    pub(super) fn check(&self, document: &Document, case: &CheckedCase<'_>) -> Vec<Diagnostic> {
+    /// `holds_raw_html` says whether the markdown parser found HTML of the
+    /// document's own in it.
+    pub(super) fn check(
+        &self,
+        document: &Document,
+        case: &CheckedCase<'_>,
+        holds_raw_html: bool,
+    ) -> Vec<Diagnostic> {
         if document.audience != Audience::Public {
             return Vec::new();
         }
@@ -96,7 +103,8 @@ impl<'a> Search<'a> {
         let mut outputs = vec![normalise(&document.text)];
         let is_markdown = document.path.extension().is_some_and(|e| e == "md");
         if is_markdown && document.text.contains(['<', '&']) {
-            outputs.push(normalise(&crate::render::html::page(&document.text)));
+            let page = crate::render::html::body_to_read(&document.text, holds_raw_html);
+            outputs.push(normalise(&page));
         }
         let mut found = vec![false; self.secrets.len()];
         for output in &outputs {

@@ -7,12 +7,14 @@
 
 mod coverage;
 mod leaks;
+#[cfg(test)]
+pub(crate) use leaks::normalise;
 mod markdown;
 mod quotes;
 
 use std::cell::OnceCell;
 
-use pulldown_cmark::{Options, Parser};
+use pulldown_cmark::{Event, Options, Parser};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Audience, DocumentKind};
@@ -59,7 +61,9 @@ pub fn lint(
         .is_some_and(|e| e == "md")
         .then(|| markdown::Structure::new(document));
     let mut quotes = quotes::Quotes::new(document, view);
+    let mut holds_raw_html = false;
     for (event, range) in Parser::new_ext(&document.text, parser_options()).into_offset_iter() {
+        holds_raw_html |= matches!(event, Event::Html(_) | Event::InlineHtml(_));
         if let Some(structure) = structure.as_mut() {
             structure.event(&event, &range);
         }
@@ -92,7 +96,7 @@ pub fn lint(
     diagnostics.extend(quotes.finish());
     if document.audience == Audience::Public {
         let search = prepared.leaks.get_or_init(|| leaks::Search::new(case));
-        diagnostics.extend(search.check(document, case));
+        diagnostics.extend(search.check(document, case, holds_raw_html));
     }
     diagnostics
 }
