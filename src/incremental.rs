@@ -254,14 +254,16 @@ fn build_with(
         }
         _ => true,
     };
-    let mut previous_text: Option<Arc<str>> = None;
+    // Shared with the manifest written, as read: a manifest is tens of
+    // megabytes, not to be copied.
+    let mut previous_text: Option<Arc<String>> = None;
     let mut use_index = index.is_some();
     let read_at = std::time::SystemTime::now();
     if use_index && needs_text {
         let raw = fs::read_to_string(out.join(manifest::FILE_NAME)).ok();
         match (raw, &index) {
             (Some(raw), Some(index)) if index.vouches_for(&raw) => {
-                previous_text = Some(raw.into());
+                previous_text = Some(Arc::new(raw));
             }
             _ => use_index = false,
         }
@@ -272,7 +274,10 @@ fn build_with(
     let parsed = if use_index {
         None
     } else {
-        previous_text.as_deref().and_then(Previous::parse)
+        previous_text
+            .as_deref()
+            .map(String::as_str)
+            .and_then(Previous::parse)
     };
     let has_previous = use_index || parsed.is_some();
     let recorded: BTreeMap<String, Recorded<'_>> = match (use_index, from_index, parsed) {
@@ -285,7 +290,7 @@ fn build_with(
     }
     // What the index could not tell is told from the manifest's lines.
     let verdicts: Option<Vec<(String, Verdict)>> = (judged && has_previous).then(|| {
-        let text = previous_text.as_deref();
+        let text = previous_text.as_deref().map(String::as_str);
         match verdicts {
             Some(verdicts) => verdicts
                 .into_par_iter()
@@ -322,7 +327,7 @@ fn build_with(
                 Verdict::Known(Stale::Documents(kinds)) => {
                     let line = recorded
                         .get(&key)
-                        .and_then(|r| r.line(previous_text.as_deref()));
+                        .and_then(|r| r.line(previous_text.as_deref().map(String::as_str)));
                     if let Some((_, entry)) = line.and_then(manifest::parse_line) {
                         partly.insert(file.clone(), (kinds, entry));
                     }
@@ -498,7 +503,7 @@ fn build_with(
     } else {
         // Only the files of cases not kept can be left over; what they
         // were is read from the manifest's lines.
-        let text = previous_text.as_deref();
+        let text = previous_text.as_deref().map(String::as_str);
         let left_over: BTreeMap<String, FileEntry> = recorded
             .iter()
             .filter(|(key, _)| !kept.contains(key.as_str()))

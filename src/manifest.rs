@@ -64,7 +64,7 @@ pub struct Manifest {
     /// The text the lines kept verbatim are in, shared rather than copied
     /// line by line.
     #[serde(skip)]
-    source: std::sync::Arc<str>,
+    source: std::sync::Arc<String>,
 }
 
 impl Default for Manifest {
@@ -74,7 +74,7 @@ impl Default for Manifest {
             cases: BTreeMap::new(),
             format: FORMAT,
             verbatim: BTreeMap::new(),
-            source: std::sync::Arc::from(""),
+            source: std::sync::Arc::new(String::new()),
         }
     }
 }
@@ -235,7 +235,7 @@ impl Manifest {
     pub(crate) fn keep_verbatim(
         &mut self,
         file: String,
-        source: &std::sync::Arc<str>,
+        source: &std::sync::Arc<String>,
         range: std::ops::Range<usize>,
     ) {
         if !std::sync::Arc::ptr_eq(&self.source, source) {
@@ -268,7 +268,7 @@ impl Manifest {
         for (file, entry) in parsed {
             self.cases.entry(file).or_insert(entry);
         }
-        self.source = std::sync::Arc::from("");
+        self.source = std::sync::Arc::new(String::new());
     }
 
     /// Writes the manifest into `out` atomically, unless the file already
@@ -459,7 +459,7 @@ fn by_lines(text: &str) -> Option<Manifest> {
         cases,
         format,
         verbatim: BTreeMap::new(),
-        source: std::sync::Arc::from(""),
+        source: std::sync::Arc::new(String::new()),
     })
 }
 
@@ -530,14 +530,14 @@ pub(crate) type Recorded<'a> = (&'a str, std::ops::Range<usize>, CaseView<'a>);
 /// [`Manifest::to_json`] writes it, if there is one this candor can use
 /// (as [`Manifest::read`] decides). One laid out otherwise, by hand, is
 /// parsed whole and laid out so.
-pub(crate) fn read_text(out: &Path) -> Option<std::sync::Arc<str>> {
+pub(crate) fn read_text(out: &Path) -> Option<std::sync::Arc<String>> {
     let text = fs::read_to_string(out.join(FILE_NAME)).ok()?;
     if lines_of(&text).is_some() {
-        return Some(text.into());
+        return Some(std::sync::Arc::new(text));
     }
     let manifest: Manifest = serde_json::from_str(&text).ok()?;
     let ours = manifest.format == FORMAT && manifest.candor == CANDOR_VERSION;
-    ours.then(|| manifest.to_json().into())
+    ours.then(|| std::sync::Arc::new(manifest.to_json()))
 }
 
 impl<'a> Previous<'a> {
@@ -749,7 +749,7 @@ mod tests {
             let id = format!("case-{index}");
             whole.cases.insert(format!("cases/{id}.yaml"), entry(&id));
         }
-        let source: std::sync::Arc<str> = whole.to_json().into();
+        let source = std::sync::Arc::new(whole.to_json());
         let read = Previous::parse(&source).unwrap();
         // Each case made anew in turn, the first, one between and the
         // last, the others kept as read; then one case gone, one added.
