@@ -228,19 +228,21 @@ pub struct DateView {
 impl DateView {
     /// `date` as `locale` writes it in a document of `year`.
     pub fn new(date: &Date, locale: Locale, year: u16) -> Self {
-        let about = |text: String| {
+        let words = date.text_in(locale);
+        let short_words = date.text_within(locale, year);
+        let about = |words: &str| {
             if date.is_approximate() {
-                format!("about {text}")
+                ["about ", words].concat()
             } else {
-                text
+                words.to_owned()
             }
         };
         DateView {
             iso: date.iso(),
-            text: about(date.text_in(locale)),
-            phrase: date.phrase_in(locale),
-            short_text: about(date.text_within(locale, year)),
-            short_phrase: date.phrase_within(locale, year),
+            text: about(&words),
+            phrase: date.phrase_from(&words),
+            short_text: about(&short_words),
+            short_phrase: date.phrase_from(&short_words),
             approximate: date.is_approximate(),
         }
     }

@@ -191,22 +191,35 @@ impl Date {
     }
 
     fn words(&self, locale: Locale, with_year: bool) -> String {
-        let year = if with_year {
-            format!(" {}", self.year)
-        } else {
-            String::new()
-        };
-        match (self.month, self.day, locale) {
+        // Dates are written many times for every document: built piece by
+        // piece, without the formatting machinery.
+        let mut words = String::with_capacity(20);
+        let month = self.month.map(|month| MONTHS[usize::from(month) - 1]);
+        match (month, self.day, locale) {
             (Some(month), Some(day), Locale::EnGb) => {
-                format!("{day} {}{year}", MONTHS[usize::from(month) - 1])
+                push_number(&mut words, day.into());
+                words.push(' ');
+                words.push_str(month);
             }
             (Some(month), Some(day), Locale::EnUs) => {
-                let comma = if with_year { "," } else { "" };
-                format!("{} {day}{comma}{year}", MONTHS[usize::from(month) - 1])
+                words.push_str(month);
+                words.push(' ');
+                push_number(&mut words, day.into());
+                if with_year {
+                    words.push(',');
+                }
             }
-            (Some(month), None, _) => format!("{}{year}", MONTHS[usize::from(month) - 1]),
-            _ => self.year.to_string(),
+            (Some(month), None, _) => words.push_str(month),
+            _ => {
+                push_number(&mut words, self.year);
+                return words;
+            }
         }
+        if with_year {
+            words.push(' ');
+            push_number(&mut words, self.year);
+        }
+        words
     }
 
     /// The year the date falls in.
@@ -222,22 +235,28 @@ impl Date {
 
     /// The date as it reads in a sentence, in `locale`.
     pub fn phrase_in(&self, locale: Locale) -> String {
-        self.phrase_of(self.text_in(locale))
+        self.phrase_from(&self.text_in(locale))
     }
 
     /// The date as it reads in a sentence of a text written in `year`:
     /// `on 23 February`, `in May`, `on 23 February 2025`.
     pub fn phrase_within(&self, locale: Locale, year: u16) -> String {
-        self.phrase_of(self.text_within(locale, year))
+        self.phrase_from(&self.text_within(locale, year))
     }
 
-    fn phrase_of(&self, text: String) -> String {
-        match (self.precision(), self.approximate) {
-            (Precision::Day, false) => format!("on {text}"),
-            (Precision::Day, true) => format!("on or about {text}"),
-            (_, false) => format!("in {text}"),
-            (_, true) => format!("in or around {text}"),
-        }
+    /// `text`, this date as words, as it reads in a sentence: `on 6
+    /// August 2025`, `in or around 2022`.
+    pub fn phrase_from(&self, text: &str) -> String {
+        let lead = match (self.precision(), self.approximate) {
+            (Precision::Day, false) => "on ",
+            (Precision::Day, true) => "on or about ",
+            (_, false) => "in ",
+            (_, true) => "in or around ",
+        };
+        let mut phrase = String::with_capacity(lead.len() + text.len());
+        phrase.push_str(lead);
+        phrase.push_str(text);
+        phrase
     }
 
     /// Whether `words` already say this date, to the precision it is known
@@ -270,6 +289,14 @@ impl Date {
             _ => format!("{:04}", self.year),
         }
     }
+}
+
+/// Appends `number` in decimal digits.
+fn push_number(out: &mut String, number: u16) {
+    if number >= 10 {
+        push_number(out, number / 10);
+    }
+    out.push(char::from(b'0' + (number % 10) as u8));
 }
 
 impl fmt::Display for Date {
