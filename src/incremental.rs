@@ -772,7 +772,7 @@ struct Inputs {
     /// The document kinds, by id.
     kinds: BTreeMap<String, DocumentKind>,
     /// The templates each kind may use, by kind id.
-    templates: BTreeMap<String, BTreeMap<String, String>>,
+    templates: BTreeMap<String, BTreeMap<Arc<str>, Arc<str>>>,
     /// The names of the templates each kind may use, by kind id, as the
     /// manifest's JSON lists them.
     template_names: BTreeMap<String, String>,
@@ -815,7 +815,7 @@ impl Inputs {
             .into_iter()
             .map(|kind| (kind.id.to_string(), kind))
             .collect();
-        let templates: BTreeMap<String, BTreeMap<String, String>> = kinds
+        let templates: BTreeMap<String, BTreeMap<Arc<str>, Arc<str>>> = kinds
             .iter()
             .map(|(id, kind)| {
                 // Either style's template may serve, by case.
@@ -828,7 +828,11 @@ impl Inputs {
                 if exists(&brief) {
                     used.extend(templates_used(&brief, &repository.templates));
                 }
-                (id.clone(), used)
+                let shared = used
+                    .into_iter()
+                    .map(|(name, digest)| (Arc::from(name), Arc::from(digest)))
+                    .collect();
+                (id.clone(), shared)
             })
             .collect();
         let approvals = repository
@@ -855,8 +859,8 @@ impl Inputs {
             .collect();
         let template_names: BTreeMap<String, String> = templates
             .iter()
-            .map(|(kind, used): (&String, &BTreeMap<String, String>)| {
-                let names: BTreeSet<&String> = used.keys().collect();
+            .map(|(kind, used): (&String, &BTreeMap<Arc<str>, Arc<str>>)| {
+                let names: BTreeSet<&str> = used.keys().map(|name| &**name).collect();
                 (kind.clone(), manifest::json(&names))
             })
             .collect();
@@ -940,7 +944,7 @@ impl Inputs {
         let mut known = true;
         for kind in kinds {
             match self.templates.get(*kind) {
-                Some(used) => templates.extend(used.iter().map(|(n, d)| (n.as_str(), d.as_str()))),
+                Some(used) => templates.extend(used.iter().map(|(n, d)| (&**n, &**d))),
                 None => known = false,
             }
         }

@@ -25,6 +25,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -64,7 +65,7 @@ pub struct Manifest {
     /// The text the lines kept verbatim are in, shared rather than copied
     /// line by line.
     #[serde(skip)]
-    source: std::sync::Arc<String>,
+    source: Arc<String>,
 }
 
 impl Default for Manifest {
@@ -74,7 +75,7 @@ impl Default for Manifest {
             cases: BTreeMap::new(),
             format: FORMAT,
             verbatim: BTreeMap::new(),
-            source: std::sync::Arc::new(String::new()),
+            source: Arc::new(String::new()),
         }
     }
 }
@@ -105,8 +106,10 @@ pub struct CaseEntry {
     /// The digest of `candor.yaml`; absent when the repository has none.
     pub settings: Option<String>,
     /// The templates the case's documents may use, by name (built-ins
-    /// under `builtin/`): the digest of each one's text.
-    pub templates: BTreeMap<String, String>,
+    /// under `builtin/`): the digest of each one's text. Shared, not
+    /// copied: most cases of a build use the same templates, and these
+    /// were most of the memory a build's entries took.
+    pub templates: BTreeMap<Arc<str>, Arc<str>>,
     /// Other case files the case reads — the earlier case an update
     /// updates — by file, with their digests.
     pub updates: BTreeMap<String, String>,
@@ -127,7 +130,7 @@ pub struct DocumentEntry {
     /// The names of the templates the document may have used, their
     /// digests in the case's `templates`. When candor cannot tell which
     /// templates a document uses, it lists them all.
-    pub templates: BTreeSet<String>,
+    pub templates: BTreeSet<Arc<str>>,
 }
 
 /// A file written by a build.
@@ -235,10 +238,10 @@ impl Manifest {
     pub(crate) fn keep_verbatim(
         &mut self,
         file: String,
-        source: &std::sync::Arc<String>,
+        source: &Arc<String>,
         range: std::ops::Range<usize>,
     ) {
-        if !std::sync::Arc::ptr_eq(&self.source, source) {
+        if !Arc::ptr_eq(&self.source, source) {
             // Lines of another text would be lost: parse those kept so far.
             self.parse_verbatim();
             self.source = source.clone();
@@ -268,7 +271,7 @@ impl Manifest {
         for (file, entry) in parsed {
             self.cases.entry(file).or_insert(entry);
         }
-        self.source = std::sync::Arc::new(String::new());
+        self.source = Arc::new(String::new());
     }
 
     /// Writes the manifest into `out` atomically, unless the file already
@@ -459,7 +462,7 @@ fn by_lines(text: &str) -> Option<Manifest> {
         cases,
         format,
         verbatim: BTreeMap::new(),
-        source: std::sync::Arc::new(String::new()),
+        source: Arc::new(String::new()),
     })
 }
 
@@ -530,14 +533,14 @@ pub(crate) type Recorded<'a> = (&'a str, std::ops::Range<usize>, CaseView<'a>);
 /// [`Manifest::to_json`] writes it, if there is one this candor can use
 /// (as [`Manifest::read`] decides). One laid out otherwise, by hand, is
 /// parsed whole and laid out so.
-pub(crate) fn read_text(out: &Path) -> Option<std::sync::Arc<String>> {
+pub(crate) fn read_text(out: &Path) -> Option<Arc<String>> {
     let text = fs::read_to_string(out.join(FILE_NAME)).ok()?;
     if lines_of(&text).is_some() {
-        return Some(std::sync::Arc::new(text));
+        return Some(Arc::new(text));
     }
     let manifest: Manifest = serde_json::from_str(&text).ok()?;
     let ours = manifest.format == FORMAT && manifest.candor == CANDOR_VERSION;
-    ours.then(|| std::sync::Arc::new(manifest.to_json()))
+    ours.then(|| Arc::new(manifest.to_json()))
 }
 
 impl<'a> Previous<'a> {
@@ -701,7 +704,7 @@ mod tests {
             "memo".to_owned(),
             DocumentEntry {
                 files,
-                templates: BTreeSet::from(["builtin/memo.md".to_owned()]),
+                templates: BTreeSet::from(["builtin/memo.md".into()]),
             },
         );
         CaseEntry {
@@ -749,7 +752,7 @@ mod tests {
             let id = format!("case-{index}");
             whole.cases.insert(format!("cases/{id}.yaml"), entry(&id));
         }
-        let source = std::sync::Arc::new(whole.to_json());
+        let source = Arc::new(whole.to_json());
         let read = Previous::parse(&source).unwrap();
         // Each case made anew in turn, the first, one between and the
         // last, the others kept as read; then one case gone, one added.
