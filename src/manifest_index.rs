@@ -613,7 +613,12 @@ fn settled_text(out: &Path, entries: &Entries, read_at: SystemTime) -> Option<St
     if stat.mtime >= threshold {
         return None;
     }
-    let lines: Vec<IndexLine<'_>> = entries
+    text_of(threshold, &stat, &index_lines(entries))
+}
+
+/// The index lines of `entries`, each case's as it was read.
+fn index_lines(entries: &Entries) -> Vec<IndexLine<'_>> {
+    entries
         .iter()
         .map(|(file, located)| IndexLine {
             file,
@@ -621,8 +626,7 @@ fn settled_text(out: &Path, entries: &Entries, read_at: SystemTime) -> Option<St
             line: &located.line,
             entry: &located.entry,
         })
-        .collect();
-    text_of(threshold, &stat, &lines)
+        .collect()
 }
 
 /// The text of the index of the manifest just written into `out` as
@@ -824,16 +828,7 @@ mod tests {
     }
 
     fn written(entries: &Entries) -> String {
-        let lines: Vec<IndexLine<'_>> = entries
-            .iter()
-            .map(|(file, located)| IndexLine {
-                file,
-                range: located.range.clone(),
-                line: &located.line,
-                entry: &located.entry,
-            })
-            .collect();
-        text_of(99, &stat(), &lines).unwrap()
+        text_of(99, &stat(), &index_lines(entries)).unwrap()
     }
 
     fn located(range: Range<usize>, id: &str) -> Located {
