@@ -107,6 +107,9 @@ fn starts_entity(chars: &[char], i: usize) -> bool {
 /// breaks fold into spaces, as in a YAML folded scalar; blank lines are
 /// kept as paragraph breaks; leading and trailing white space is dropped.
 pub(crate) fn markdown(input: &str, out: &mut dyn Write) -> io::Result<()> {
+    if is_plain(input) {
+        return out.write_all(input.as_bytes());
+    }
     out.write_all(escape_markdown(input).as_bytes())
 }
 
@@ -151,15 +154,33 @@ fn is_plain(input: &str) -> bool {
         && input.chars().all(|c| {
             let double_space = c == ' ' && after_space;
             after_space = c == ' ';
-            let plain = c == ' '
-                || (!c.is_whitespace()
-                    && !c.is_control()
-                    && !ALWAYS.contains(&c)
-                    && c != '_'
-                    && c != '&');
+            let plain = match u8::try_from(c) {
+                Ok(byte) if byte.is_ascii() => PLAIN_ASCII[usize::from(byte)],
+                _ => !c.is_whitespace() && !c.is_control(),
+            };
             plain && !double_space
         })
 }
+
+/// For each ASCII character, whether it is plain wherever it stands: a
+/// space, or a printable character that starts no markup. Looked up rather
+/// than worked out, since every character of every printed value is.
+const PLAIN_ASCII: [bool; 128] = {
+    let mut plain = [false; 128];
+    let mut byte = b' ';
+    while byte <= b'~' {
+        plain[byte as usize] = true;
+        byte += 1;
+    }
+    let mut i = 0;
+    while i < ALWAYS.len() {
+        plain[ALWAYS[i] as usize] = false;
+        i += 1;
+    }
+    plain[b'_' as usize] = false;
+    plain[b'&' as usize] = false;
+    plain
+};
 
 fn escape_paragraph(text: &str, out: &mut String) {
     let chars: Vec<char> = text.chars().collect();
@@ -275,10 +296,29 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_shortcut_agrees_for_every_character_amid_words() {
+        let others = ['\u{85}', '\u{a0}', '\u{2028}', '\u{3000}', 'é', '“'];
+        for c in (0..=127u8).map(char::from).chain(others) {
+            let sample = format!("a{c}b");
+            assert_eq!(
+                escape_markdown(&sample),
+                without_shortcut(&sample),
+                "{sample:?}"
+            );
+        }
+    }
+
     proptest::proptest! {
         #[test]
-        fn the_shortcut_agrees_with_the_escape(input in "[a-c1 _*#>&;$.\\-+=)\n\t\u{a0}\u{7}é]{0,12}") {
-            proptest::prop_assert_eq!(escape_markdown(&input), without_shortcut(&input));
+        fn the_shortcut_agrees_with_the_escape(
+            input in "[a-z ]{0,5}[ -~\n\t\r\u{7}\u{7f}\u{85}\u{a0}\u{2028}é]{0,2}[a-z ]{0,5}"
+        ) {
+            let expected = without_shortcut(&input);
+            proptest::prop_assert_eq!(&escape_markdown(&input), &expected);
+            let mut written = Vec::new();
+            proptest::prop_assert!(super::markdown(&input, &mut written).is_ok());
+            proptest::prop_assert_eq!(String::from_utf8_lossy(&written), expected.as_str());
         }
     }
 
