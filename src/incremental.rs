@@ -638,9 +638,9 @@ fn keep_documents_not_rendered(entry: &mut CaseEntry, kept: &CaseEntry) {
         if entry.documents.contains_key(kind) {
             continue;
         }
-        for name in &document.templates {
+        for name in document.templates.iter() {
             if let Some(digest) = kept.templates.get(name) {
-                entry.templates.insert(name.clone(), digest.clone());
+                Arc::make_mut(&mut entry.templates).insert(name.clone(), digest.clone());
             }
         }
         entry.documents.insert(kind.clone(), document.clone());
@@ -756,6 +756,9 @@ enum Stale {
 
 /// The JSON of the templates each set of document kinds may use, and its
 /// digest, by set of kinds.
+/// Templates by name, with the digest of each one's text.
+type TemplateDigests = BTreeMap<Arc<str>, Arc<str>>;
+
 type TemplatesMade = BTreeMap<Vec<String>, Option<(Arc<str>, Arc<str>)>>;
 
 /// The digests of everything a case's documents can depend on, as they are
@@ -772,7 +775,14 @@ struct Inputs {
     /// The document kinds, by id.
     kinds: BTreeMap<String, DocumentKind>,
     /// The templates each kind may use, by kind id.
-    templates: BTreeMap<String, BTreeMap<Arc<str>, Arc<str>>>,
+    templates: BTreeMap<String, TemplateDigests>,
+    /// The names of the templates each kind may use, by kind id, as a
+    /// document's manifest entry holds them: one set shared by every
+    /// document of the kind.
+    template_sets: BTreeMap<String, Arc<BTreeSet<Arc<str>>>>,
+    /// The templates a case's manifest entry records, by the kinds of its
+    /// documents: one map shared by every case of those kinds.
+    case_templates: Mutex<BTreeMap<Vec<String>, Arc<TemplateDigests>>>,
     /// The names of the templates each kind may use, by kind id, as the
     /// manifest's JSON lists them.
     template_names: BTreeMap<String, String>,
@@ -815,7 +825,7 @@ impl Inputs {
             .into_iter()
             .map(|kind| (kind.id.to_string(), kind))
             .collect();
-        let templates: BTreeMap<String, BTreeMap<Arc<str>, Arc<str>>> = kinds
+        let templates: BTreeMap<String, TemplateDigests> = kinds
             .iter()
             .map(|(id, kind)| {
                 // Either style's template may serve, by case.
@@ -859,9 +869,15 @@ impl Inputs {
             .collect();
         let template_names: BTreeMap<String, String> = templates
             .iter()
-            .map(|(kind, used): (&String, &BTreeMap<Arc<str>, Arc<str>>)| {
+            .map(|(kind, used): (&String, &TemplateDigests)| {
                 let names: BTreeSet<&str> = used.keys().map(|name| &**name).collect();
                 (kind.clone(), manifest::json(&names))
+            })
+            .collect();
+        let template_sets = templates
+            .iter()
+            .map(|(kind, used): (&String, &TemplateDigests)| {
+                (kind.clone(), Arc::new(used.keys().cloned().collect()))
             })
             .collect();
         let template_names_digest = template_names
@@ -873,6 +889,8 @@ impl Inputs {
         Inputs {
             template_names,
             template_names_digest,
+            template_sets,
+            case_templates: Mutex::new(BTreeMap::new()),
             templates_json: Mutex::new(BTreeMap::new()),
             approvals,
             // Who may sign is part of the settings.
@@ -1133,6 +1151,29 @@ impl Inputs {
 
     /// The manifest entry of `case`, in `file`, rendered this time into
     /// `documents`.
+    /// Every template the document kinds `kinds` may use, with its digest:
+    /// made once for each set of kinds, and shared by the entries of every
+    /// case of those kinds.
+    fn case_templates<'k>(
+        &self,
+        kinds: impl Iterator<Item = &'k String>,
+    ) -> Option<Arc<TemplateDigests>> {
+        let kinds: Vec<String> = kinds.cloned().collect();
+        let mut made = self.case_templates.lock().ok()?;
+        if let Some(found) = made.get(&kinds) {
+            return Some(found.clone());
+        }
+        let templates: TemplateDigests = kinds
+            .iter()
+            .filter_map(|kind| self.templates.get(kind))
+            .flatten()
+            .map(|(name, digest)| (name.clone(), digest.clone()))
+            .collect();
+        let templates = Arc::new(templates);
+        made.insert(kinds, templates.clone());
+        Some(templates)
+    }
+
     fn entry(
         &self,
         repository: &Repository,
@@ -1181,24 +1222,22 @@ impl Inputs {
             .into_iter()
             .collect();
         let mut entries: BTreeMap<String, DocumentEntry> = BTreeMap::new();
-        let mut templates = BTreeMap::new();
         for document in documents {
-            let used = self.templates.get(&document.kind);
-            templates.extend(
-                used.into_iter()
-                    .flatten()
-                    .map(|(n, d)| (n.clone(), d.clone())),
-            );
             let entry = entries
                 .entry(document.kind.clone())
                 .or_insert_with(|| DocumentEntry {
                     files: BTreeMap::new(),
-                    templates: used.into_iter().flat_map(|u| u.keys().cloned()).collect(),
+                    templates: self
+                        .template_sets
+                        .get(&document.kind)
+                        .cloned()
+                        .unwrap_or_default(),
                 });
             entry
                 .files
                 .insert(slashed(&document.path), FileEntry::of(document.bytes()));
         }
+        let templates = self.case_templates(entries.keys())?;
         Some(CaseEntry {
             approvals: self
                 .approvals

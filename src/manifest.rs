@@ -109,7 +109,7 @@ pub struct CaseEntry {
     /// under `builtin/`): the digest of each one's text. Shared, not
     /// copied: most cases of a build use the same templates, and these
     /// were most of the memory a build's entries took.
-    pub templates: BTreeMap<Arc<str>, Arc<str>>,
+    pub templates: Arc<BTreeMap<Arc<str>, Arc<str>>>,
     /// Other case files the case reads — the earlier case an update
     /// updates — by file, with their digests.
     pub updates: BTreeMap<String, String>,
@@ -130,7 +130,7 @@ pub struct DocumentEntry {
     /// The names of the templates the document may have used, their
     /// digests in the case's `templates`. When candor cannot tell which
     /// templates a document uses, it lists them all.
-    pub templates: BTreeSet<Arc<str>>,
+    pub templates: Arc<BTreeSet<Arc<str>>>,
 }
 
 /// A file written by a build.
@@ -678,7 +678,7 @@ mod tests {
                 principles: BTreeMap::new(),
                 public_only: false,
                 settings: None,
-                templates: BTreeMap::new(),
+                templates: Arc::default(),
                 updates: BTreeMap::new(),
                 warnings: 0,
             },
@@ -704,7 +704,7 @@ mod tests {
             "memo".to_owned(),
             DocumentEntry {
                 files,
-                templates: BTreeSet::from(["builtin/memo.md".into()]),
+                templates: Arc::new(BTreeSet::from(["builtin/memo.md".into()])),
             },
         );
         CaseEntry {
@@ -715,7 +715,7 @@ mod tests {
             principles: BTreeMap::from([("p,\n\"q\":".to_owned(), digest(b"p"))]),
             public_only: false,
             settings: Some(digest(b"s")),
-            templates: BTreeMap::new(),
+            templates: Arc::default(),
             updates: BTreeMap::new(),
             warnings: 0,
         }

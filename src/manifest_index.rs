@@ -882,7 +882,7 @@ mod tests {
         let files = BTreeMap::from([(format!("{id}/memo.md"), FileEntry::of(id.as_bytes()))]);
         let document = manifest::DocumentEntry {
             files,
-            templates: ["builtin/memo.md".into()].into(),
+            templates: Arc::new(["builtin/memo.md".into()].into()),
         };
         CaseEntry {
             approvals: BTreeMap::from([("legal.yaml".to_owned(), manifest::digest(b"l"))]),
@@ -892,7 +892,10 @@ mod tests {
             principles: BTreeMap::from([("p".to_owned(), manifest::digest(b"p"))]),
             public_only: false,
             settings: Some(manifest::digest(b"s")),
-            templates: BTreeMap::from([("builtin/memo.md".into(), manifest::digest(b"t").into())]),
+            templates: Arc::new(BTreeMap::from([(
+                "builtin/memo.md".into(),
+                manifest::digest(b"t").into(),
+            )])),
             updates: BTreeMap::new(),
             warnings: 0,
         }
