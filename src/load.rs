@@ -1509,8 +1509,26 @@ fn raw_control_character(text: &str) -> Option<Diagnostic> {
 /// byte each, and U+0080 to U+009F are two, the first 0xC2. Most files hold
 /// none, and are then not read again character by character.
 fn may_hold_control(text: &str) -> bool {
+    // Blocks are screened first without stopping at each byte, which the
+    // compiler does many bytes at a time; a block that may hold one (a
+    // 0xC2 may start a letter such as `é`) is read byte by byte.
+    const BLOCK: usize = 64;
+    let suspect = |byte: u8| {
+        (byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r')) || byte == 0x7f || byte == 0xc2
+    };
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(at, &byte)| match byte {
+    bytes.chunks(BLOCK).enumerate().any(|(block, chunk)| {
+        chunk
+            .iter()
+            .fold(false, |found, &byte| found | suspect(byte))
+            && is_control_at_any(bytes, block * BLOCK, chunk.len())
+    })
+}
+
+/// Whether one of the `len` bytes of `bytes` from `start` begins a control
+/// character other than a tab or a line break.
+fn is_control_at_any(bytes: &[u8], start: usize, len: usize) -> bool {
+    (start..start + len).any(|at| match bytes[at] {
         b'\t' | b'\n' | b'\r' => false,
         0..0x20 | 0x7f => true,
         0xc2 => bytes
@@ -2737,6 +2755,20 @@ mod tests {
         fs::write(&file, "id: x\ntitle: [\n# edited\n").unwrap();
         assert_eq!(repository.source_text(&file), None);
         assert_eq!(repository.source_line(&file, 2), None);
+    }
+
+    #[test]
+    fn the_byte_scan_finds_control_characters_across_its_blocks() {
+        for c in ['\u{7}', '\u{7f}', '\u{85}', '\u{9f}', '\u{a0}', 'é', '\n'] {
+            for before in 0..140 {
+                let text = format!("{}{c}b", "a".repeat(before));
+                assert_eq!(
+                    may_hold_control(&text),
+                    is_forbidden_control(c),
+                    "{c:?} after {before} bytes"
+                );
+            }
+        }
     }
 
     #[test]

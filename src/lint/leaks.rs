@@ -293,6 +293,9 @@ pub(crate) fn normalise(text: &str) -> String {
 /// only for a capital sigma, which it writes as a final sigma at the end of
 /// a word.)
 fn lowered_and_folded(text: &str) -> String {
+    if text.is_ascii() {
+        return ascii_lowered_and_folded(text);
+    }
     let mut folded = String::with_capacity(text.len());
     let mut space = false;
     let mut push = |c: char| {
@@ -314,6 +317,27 @@ fn lowered_and_folded(text: &str) -> String {
         }
     }
     folded
+}
+
+/// [`lowered_and_folded`] of ASCII `text`, a byte at a time: most text
+/// is ASCII, and is read this way without decoding or encoding characters.
+fn ascii_lowered_and_folded(text: &str) -> String {
+    let mut folded = Vec::with_capacity(text.len());
+    let mut space = false;
+    for &byte in text.as_bytes() {
+        // The ASCII characters `char::is_whitespace` counts.
+        if matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+            space = true;
+            continue;
+        }
+        if space && !folded.is_empty() {
+            folded.push(b' ');
+        }
+        space = false;
+        folded.push(byte.to_ascii_lowercase());
+    }
+    // ASCII bytes lowered are ASCII, which is UTF-8.
+    String::from_utf8(folded).unwrap_or_default()
 }
 
 /// `text` without what shows nothing: a markdown escape's backslash,
@@ -754,6 +778,16 @@ fn texts<'a>(case: &'a CheckedCase<'a>) -> (Vec<Secret<'a>>, Vec<String>) {
 mod tests {
     use super::{Secret, is_whole_phrase, normalise};
     use crate::model::Pos;
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_is_lowered_and_folded_as_every_character_is(text in "[\\x00-\\x7f]{0,24}") {
+            let by_character: String = super::super::fold_whitespace(
+                &text.chars().flat_map(char::to_lowercase).collect::<String>(),
+            );
+            proptest::prop_assert_eq!(super::ascii_lowered_and_folded(&text), by_character);
+        }
+    }
 
     #[test]
     fn both_sides_read_as_a_reader_sees_them() {

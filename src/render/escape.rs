@@ -148,18 +148,35 @@ fn is_plain(input: &str) -> bool {
         Some('-' | '+' | '=' | ' ' | '#' | '>')
     );
     let starts_plainly = !starts_block && !starts_numbered_list;
+    starts_plainly && !input.ends_with(' ') && has_only_plain_characters(input)
+}
+
+/// Whether every character of `input` is plain and no two spaces meet.
+/// ASCII is read a byte at a time, other characters decoded.
+fn has_only_plain_characters(input: &str) -> bool {
+    let bytes = input.as_bytes();
     let mut after_space = false;
-    starts_plainly
-        && !input.ends_with(' ')
-        && input.chars().all(|c| {
-            let double_space = c == ' ' && after_space;
-            after_space = c == ' ';
-            let plain = match u8::try_from(c) {
-                Ok(byte) if byte.is_ascii() => PLAIN_ASCII[usize::from(byte)],
-                _ => !c.is_whitespace() && !c.is_control(),
-            };
-            plain && !double_space
-        })
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            let double_space = byte == b' ' && after_space;
+            if !PLAIN_ASCII[usize::from(byte)] || double_space {
+                return false;
+            }
+            after_space = byte == b' ';
+            at += 1;
+            continue;
+        }
+        let Some(c) = input.get(at..).and_then(|rest| rest.chars().next()) else {
+            return false;
+        };
+        if c.is_whitespace() || c.is_control() {
+            return false;
+        }
+        after_space = false;
+        at += c.len_utf8();
+    }
+    true
 }
 
 /// For each ASCII character, whether it is plain wherever it stands: a
