@@ -372,10 +372,29 @@ fn build_with(
         .iter()
         .map(|c| (c.file.as_path(), &c.value))
         .collect();
+    // The file of each case by id, to find the case an update updates:
+    // of two with one id, the first in file order.
+    let mut files_by_id: BTreeMap<&str, &Path> = BTreeMap::new();
+    for loaded in repository.cases.iter().chain(&repository.earlier_cases) {
+        files_by_id
+            .entry(loaded.value.id.as_str())
+            .or_insert(loaded.file.as_path());
+    }
     // The manifest entry of a case rendered this time into `documents`.
     let entry_of = |file: &Path, warnings: usize, documents: &[&Document]| {
         let case = cases.get(file)?;
-        let mut entry = inputs.entry(&repository, file, case, warnings, documents, public_only)?;
+        let updated = case
+            .updates
+            .as_ref()
+            .and_then(|id| files_by_id.get(id.as_str()).copied());
+        let rendered = Rendered {
+            file,
+            case,
+            updated,
+            warnings,
+            documents,
+        };
+        let mut entry = inputs.entry(&repository, &rendered, public_only)?;
         if let Some((_, kept)) = partly.get(file) {
             keep_documents_not_rendered(&mut entry, kept);
         }
@@ -756,6 +775,20 @@ enum Stale {
 
 /// The JSON of the templates each set of document kinds may use, and its
 /// digest, by set of kinds.
+/// A case rendered this build, as its manifest entry is made from it.
+#[derive(Clone, Copy)]
+struct Rendered<'a> {
+    /// The case file.
+    file: &'a Path,
+    case: &'a crate::model::Case,
+    /// The file of the case it updates, when it updates one.
+    updated: Option<&'a Path>,
+    /// How many diagnostics its checks and documents produced.
+    warnings: usize,
+    /// Its documents.
+    documents: &'a [&'a Document],
+}
+
 /// Templates by name, with the digest of each one's text.
 type TemplateDigests = BTreeMap<Arc<str>, Arc<str>>;
 
@@ -1177,12 +1210,16 @@ impl Inputs {
     fn entry(
         &self,
         repository: &Repository,
-        file: &Path,
-        case: &crate::model::Case,
-        warnings: usize,
-        documents: &[&Document],
+        rendered: &Rendered<'_>,
         public_only: bool,
     ) -> Option<CaseEntry> {
+        let Rendered {
+            file,
+            case,
+            updated,
+            warnings,
+            documents,
+        } = *rendered;
         let is_public = |id: &str| {
             repository
                 .principles
@@ -1204,18 +1241,9 @@ impl Inputs {
                 PrincipleEntry::Inline(_) => None,
             })
             .collect();
-        let updates = case
-            .updates
-            .as_ref()
-            .and_then(|id| {
-                repository
-                    .cases
-                    .iter()
-                    .chain(&repository.earlier_cases)
-                    .find(|c| c.value.id.value == id.value)
-            })
+        let updates = updated
             .and_then(|earlier| {
-                let key = self.key(&earlier.file);
+                let key = self.key(earlier);
                 let digest = self.cases.get(&key)?;
                 Some((key, digest.clone()))
             })
