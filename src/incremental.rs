@@ -773,8 +773,6 @@ enum Stale {
     Case,
 }
 
-/// The JSON of the templates each set of document kinds may use, and its
-/// digest, by set of kinds.
 /// A case rendered this build, as its manifest entry is made from it.
 #[derive(Clone, Copy)]
 struct Rendered<'a> {
@@ -792,6 +790,8 @@ struct Rendered<'a> {
 /// Templates by name, with the digest of each one's text.
 type TemplateDigests = BTreeMap<Arc<str>, Arc<str>>;
 
+/// The JSON of the templates each set of document kinds may use, and its
+/// digest, by set of kinds.
 type TemplatesMade = BTreeMap<Vec<String>, Option<(Arc<str>, Arc<str>)>>;
 
 /// The digests of everything a case's documents can depend on, as they are
@@ -1182,8 +1182,6 @@ impl Inputs {
         }
     }
 
-    /// The manifest entry of `case`, in `file`, rendered this time into
-    /// `documents`.
     /// Every template the document kinds `kinds` may use, with its digest:
     /// made once for each set of kinds, and shared by the entries of every
     /// case of those kinds.
@@ -1207,6 +1205,7 @@ impl Inputs {
         Some(templates)
     }
 
+    /// The manifest entry of a case `rendered` this time.
     fn entry(
         &self,
         repository: &Repository,

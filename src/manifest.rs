@@ -106,9 +106,9 @@ pub struct CaseEntry {
     /// The digest of `candor.yaml`; absent when the repository has none.
     pub settings: Option<String>,
     /// The templates the case's documents may use, by name (built-ins
-    /// under `builtin/`): the digest of each one's text. Shared, not
-    /// copied: most cases of a build use the same templates, and these
-    /// were most of the memory a build's entries took.
+    /// under `builtin/`): the digest of each one's text. One map is
+    /// shared by the cases of a build whose documents are of the same
+    /// kinds: copied, it was most of the memory a build's entries took.
     pub templates: Arc<BTreeMap<Arc<str>, Arc<str>>>,
     /// Other case files the case reads — the earlier case an update
     /// updates — by file, with their digests.
