@@ -991,15 +991,11 @@ impl Inputs {
         if let Some(found) = self.templates_json.lock().ok()?.get(&key) {
             return found.clone();
         }
-        let mut templates: BTreeMap<&str, &str> = BTreeMap::new();
-        let mut known = true;
-        for kind in kinds {
-            match self.templates.get(*kind) {
-                Some(used) => templates.extend(used.iter().map(|(n, d)| (&**n, &**d))),
-                None => known = false,
-            }
-        }
-        let made = known.then(|| {
+        let known = kinds.iter().all(|kind| self.templates.contains_key(*kind));
+        let templates = known
+            .then(|| self.case_templates(kinds.iter().copied()))
+            .flatten();
+        let made = templates.map(|templates| {
             let json = manifest::json(&templates);
             let names = kinds.iter().map(|kind| {
                 let digest = self.template_names_digest.get(*kind);
@@ -1182,14 +1178,15 @@ impl Inputs {
         }
     }
 
-    /// Every template the document kinds `kinds` may use, with its digest:
-    /// made once for each set of kinds, and shared by the entries of every
-    /// case of those kinds.
+    /// Every template the document kinds `kinds` may use, with its digest,
+    /// leaving out kinds not known: made once for each set of kinds, and
+    /// shared by the entries of every case of those kinds and by
+    /// [`Inputs::templates_made`].
     fn case_templates<'k>(
         &self,
-        kinds: impl Iterator<Item = &'k String>,
+        kinds: impl Iterator<Item = &'k str>,
     ) -> Option<Arc<TemplateDigests>> {
-        let kinds: Vec<String> = kinds.cloned().collect();
+        let kinds: Vec<String> = kinds.map(str::to_owned).collect();
         let mut made = self.case_templates.lock().ok()?;
         if let Some(found) = made.get(&kinds) {
             return Some(found.clone());
@@ -1264,7 +1261,7 @@ impl Inputs {
                 .files
                 .insert(slashed(&document.path), FileEntry::of(document.bytes()));
         }
-        let templates = self.case_templates(entries.keys())?;
+        let templates = self.case_templates(entries.keys().map(String::as_str))?;
         Some(CaseEntry {
             approvals: self
                 .approvals

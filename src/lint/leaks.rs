@@ -279,7 +279,10 @@ pub(crate) fn normalise(text: &str) -> String {
     // Most text is ASCII, which NFKC leaves as it is, and most of the rest
     // (typographic quotes and dashes) is already in NFKC, which the quick
     // check says without composing anything.
-    if plain.is_ascii() || is_nfkc_quick(plain.chars()) == IsNormalized::Yes {
+    if plain.is_ascii() {
+        return ascii_lowered_and_folded(&plain);
+    }
+    if is_nfkc_quick(plain.chars()) == IsNormalized::Yes {
         return lowered_and_folded(&plain);
     }
     let folded: String = plain.nfkc().flat_map(char::to_lowercase).collect();
@@ -293,9 +296,6 @@ pub(crate) fn normalise(text: &str) -> String {
 /// only for a capital sigma, which it writes as a final sigma at the end of
 /// a word.)
 fn lowered_and_folded(text: &str) -> String {
-    if text.is_ascii() {
-        return ascii_lowered_and_folded(text);
-    }
     let mut folded = String::with_capacity(text.len());
     let mut space = false;
     let mut push = |c: char| {
