@@ -808,9 +808,9 @@ pub struct Projector<'a> {
     case: &'a CheckedCase<'a>,
     numbering: Numbering,
     sources: Vec<CaseSource<'a>>,
-    /// The summary and the statements of the principles, findings and
-    /// actions, as [`words`] makes them, once a quote needs them.
-    said: OnceCell<Vec<String>>,
+    /// Whether each of the case's quotes, in order, repeats what the
+    /// case says: worked out once, for every document that shows them.
+    repeats: OnceCell<Vec<bool>>,
 }
 
 impl<'a> Projector<'a> {
@@ -822,7 +822,7 @@ impl<'a> Projector<'a> {
             case,
             numbering: Numbering::of(case, &sources),
             sources,
-            said: OnceCell::new(),
+            repeats: OnceCell::new(),
         }
     }
 
@@ -959,12 +959,14 @@ impl<'a> Projector<'a> {
     /// The approved quotes `audience` may see; a quote no person is named
     /// for is the organisation's, `organisation`.
     fn quotes(&self, audience: Audience, organisation: &'a str) -> Vec<QuoteView<'a>> {
+        let repeats = self.repeats.get_or_init(|| self.repeats_the_case());
         self.case
             .case
             .quotes
             .iter()
-            .filter(|q| q.visibility.visible_to(audience))
-            .map(|q| {
+            .zip(repeats)
+            .filter(|(q, _)| q.visibility.visible_to(audience))
+            .map(|(q, &repeats)| {
                 let person = q.by.as_ref().and_then(|by| self.checked.person(&by.value));
                 QuoteView {
                     id: q.id.as_str(),
@@ -973,26 +975,34 @@ impl<'a> Projector<'a> {
                     by: person.map_or(organisation, |p| p.name.as_str()),
                     by_id: q.by.as_ref().map(|by| by.value.as_str()),
                     by_title: person.map(|p| p.title.as_str()),
-                    repeats: self.repeats_the_case(&q.text),
+                    repeats,
                 }
             })
             .collect()
     }
 
-    /// Whether `text` says, word for word, what the case's summary, a
-    /// principle, a finding or an action already says.
-    fn repeats_the_case(&self, text: &str) -> bool {
-        let quote = words(text);
-        let said = self.said.get_or_init(|| {
-            let case = self.case;
-            std::iter::once(case.case.summary.as_str())
-                .chain(case.principles.iter().map(|p| p.statement.as_str()))
-                .chain(case.case.findings.iter().map(|f| f.statement.as_str()))
-                .chain(case.case.actions.iter().map(|a| a.statement.as_str()))
-                .map(words)
-                .collect()
-        });
-        said.iter().any(|said| said.contains(&quote))
+    /// Whether each quote of the case, in order, says word for word what
+    /// the case's summary, a principle, a finding or an action already
+    /// says.
+    fn repeats_the_case(&self) -> Vec<bool> {
+        let case = self.case;
+        if case.case.quotes.is_empty() {
+            return Vec::new();
+        }
+        let said: Vec<String> = std::iter::once(case.case.summary.as_str())
+            .chain(case.principles.iter().map(|p| p.statement.as_str()))
+            .chain(case.case.findings.iter().map(|f| f.statement.as_str()))
+            .chain(case.case.actions.iter().map(|a| a.statement.as_str()))
+            .map(words)
+            .collect();
+        case.case
+            .quotes
+            .iter()
+            .map(|quote| {
+                let quote = words(&quote.text);
+                said.iter().any(|said| said.contains(&quote))
+            })
+            .collect()
     }
 }
 
@@ -1059,10 +1069,19 @@ impl<'a> Briefing<'a> {
 /// Text as a quote is compared with what the case says: white space
 /// folded, lower case.
 fn words(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    let mut joined = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(word);
+    }
+    if joined.is_ascii() {
+        joined.make_ascii_lowercase();
+        joined
+    } else {
+        joined.to_lowercase()
+    }
 }
 
 /// The items of one case as one audience may see them, resolved, labelled
