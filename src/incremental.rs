@@ -564,9 +564,9 @@ fn build_with(
     let manifest_index = if !stat_cache_enabled {
         None
     } else if manifest_changed {
-        written_index(&manifest, &recorded, &inputs)
+        written_index(&manifest, &recorded)
     } else if !(use_index && settled) {
-        read_index(&recorded, &inputs, read_at)
+        read_index(&recorded, read_at)
     } else {
         None
     };
@@ -595,11 +595,7 @@ fn build_with(
 fn written_index(
     manifest: &Manifest,
     recorded: &BTreeMap<String, Recorded<'_>>,
-    inputs: &Inputs,
 ) -> Option<manifest_index::Update> {
-    // A line kept is of a case skipped, its templates unchanged: their
-    // digest is the one made now for its kinds.
-    let known = |kinds: &[&str]| inputs.templates_digest(kinds).map(|d| d.to_string());
     let kept: Vec<&str> = manifest
         .verbatim_files()
         .filter(|file| !manifest.cases.contains_key(*file))
@@ -608,7 +604,7 @@ fn written_index(
         .par_iter()
         .map(|file| {
             let recorded = recorded.get(*file)?;
-            let entry = recorded.index_entry(&known)?;
+            let entry = recorded.index_entry()?;
             Some(((*file).to_owned(), (Some(recorded.line_digest()), entry)))
         })
         .collect();
@@ -629,19 +625,15 @@ fn written_index(
 /// indexed.
 fn read_index(
     recorded: &BTreeMap<String, Recorded<'_>>,
-    inputs: &Inputs,
     read_at: std::time::SystemTime,
 ) -> Option<manifest_index::Update> {
-    // Every case was skipped, its templates unchanged: their digest is
-    // the one made now for its kinds.
-    let known = |kinds: &[&str]| inputs.templates_digest(kinds).map(|d| d.to_string());
     let entries: Option<manifest_index::Entries> = recorded
         .par_iter()
         .map(|(key, recorded)| {
             let located = manifest_index::Located {
                 range: recorded.range(),
                 line: recorded.line_digest(),
-                entry: recorded.index_entry(&known)?,
+                entry: recorded.index_entry()?,
             };
             Some((key.clone(), located))
         })
@@ -654,15 +646,10 @@ fn read_index(
 /// so their digests stand.
 fn keep_documents_not_rendered(entry: &mut CaseEntry, kept: &CaseEntry) {
     for (kind, document) in &kept.documents {
-        if entry.documents.contains_key(kind) {
-            continue;
-        }
-        for name in document.templates.iter() {
-            if let Some(digest) = kept.templates.get(name) {
-                Arc::make_mut(&mut entry.templates).insert(name.clone(), digest.clone());
-            }
-        }
-        entry.documents.insert(kind.clone(), document.clone());
+        entry
+            .documents
+            .entry(kind.clone())
+            .or_insert_with(|| document.clone());
     }
 }
 
@@ -787,12 +774,9 @@ struct Rendered<'a> {
     documents: &'a [&'a Document],
 }
 
-/// Templates by name, with the digest of each one's text.
-type TemplateDigests = BTreeMap<Arc<str>, Arc<str>>;
-
-/// The JSON of the templates each set of document kinds may use, and its
-/// digest, by set of kinds.
-type TemplatesMade = BTreeMap<Vec<String>, Option<(Arc<str>, Arc<str>)>>;
+/// The digest of the templates each set of document kinds may use, as the
+/// index records it, by set of kinds.
+type TemplatesMade = BTreeMap<Vec<String>, Option<Arc<str>>>;
 
 /// The digests of everything a case's documents can depend on, as they are
 /// now.
@@ -807,23 +791,13 @@ struct Inputs {
     cases: BTreeMap<String, String>,
     /// The document kinds, by id.
     kinds: BTreeMap<String, DocumentKind>,
-    /// The templates each kind may use, by kind id.
-    templates: BTreeMap<String, TemplateDigests>,
-    /// The names of the templates each kind may use, by kind id, as a
-    /// document's manifest entry holds them: one set shared by every
-    /// document of the kind.
-    template_sets: BTreeMap<String, Arc<BTreeSet<Arc<str>>>>,
-    /// The templates a case's manifest entry records, by the kinds of its
-    /// documents: one map shared by every case of those kinds.
-    case_templates: Mutex<BTreeMap<Vec<String>, Arc<TemplateDigests>>>,
-    /// The names of the templates each kind may use, by kind id, as the
-    /// manifest's JSON lists them.
-    template_names: BTreeMap<String, String>,
-    /// The digest of each kind's `template_names`.
-    template_names_digest: BTreeMap<String, String>,
-    /// What [`Inputs::templates_json`] made, and its digest, by set of
-    /// kinds.
-    templates_json: Mutex<TemplatesMade>,
+    /// The digest of the templates each kind may use, by kind id, as a
+    /// document's manifest entry records it
+    /// ([`manifest::templates_digest`]): one shared by every document of
+    /// the kind.
+    templates: BTreeMap<String, Arc<str>>,
+    /// What [`Inputs::templates_digest`] made, by set of kinds.
+    templates_made: Mutex<TemplatesMade>,
     /// The approval files of each case, by manifest key of the case file:
     /// file name and digest.
     approvals: BTreeMap<String, BTreeMap<String, String>>,
@@ -858,7 +832,7 @@ impl Inputs {
             .into_iter()
             .map(|kind| (kind.id.to_string(), kind))
             .collect();
-        let templates: BTreeMap<String, TemplateDigests> = kinds
+        let templates: BTreeMap<String, Arc<str>> = kinds
             .iter()
             .map(|(id, kind)| {
                 // Either style's template may serve, by case.
@@ -871,11 +845,7 @@ impl Inputs {
                 if exists(&brief) {
                     used.extend(templates_used(&brief, &repository.templates));
                 }
-                let shared = used
-                    .into_iter()
-                    .map(|(name, digest)| (Arc::from(name), Arc::from(digest)))
-                    .collect();
-                (id.clone(), shared)
+                (id.clone(), Arc::from(manifest::templates_digest(&used)))
             })
             .collect();
         let approvals = repository
@@ -900,31 +870,8 @@ impl Inputs {
                 (key(&root, case_file), files)
             })
             .collect();
-        let template_names: BTreeMap<String, String> = templates
-            .iter()
-            .map(|(kind, used): (&String, &TemplateDigests)| {
-                let names: BTreeSet<&str> = used.keys().map(|name| &**name).collect();
-                (kind.clone(), manifest::json(&names))
-            })
-            .collect();
-        let template_sets = templates
-            .iter()
-            .map(|(kind, used): (&String, &TemplateDigests)| {
-                (kind.clone(), Arc::new(used.keys().cloned().collect()))
-            })
-            .collect();
-        let template_names_digest = template_names
-            .iter()
-            .map(|(kind, names): (&String, &String)| {
-                (kind.clone(), manifest::digest(names.as_bytes()))
-            })
-            .collect();
         Inputs {
-            template_names,
-            template_names_digest,
-            template_sets,
-            case_templates: Mutex::new(BTreeMap::new()),
-            templates_json: Mutex::new(BTreeMap::new()),
+            templates_made: Mutex::new(BTreeMap::new()),
             approvals,
             // Who may sign is part of the settings.
             settings: text_digest(&repository.settings.file).map(|settings| {
@@ -970,42 +917,22 @@ impl Inputs {
         }
     }
 
-    /// Every template the document kinds `kinds` may use, with its digest,
-    /// as a manifest entry of a case of those kinds records them; `None`
-    /// when a kind is unknown. Made once for each set of kinds.
-    fn templates_json(&self, kinds: &[&str]) -> Option<Arc<str>> {
-        self.templates_made(kinds).map(|(json, _)| json)
-    }
-
-    /// The templates the document kinds `kinds` may use, as one digest:
-    /// [`manifest_index::templates_digest`] of [`Inputs::templates_json`]
-    /// and the kinds' lists of templates.
+    /// The templates the document kinds `kinds` may use, as one digest
+    /// ([`manifest_index::templates_digest`]), as the index records it for
+    /// a case of those kinds; `None` when a kind is unknown. Made once for
+    /// each set of kinds.
     fn templates_digest(&self, kinds: &[&str]) -> Option<Arc<str>> {
-        self.templates_made(kinds).map(|(_, digest)| digest)
-    }
-
-    /// [`Inputs::templates_json`] and [`Inputs::templates_digest`], made
-    /// once for each set of kinds.
-    fn templates_made(&self, kinds: &[&str]) -> Option<(Arc<str>, Arc<str>)> {
         let key: Vec<String> = kinds.iter().map(|kind| (*kind).to_owned()).collect();
-        if let Some(found) = self.templates_json.lock().ok()?.get(&key) {
+        if let Some(found) = self.templates_made.lock().ok()?.get(&key) {
             return found.clone();
         }
-        let known = kinds.iter().all(|kind| self.templates.contains_key(*kind));
-        let templates = known
-            .then(|| self.case_templates(kinds.iter().copied()))
-            .flatten();
-        let made = templates.map(|templates| {
-            let json = manifest::json(&templates);
-            let names = kinds.iter().map(|kind| {
-                let digest = self.template_names_digest.get(*kind);
-                (*kind, digest.map_or("", String::as_str))
-            });
-            let digest =
-                manifest_index::templates_digest(&manifest::digest(json.as_bytes()), names);
-            (Arc::from(json), Arc::from(digest))
-        });
-        self.templates_json.lock().ok()?.insert(key, made.clone());
+        let digests: Option<Vec<(&str, &str)>> = kinds
+            .iter()
+            .map(|kind| Some((*kind, &**self.templates.get(*kind)?)))
+            .collect();
+        let made =
+            digests.map(|digests| Arc::from(manifest_index::templates_digest(digests.into_iter())));
+        self.templates_made.lock().ok()?.insert(key, made.clone());
         made
     }
 
@@ -1041,18 +968,14 @@ impl Inputs {
         if !same_inputs {
             return false;
         }
-        let kinds: Vec<&str> = entry.documents.keys().map(|kind| &**kind).collect();
-        if self.templates_json(&kinds).as_deref() != Some(entry.templates.get()) {
-            return false;
-        }
         entry.documents.iter().all(|(kind_id, document)| {
             let Some(kind) = self.kinds.get(&**kind_id) else {
                 return false;
             };
             let same_templates = self
-                .template_names
+                .templates
                 .get(&**kind_id)
-                .is_some_and(|names| names.as_str() == document.templates.get());
+                .is_some_and(|digest| **digest == *document.templates);
             let expected = expected_files(&entry.id, kind, options);
             let files_in_place = document.files.len() == expected.len()
                 && expected.iter().all(|path| {
@@ -1153,13 +1076,7 @@ impl Inputs {
                 return Stale::Case;
             };
             let expected = expected_files(&entry.id, kind, options);
-            let same_templates = self.templates.get(kind_id).is_some_and(|used| {
-                used.len() == document.templates.len()
-                    && document.templates.iter().all(|name| {
-                        used.get(name)
-                            .is_some_and(|d| entry.templates.get(name) == Some(d))
-                    })
-            });
+            let same_templates = self.templates.get(kind_id) == Some(&document.templates);
             let files_in_place = document.files.len() == expected.len()
                 && expected.iter().all(|path| {
                     document.files.get(path).is_some_and(|recorded| {
@@ -1176,30 +1093,6 @@ impl Inputs {
         } else {
             Stale::Documents(stale)
         }
-    }
-
-    /// Every template the document kinds `kinds` may use, with its digest,
-    /// leaving out kinds not known: made once for each set of kinds, and
-    /// shared by the entries of every case of those kinds and by
-    /// [`Inputs::templates_made`].
-    fn case_templates<'k>(
-        &self,
-        kinds: impl Iterator<Item = &'k str>,
-    ) -> Option<Arc<TemplateDigests>> {
-        let kinds: Vec<String> = kinds.map(str::to_owned).collect();
-        let mut made = self.case_templates.lock().ok()?;
-        if let Some(found) = made.get(&kinds) {
-            return Some(found.clone());
-        }
-        let templates: TemplateDigests = kinds
-            .iter()
-            .filter_map(|kind| self.templates.get(kind))
-            .flatten()
-            .map(|(name, digest)| (name.clone(), digest.clone()))
-            .collect();
-        let templates = Arc::new(templates);
-        made.insert(kinds, templates.clone());
-        Some(templates)
     }
 
     /// The manifest entry of a case `rendered` this time.
@@ -1252,7 +1145,7 @@ impl Inputs {
                 .or_insert_with(|| DocumentEntry {
                     files: BTreeMap::new(),
                     templates: self
-                        .template_sets
+                        .templates
                         .get(&document.kind)
                         .cloned()
                         .unwrap_or_default(),
@@ -1261,7 +1154,6 @@ impl Inputs {
                 .files
                 .insert(slashed(&document.path), FileEntry::of(document.bytes()));
         }
-        let templates = self.case_templates(entries.keys().map(String::as_str))?;
         Some(CaseEntry {
             approvals: self
                 .approvals
@@ -1274,7 +1166,6 @@ impl Inputs {
             principles,
             public_only,
             settings: self.settings.clone(),
-            templates,
             updates,
             warnings,
         })

@@ -3,8 +3,9 @@
 //! Every build that writes documents also writes a manifest saying, for
 //! each case, exactly what went into its documents and what came out: the
 //! SHA-256 digest of the case file, of `candor.yaml`, of each library
-//! principle the case cites, of the earlier case it updates, of every
-//! template each document may use, and of every file written. The next
+//! principle the case cites, of the earlier case it updates, of the
+//! templates each document may use (one digest of their names and texts),
+//! and of every file written. The next
 //! build compares its inputs with these digests and skips the cases whose
 //! inputs are all unchanged (see [`crate::build_incremental`]); later, the
 //! same digests can bind an approval to the content that was approved.
@@ -13,14 +14,14 @@
 //! in alphabetical order, maps are ordered), paths use `/`, and nothing in
 //! it depends on time, the machine, or the order files were listed in. It
 //! is compact JSON with one case per line — ten thousand cases make a file
-//! of about 12 MB — so a change shows as a one-line diff.
+//! of about 9 MB — so a change shows as a one-line diff.
 //!
 //! Each entry is self-contained — a case records the digests of the shared
 //! inputs it used, not a pointer to a shared table — so a build of a few
 //! named case files can update their entries and keep the others.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Write as _};
@@ -39,7 +40,7 @@ pub const FILE_NAME: &str = "manifest.json";
 
 /// The manifest format this candor writes. A manifest of another format is
 /// ignored, so every case is rebuilt.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// The version of candor, as recorded in manifests. A manifest written by
 /// another version is ignored: a new candor may render differently.
@@ -105,11 +106,6 @@ pub struct CaseEntry {
     pub public_only: bool,
     /// The digest of `candor.yaml`; absent when the repository has none.
     pub settings: Option<String>,
-    /// The templates the case's documents may use, by name (built-ins
-    /// under `builtin/`): the digest of each one's text. One map is
-    /// shared by the cases of a build whose documents are of the same
-    /// kinds: copied, it was most of the memory a build's entries took.
-    pub templates: Arc<BTreeMap<Arc<str>, Arc<str>>>,
     /// Other case files the case reads — the earlier case an update
     /// updates — by file, with their digests.
     pub updates: BTreeMap<String, String>,
@@ -127,10 +123,12 @@ pub struct DocumentEntry {
     /// the document and, with `--html` and `--docx`, its page and its Word
     /// document.
     pub files: BTreeMap<String, FileEntry>,
-    /// The names of the templates the document may have used, their
-    /// digests in the case's `templates`. When candor cannot tell which
-    /// templates a document uses, it lists them all.
-    pub templates: Arc<BTreeSet<Arc<str>>>,
+    /// One digest of the templates the document may have used, by
+    /// [`templates_digest`]: of their names (built-ins under `builtin/`)
+    /// with the digest of each one's text. When candor cannot tell which
+    /// templates a document uses, it counts them all. One digest is
+    /// shared by every document of a kind.
+    pub templates: Arc<str>,
 }
 
 /// A file written by a build.
@@ -580,8 +578,8 @@ fn split_line(line: &str) -> Option<(String, &str)> {
 }
 
 /// A [`CaseEntry`] as read from a manifest's text, borrowing its strings,
-/// its maps of templates and approvals left as the JSON text they are:
-/// enough to tell, quickly, that nothing changed.
+/// its map of approvals left as the JSON text it is: enough to tell,
+/// quickly, that nothing changed.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CaseView<'a> {
@@ -600,8 +598,6 @@ pub(crate) struct CaseView<'a> {
     #[serde(borrow)]
     pub(crate) settings: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    pub(crate) templates: &'a RawValue,
-    #[serde(borrow)]
     pub(crate) updates: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
     pub(crate) warnings: usize,
 }
@@ -613,7 +609,7 @@ pub(crate) struct DocumentView<'a> {
     #[serde(borrow)]
     pub(crate) files: BTreeMap<Cow<'a, str>, FileView<'a>>,
     #[serde(borrow)]
-    pub(crate) templates: &'a RawValue,
+    pub(crate) templates: Cow<'a, str>,
 }
 
 /// A [`FileEntry`] as read from a manifest's text.
@@ -640,6 +636,12 @@ fn case_line(line: &str) -> Option<(String, CaseEntry)> {
 /// strings, numbers and maps of them cannot fail.
 pub(crate) fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
+}
+
+/// The digest a document's manifest entry records of the templates it may
+/// use: of the JSON map of their names to the digests of their texts.
+pub fn templates_digest(templates: &BTreeMap<String, String>) -> String {
+    digest(json(templates).as_bytes())
 }
 
 /// The SHA-256 digest of `bytes`, as 64 lowercase hex digits.
@@ -678,7 +680,6 @@ mod tests {
                 principles: BTreeMap::new(),
                 public_only: false,
                 settings: None,
-                templates: Arc::default(),
                 updates: BTreeMap::new(),
                 warnings: 0,
             },
@@ -704,7 +705,7 @@ mod tests {
             "memo".to_owned(),
             DocumentEntry {
                 files,
-                templates: Arc::new(BTreeSet::from(["builtin/memo.md".into()])),
+                templates: digest(b"builtin/memo.md").into(),
             },
         );
         CaseEntry {
@@ -715,7 +716,6 @@ mod tests {
             principles: BTreeMap::from([("p,\n\"q\":".to_owned(), digest(b"p"))]),
             public_only: false,
             settings: Some(digest(b"s")),
-            templates: Arc::default(),
             updates: BTreeMap::new(),
             warnings: 0,
         }
@@ -810,7 +810,7 @@ mod tests {
         assert_eq!(Manifest::from_json(&unknown), None);
         let cut = json.replacen("},\n", "}\n", 1);
         assert_eq!(Manifest::from_json(&cut), None);
-        let trailing = json.replacen("\"format\":2}", "\"format\":2,\"x\":1}", 1);
+        let trailing = json.replacen("\"format\":3}", "\"format\":3,\"x\":1}", 1);
         assert_eq!(Manifest::from_json(&trailing), None);
     }
 }

@@ -1,6 +1,6 @@
 //! The manifest index: a compact copy of what a rebuild compares in each
 //! entry of the output folder's manifest, so that a rebuild need not read
-//! and parse the whole manifest (34 MB at 10,000 cases) to find that
+//! and parse the whole manifest (9 MB at 10,000 cases) to find that
 //! nothing, or one case, changed.
 //!
 //! It lives beside the stat cache ([`crate::stat_cache`]), outside the
@@ -46,7 +46,7 @@ use crate::manifest::{self, CaseEntry, CaseView, FileEntry, Layout, Previous};
 use crate::stat_cache::{self, FileStat};
 
 /// The first line of an index file, before the version and threshold.
-const MAGIC: &str = "candor-manifest-index 2";
+const MAGIC: &str = "candor-manifest-index 3";
 
 /// The threshold of an index written with its manifest: no manifest was
 /// modified before it, so the stat never vouches for the manifest alone.
@@ -135,22 +135,17 @@ fn owned_pairs<'x>(pairs: impl Iterator<Item = (&'x str, &'x str)>) -> Vec<(Stri
 }
 
 /// One digest of the templates a case's documents may use, as the
-/// manifest records them: `templates` is the digest of the JSON of the
-/// case's map of templates, `documents` each document kind with the
-/// digest of the JSON list of the templates it may use. It depends only
-/// on the kinds and the templates, so a build makes it once per set of
-/// kinds.
-pub(crate) fn templates_digest<'k>(
-    templates: &str,
-    documents: impl Iterator<Item = (&'k str, &'k str)>,
-) -> String {
+/// manifest records them: `documents` is each document kind, in order,
+/// with the digest its entry records of its templates
+/// ([`manifest::templates_digest`]). It depends only on the kinds and the
+/// templates, so a build makes it once per set of kinds.
+pub(crate) fn templates_digest<'k>(documents: impl Iterator<Item = (&'k str, &'k str)>) -> String {
     let mut text = String::with_capacity(256);
-    text.push_str(templates);
     for (kind, digest) in documents {
-        text.push('\n');
         text.push_str(kind);
         text.push('\t');
         text.push_str(digest);
+        text.push('\n');
     }
     manifest::digest(text.as_bytes())
 }
@@ -168,28 +163,13 @@ fn plain(text: &str) -> bool {
 
 impl IndexEntry {
     /// The index entry of a manifest entry read as `view`; `None` when a
-    /// name in it cannot be indexed. `known` may tell the digest of its
-    /// templates ([`templates_digest`]) by its kinds, made once for them
-    /// all; the entry's own are digested otherwise.
-    pub(crate) fn of_view(
-        view: &CaseView<'_>,
-        known: &dyn Fn(&[&str]) -> Option<String>,
-    ) -> Option<IndexEntry> {
-        let kinds: Vec<&str> = view.documents.keys().map(|kind| &**kind).collect();
-        let templates = known(&kinds).unwrap_or_else(|| {
-            let names: Vec<(&str, String)> = view
-                .documents
+    /// name in it cannot be indexed.
+    pub(crate) fn of_view(view: &CaseView<'_>) -> Option<IndexEntry> {
+        let templates = templates_digest(
+            view.documents
                 .iter()
-                .map(|(kind, document)| {
-                    let digest = manifest::digest(document.templates.get().as_bytes());
-                    (&**kind, digest)
-                })
-                .collect();
-            templates_digest(
-                &manifest::digest(view.templates.get().as_bytes()),
-                names.iter().map(|(kind, digest)| (*kind, digest.as_str())),
-            )
-        });
+                .map(|(kind, document)| (&**kind, &*document.templates)),
+        );
         let documents = recorded(view.documents.iter().map(|(kind, document)| {
             let files = document.files.iter();
             (&**kind, files.map(|(path, file)| (&**path, file.bytes)))
@@ -217,17 +197,11 @@ impl IndexEntry {
     /// manifest writes of it, as [`IndexEntry::of_view`] takes them from
     /// the JSON read.
     pub(crate) fn of_entry(entry: &CaseEntry) -> Option<IndexEntry> {
-        let names: Vec<(&str, String)> = entry
-            .documents
-            .iter()
-            .map(|(kind, document)| {
-                let digest = manifest::digest(manifest::json(&document.templates).as_bytes());
-                (kind.as_str(), digest)
-            })
-            .collect();
         let templates = templates_digest(
-            &manifest::digest(manifest::json(&entry.templates).as_bytes()),
-            names.iter().map(|(kind, digest)| (*kind, digest.as_str())),
+            entry
+                .documents
+                .iter()
+                .map(|(kind, document)| (kind.as_str(), &*document.templates)),
         );
         let documents = recorded(entry.documents.iter().map(|(kind, document)| {
             let files = document.files.iter();
@@ -514,13 +488,10 @@ impl<'a> Recorded<'a> {
     }
 
     /// What the index records of it; `None` when a name in it cannot be
-    /// indexed. `known` is as [`IndexEntry::of_view`] takes it.
-    pub(crate) fn index_entry(
-        &self,
-        known: &dyn Fn(&[&str]) -> Option<String>,
-    ) -> Option<Arc<IndexEntry>> {
+    /// indexed.
+    pub(crate) fn index_entry(&self) -> Option<Arc<IndexEntry>> {
         match self {
-            Recorded::Line(_, _, view) => IndexEntry::of_view(view, known).map(Arc::new),
+            Recorded::Line(_, _, view) => IndexEntry::of_view(view).map(Arc::new),
             Recorded::Indexed(located) => Some(located.entry.clone()),
         }
     }
@@ -882,7 +853,7 @@ mod tests {
         let files = BTreeMap::from([(format!("{id}/memo.md"), FileEntry::of(id.as_bytes()))]);
         let document = manifest::DocumentEntry {
             files,
-            templates: Arc::new(["builtin/memo.md".into()].into()),
+            templates: manifest::digest(b"builtin/memo.md").into(),
         };
         CaseEntry {
             approvals: BTreeMap::from([("legal.yaml".to_owned(), manifest::digest(b"l"))]),
@@ -892,10 +863,6 @@ mod tests {
             principles: BTreeMap::from([("p".to_owned(), manifest::digest(b"p"))]),
             public_only: false,
             settings: Some(manifest::digest(b"s")),
-            templates: Arc::new(BTreeMap::from([(
-                "builtin/memo.md".into(),
-                manifest::digest(b"t").into(),
-            )])),
             updates: BTreeMap::new(),
             warnings: 0,
         }
@@ -917,7 +884,7 @@ mod tests {
                 let located = Located {
                     range: range.clone(),
                     line: manifest::digest(line.as_bytes()),
-                    entry: Arc::new(IndexEntry::of_view(view, &|_| None).unwrap()),
+                    entry: Arc::new(IndexEntry::of_view(view).unwrap()),
                 };
                 (file.clone(), located)
             })

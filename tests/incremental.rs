@@ -280,17 +280,34 @@ fn changing_a_template_rebuilds_exactly_the_documents_that_use_it() {
     expected.insert("manifest.json".to_owned());
     assert_eq!(rewritten(&out, &before), expected);
 
-    // A partial: every document that includes it, by the manifest.
+    // A partial: every document of a kind whose templates (either style's)
+    // include it, and no other.
     let (before, _) = build(repo.path());
-    let including: BTreeSet<String> = before
-        .manifest
-        .cases
-        .values()
-        .flat_map(|case| case.documents.values())
-        .filter(|document| document.templates.contains("_action-notes.md"))
-        .flat_map(|document| document.files.keys().cloned())
+    let kinds_including: BTreeSet<String> = fs::read_dir(repo.path().join("templates"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            fs::read_to_string(path)
+                .unwrap()
+                .contains("_action-notes.md")
+        })
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('_'))
+        .map(|name| name.replace(".brief.md", "").replace(".md", ""))
         .collect();
+    let documents = |wanted: &dyn Fn(&str) -> bool| -> BTreeSet<String> {
+        before
+            .manifest
+            .cases
+            .values()
+            .flat_map(|case| &case.documents)
+            .filter(|(kind, _)| wanted(kind))
+            .flat_map(|(_, document)| document.files.keys().cloned())
+            .collect()
+    };
+    let including = documents(&|kind| kinds_including.contains(kind));
     assert!(!including.is_empty());
+    assert!(!documents(&|kind| !kinds_including.contains(kind)).is_empty());
     let partial = repo.path().join("templates/_action-notes.md");
     let text = fs::read_to_string(&partial).unwrap();
     fs::write(&partial, format!("{text}\n")).unwrap();
