@@ -19,6 +19,7 @@ pub mod html;
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use std::cell::RefCell;
 
@@ -194,10 +195,14 @@ pub struct Rendered {
 pub struct Renderer {
     /// The templates compiled for markdown output.
     tera: Tera,
-    /// The same templates compiled for HTML output.
-    html: Tera,
-    /// The same templates compiled for plain text output.
-    plain: Tera,
+    /// The same templates compiled for HTML output, once a document needs
+    /// them: most builds have no kind written in HTML.
+    html: OnceLock<Tera>,
+    /// The same templates compiled for plain text output, once a document
+    /// needs them.
+    plain: OnceLock<Tera>,
+    /// The user's templates, to compile for another output when needed.
+    user_templates: Vec<TemplateFile>,
     /// User templates by name, to locate errors in them.
     user_files: Vec<(String, std::path::PathBuf)>,
 }
@@ -215,17 +220,27 @@ impl Renderer {
     /// does not compile is reported and left out, so the built-in of the
     /// same name still serves.
     pub fn new(user_templates: &[TemplateFile]) -> (Renderer, Vec<Diagnostic>) {
+        // The same templates compile, or fail, whatever the escape: what is
+        // wrong with them is told by this compile alone.
         let (tera, user_files, diagnostics) = compile(Output::Markdown, user_templates);
-        // The same templates compile, or fail, whatever the escape.
-        let (html, _, _) = compile(Output::Html, user_templates);
-        let (plain, _, _) = compile(Output::Plain, user_templates);
         let renderer = Renderer {
             tera,
-            html,
-            plain,
+            html: OnceLock::new(),
+            plain: OnceLock::new(),
+            user_templates: user_templates.to_vec(),
             user_files,
         };
         (renderer, diagnostics)
+    }
+
+    /// The templates compiled for `output`.
+    fn tera_for(&self, output: Output) -> &Tera {
+        let compiled = |output| compile(output, &self.user_templates).0;
+        match output {
+            Output::Markdown => &self.tera,
+            Output::Html => self.html.get_or_init(|| compiled(Output::Html)),
+            Output::Plain => self.plain.get_or_init(|| compiled(Output::Plain)),
+        }
     }
 }
 
@@ -354,11 +369,7 @@ impl Renderer {
             self.user_files.iter().any(|(user, _)| user == name)
         });
         let output = Output::of(&kind.template);
-        let tera = match output {
-            Output::Markdown => &self.tera,
-            Output::Html => &self.html,
-            Output::Plain => &self.plain,
-        };
+        let tera = self.tera_for(output);
         let (rendered, cited) =
             cite::with_session(view, output, || tera.render(&template, &context));
         let rendered = rendered.map_err(|error| {
