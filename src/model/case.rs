@@ -58,7 +58,7 @@ pub struct Case {
     /// The incident, when the case is about one: what regulatory notices
     /// are built from.
     #[serde(default)]
-    pub incident: Option<Spanned<Incident>>,
+    pub incident: Option<Box<Spanned<Incident>>>,
     /// What the review found.
     #[serde(default)]
     pub findings: Vec<Finding>,
@@ -87,7 +87,7 @@ pub struct Case {
     pub talking_points_to: Option<String>,
     /// What customers need to know: for the customer notice.
     #[serde(default)]
-    pub customers: Option<Spanned<CustomerAdvice>>,
+    pub customers: Option<Box<Spanned<CustomerAdvice>>>,
     /// Questions the press is likely to ask, and lines not to cross. Always
     /// internal.
     #[serde(default)]
