@@ -30,7 +30,7 @@ pub struct Case {
     pub updates: Option<Spanned<Id>>,
     /// Per-document senders and dates, where a document kind is sent by
     /// someone else or on another day than the case's `date`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub documents: Vec<DocumentOverride>,
     /// The organisation speaking, from `organisations` in `candor.yaml`;
     /// the default organisation when absent.
@@ -44,13 +44,13 @@ pub struct Case {
     /// Paragraphs that are neither principle, finding nor action: framing
     /// ("like every company, we decide which services to offer"), regret,
     /// an admission. Each is printed in its place.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub framing: Vec<Framing>,
     /// The principles at stake: ids from the library, or inline definitions.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub principles: Vec<Spanned<PrincipleEntry>>,
     /// What prompted or informed the review.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub sources: Vec<Source>,
     /// How the review was carried out.
     #[serde(default)]
@@ -60,25 +60,25 @@ pub struct Case {
     #[serde(default)]
     pub incident: Option<Box<Spanned<Incident>>>,
     /// What the review found.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub findings: Vec<Finding>,
     /// What the organisation did.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub actions: Vec<Action>,
     /// Who is thanked, and for what.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub acknowledgements: Vec<Spanned<Acknowledgement>>,
     /// What happens next.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub next_steps: Vec<Spanned<NextStep>>,
     /// Dated events, in any order.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub timeline: Vec<Spanned<TimelineEvent>>,
     /// Approved, attributed quotes: documents quote only from here.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub quotes: Vec<Quote>,
     /// What employees may say when asked. Always internal.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub talking_points: Vec<TalkingPoint>,
     /// Whom employees may say them to, in words that follow "If … asks
     /// you about this" ("a patient or anyone outside Northwind"): the memo
@@ -101,10 +101,10 @@ pub struct Case {
     #[serde(default)]
     pub social_post: Option<String>,
     /// Whom employees should send questions to. Always internal.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub contacts: Vec<Contact>,
     /// Questions employees are likely to ask, with answers. Always internal.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub faq: Vec<FaqEntry>,
 }
 
@@ -356,11 +356,11 @@ pub struct Review {
     #[serde(default)]
     pub state: Option<ReviewState>,
     /// What was looked at.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub examined: Vec<Spanned<ScopeItem>>,
     /// What was deliberately not looked at, each with the principle that
     /// excludes it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub not_examined: Vec<Spanned<Exclusion>>,
     /// How it was carried out, in the author's words: who, what it looked
     /// at and left alone, whether it continues. Letters say this in place
@@ -383,6 +383,19 @@ enum OneOrMany {
 }
 
 /// `conducted_by: Legal` and `conducted_by: [Legal, Security]` alike.
+/// A list as written, in memory of exactly its length. YAML tells a
+/// list's length only at its end, so a list read grows as it goes, to as
+/// much as twice what it holds; ten thousand cases are held at once.
+fn exact<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let mut list = Vec::<T>::deserialize(deserializer)?;
+    list.shrink_to_fit();
+    Ok(list)
+}
+
 fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
     struct OneOrManyVisitor;
 
@@ -453,7 +466,7 @@ pub struct Finding {
     /// The finding, as every document states it.
     pub statement: String,
     /// The sources whose claims the finding bears on.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub sources: Vec<Spanned<Id>>,
     /// How the finding bears on those sources; documents say nothing of it
     /// when absent.
@@ -521,13 +534,13 @@ pub struct Action {
     /// The action, as every document states it.
     pub statement: String,
     /// The principles that justify it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub principles: Vec<Spanned<Id>>,
     /// The findings that justify it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub findings: Vec<Spanned<Id>>,
     /// Sources the action answers, such as who made a declined demand.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub sources: Vec<Spanned<Id>>,
     /// When it takes or took effect.
     #[serde(default)]
@@ -539,13 +552,13 @@ pub struct Action {
     #[serde(default)]
     pub reason: Option<String>,
     /// Standing principles this action is an exception to, each with why.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub departs_from: Vec<Spanned<Departure>>,
     /// Principles that bound the decision without justifying it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub constrained_by: Vec<Spanned<Id>>,
     /// What the action does not cover or change.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub limits: Vec<String>,
     /// Who may see it.
     #[serde(default)]
@@ -706,7 +719,7 @@ pub struct Incident {
     #[serde(default)]
     pub material: Option<Spanned<Date>>,
     /// The categories of personal data concerned.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub data: Vec<String>,
     /// The people concerned: who, and about how many.
     #[serde(default)]
@@ -715,7 +728,7 @@ pub struct Incident {
     #[serde(default)]
     pub records: Option<Count>,
     /// The likely consequences for the people concerned.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub consequences: Vec<String>,
     /// The data protection officer or other contact point.
     #[serde(default)]
@@ -731,7 +744,7 @@ pub struct Incident {
     #[serde(default)]
     pub delay_reason: Option<String>,
     /// What is not yet known, to be given later.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub unknowns: Vec<String>,
     /// Who may see it. Notices to regulators and the public are rendered
     /// from public items, so an incident they describe must be public.
@@ -780,7 +793,7 @@ pub struct CustomerAdvice {
     /// What the decision or incident means for them.
     pub meaning: String,
     /// What they can do.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub steps: Vec<String>,
     /// The words that lead into the steps in a statement, when "If you
     /// are affected, here is what you can do:" does not fit those who
@@ -800,9 +813,9 @@ pub struct CustomerAdvice {
 #[serde(deny_unknown_fields)]
 pub struct PressBriefing {
     /// Likely questions with approved answers.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub questions: Vec<FaqEntry>,
     /// What spokespeople must not say or speculate on.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact")]
     pub red_lines: Vec<String>,
 }
