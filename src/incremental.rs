@@ -401,9 +401,9 @@ fn build_with(
         Some((inputs.key(file), entry))
     };
     // A streaming build hands each case's documents to the writer as the
-    // case finishes, and keeps only its manifest entry.
+    // case finishes, and keeps only its manifest entry, as its line.
     let stager = (mode == Mode::Streaming).then(|| Stager::start(&out));
-    let streamed: Mutex<Vec<(String, CaseEntry)>> = Mutex::new(Vec::new());
+    let streamed: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
     let sink = |finished: Finished| {
         let Some(stager) = &stager else { return };
         if finished.doomed {
@@ -411,10 +411,12 @@ fn build_with(
         }
         let documents = with_other_formats(finished.documents, options);
         let all: Vec<&Document> = documents.iter().collect();
-        if let Some(entry) = entry_of(finished.file, finished.diagnostics, &all)
-            && let Ok(mut streamed) = streamed.lock()
-        {
-            streamed.push(entry);
+        if let Some((key, entry)) = entry_of(finished.file, finished.diagnostics, &all) {
+            let line = manifest::line_of(&key, &entry);
+            drop(entry);
+            if let Ok(mut streamed) = streamed.lock() {
+                streamed.push((key, line));
+            }
         }
         stager.send(documents);
     };
@@ -483,25 +485,23 @@ fn build_with(
                 .or_default()
                 .push(document);
         }
-        // Each entry digests its case's documents: on every core.
-        let entries: Vec<Option<(String, CaseEntry)>> = if staged.is_some() {
-            streamed
-                .into_inner()
-                .unwrap_or_default()
-                .into_iter()
-                .map(Some)
-                .collect()
+        if staged.is_some() {
+            for (key, line) in streamed.into_inner().unwrap_or_default() {
+                manifest.add_line(key, line);
+            }
         } else {
-            run.rendered
+            // Each entry digests its case's documents: on every core.
+            let entries: Vec<Option<(String, CaseEntry)>> = run
+                .rendered
                 .par_iter()
                 .map(|(file, warnings)| {
                     let case_documents =
                         documents.get(file.as_path()).map_or(&[][..], Vec::as_slice);
                     entry_of(file, *warnings, case_documents)
                 })
-                .collect()
-        };
-        manifest.cases.extend(entries.into_iter().flatten());
+                .collect();
+            manifest.cases.extend(entries.into_iter().flatten());
+        }
     }
     let stat_cache = stat_cache.and_then(|cache| {
         let entries = repository
@@ -529,14 +529,25 @@ fn build_with(
     rayon::spawn(move || drop(repository));
     // Files an earlier build wrote that this one does not produce: of
     // deleted cases and kinds, or of cases a publishing build holds back.
+    // The entries made as lines, read back: what they name.
+    let made_lines: Vec<(&str, &str)> = manifest.made_lines().collect();
+    let made_views: Vec<Option<(String, CaseView<'_>)>> = made_lines
+        .par_iter()
+        .map(|(_, line)| manifest::view_of_line(line))
+        .collect();
     let mut produced: BTreeSet<&str> = BTreeSet::new();
     for entry in manifest.cases.values() {
         for document in entry.documents.values() {
             produced.extend(document.files.keys().map(String::as_str));
         }
     }
+    for (_, view) in made_views.iter().flatten() {
+        for document in view.documents.values() {
+            produced.extend(document.files.keys().map(|file| &**file));
+        }
+    }
     for key in &kept {
-        if manifest.cases.contains_key(*key) {
+        if manifest.made(key) {
             continue;
         }
         produced.extend(recorded.get(*key).iter().flat_map(|r| r.files()));
@@ -559,23 +570,24 @@ fn build_with(
             .collect()
     };
     let manifest_changed = manifest_changed || !removed_files.is_empty();
-    // Callers of the library read every entry in `cases`; a streaming
-    // build, the command line's, writes the skipped ones back as read.
-    if mode != Mode::Streaming {
-        manifest.parse_verbatim();
-    }
     // The index of the manifest once written: of the manifest written
     // again, or of the one read whole and left as it is, so that the next
     // build need not parse it; a settled index in use stays as it is.
     let manifest_index = if !stat_cache_enabled {
         None
     } else if manifest_changed {
-        written_index(&manifest, &recorded)
+        written_index(&manifest, &made_views, &recorded)
     } else if !(use_index && settled) {
         read_index(&recorded, read_at)
     } else {
         None
     };
+    drop(made_views);
+    // Callers of the library read every entry in `cases`; a streaming
+    // build, the command line's, writes the skipped ones back as read.
+    if mode != Mode::Streaming {
+        manifest.parse_verbatim();
+    }
     // Freeing the index read takes milliseconds: done on another thread,
     // while the build is written.
     drop(recorded);
@@ -599,11 +611,12 @@ fn build_with(
 /// cannot be indexed.
 fn written_index(
     manifest: &Manifest,
+    made_views: &[Option<(String, CaseView<'_>)>],
     recorded: &BTreeMap<String, Recorded<'_>>,
 ) -> Option<manifest_index::Update> {
     let kept: Vec<&str> = manifest
         .verbatim_files()
-        .filter(|file| !manifest.cases.contains_key(*file))
+        .filter(|file| !manifest.made(file))
         .collect();
     let kept: Option<Vec<(String, manifest_index::Unplaced)>> = kept
         .par_iter()
@@ -621,7 +634,19 @@ fn written_index(
             Some((file.clone(), (None, Arc::new(indexed))))
         })
         .collect();
-    let entries = kept?.into_iter().chain(made?).collect();
+    let made_as_lines: Option<Vec<(String, manifest_index::Unplaced)>> = made_views
+        .par_iter()
+        .map(|made| {
+            let (file, view) = made.as_ref()?;
+            let indexed = IndexEntry::of_view(view)?;
+            Some((file.clone(), (None, Arc::new(indexed))))
+        })
+        .collect();
+    let entries = kept?
+        .into_iter()
+        .chain(made?)
+        .chain(made_as_lines?)
+        .collect();
     Some(manifest_index::Update::written(entries))
 }
 

@@ -67,6 +67,12 @@ pub struct Manifest {
     /// line by line.
     #[serde(skip)]
     source: Arc<String>,
+    /// Entries made by this build kept as their lines, `"<file>":{<entry>}`,
+    /// by file: serialised as each case finished, a line takes a third of
+    /// the memory its entry would. An entry here replaces one kept
+    /// verbatim; `cases` and these name different files.
+    #[serde(skip)]
+    lines: BTreeMap<String, String>,
 }
 
 impl Default for Manifest {
@@ -77,6 +83,7 @@ impl Default for Manifest {
             format: FORMAT,
             verbatim: BTreeMap::new(),
             source: Arc::new(String::new()),
+            lines: BTreeMap::new(),
         }
     }
 }
@@ -182,22 +189,24 @@ impl Manifest {
     /// entries in `cases` made on every core, those kept verbatim copied.
     pub(crate) fn layout(&self) -> Layout<'_> {
         let cases: Vec<(&String, &CaseEntry)> = self.cases.iter().collect();
-        let made: Vec<String> = cases
+        let serialised: Vec<String> = cases
             .par_iter()
-            .map(|(file, entry)| {
-                let mut line = json(file);
-                line.push(':');
-                line.push_str(&json(entry));
-                line
-            })
+            .map(|(file, entry)| line_of(file, entry))
             .collect();
-        // Both in file order; merged, an entry parsed replacing one kept.
-        let mut lines: Vec<(&str, Line)> = Vec::with_capacity(made.len() + self.verbatim.len());
-        let mut made = cases
+        let mut made: Vec<(&str, Line)> = cases
             .iter()
             .map(|(file, _)| file.as_str())
-            .zip(made)
-            .peekable();
+            .zip(serialised.into_iter().map(Line::Made))
+            .chain(
+                self.lines
+                    .iter()
+                    .map(|(file, line)| (file.as_str(), Line::Serialised(line))),
+            )
+            .collect();
+        made.sort_by(|a, b| a.0.cmp(b.0));
+        // Both in file order; merged, an entry made replacing one kept.
+        let mut lines: Vec<(&str, Line)> = Vec::with_capacity(made.len() + self.verbatim.len());
+        let mut made = made.into_iter().peekable();
         let mut kept = self.verbatim.iter().peekable();
         loop {
             let next_made = made.peek().map(|(file, _)| *file);
@@ -213,7 +222,7 @@ impl Manifest {
                 (None, None) => break,
             };
             if from_made {
-                lines.extend(made.next().map(|(file, line)| (file, Line::Made(line))));
+                lines.extend(made.next());
             } else if let Some((file, range)) = kept.next() {
                 // A range the text does not hold is no line: left out, as
                 // an entry that does not parse is.
@@ -252,14 +261,39 @@ impl Manifest {
         self.verbatim.keys().map(String::as_str)
     }
 
-    /// Whether the manifest lists no case.
-    pub fn is_empty(&self) -> bool {
-        self.cases.is_empty() && self.verbatim.is_empty()
+    /// Adds the entry of the case in `file` made by this build as its
+    /// line, `"<file>":{<entry>}` ([`line_of`]).
+    pub(crate) fn add_line(&mut self, file: String, line: String) {
+        self.lines.insert(file, line);
     }
 
-    /// Parses every entry kept verbatim into `cases`, so that `cases`
-    /// lists every case. An entry that does not parse is left out.
+    /// The entries made by this build and kept as lines: each case's file
+    /// and line.
+    pub(crate) fn made_lines(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.lines
+            .iter()
+            .map(|(file, line)| (file.as_str(), line.as_str()))
+    }
+
+    /// Whether this build made the entry of the case in `file`.
+    pub(crate) fn made(&self, file: &str) -> bool {
+        self.cases.contains_key(file) || self.lines.contains_key(file)
+    }
+
+    /// Whether the manifest lists no case.
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty() && self.verbatim.is_empty() && self.lines.is_empty()
+    }
+
+    /// Parses every entry kept verbatim or as a line into `cases`, so
+    /// that `cases` lists every case. An entry that does not parse is left
+    /// out.
     pub(crate) fn parse_verbatim(&mut self) {
+        let made: Vec<(String, CaseEntry)> = std::mem::take(&mut self.lines)
+            .into_par_iter()
+            .filter_map(|(_, line)| case_line(&line))
+            .collect();
+        self.cases.extend(made);
         let kept = std::mem::take(&mut self.verbatim);
         let source = &self.source;
         let parsed: Vec<(String, CaseEntry)> = kept
@@ -298,7 +332,7 @@ pub(crate) struct Layout<'m> {
     /// What comes before the first line.
     head: String,
     /// Each case's manifest key and line, in file order.
-    lines: Vec<(&'m str, Line)>,
+    lines: Vec<(&'m str, Line<'m>)>,
     /// What comes after the last line.
     tail: String,
     /// The text of the manifest read, which kept lines are ranges of.
@@ -306,18 +340,21 @@ pub(crate) struct Layout<'m> {
 }
 
 /// A case's line in a [`Layout`].
-enum Line {
+enum Line<'m> {
     /// Made now.
     Made(String),
+    /// Made by the build, as each case finished.
+    Serialised(&'m str),
     /// Kept as it was, where it is in the manifest read.
     Kept(std::ops::Range<usize>),
 }
 
 impl Layout<'_> {
     /// A line's text.
-    fn text_of<'a>(&'a self, line: &'a Line) -> &'a str {
+    fn text_of<'a>(&'a self, line: &'a Line<'_>) -> &'a str {
         match line {
             Line::Made(text) => text,
+            Line::Serialised(text) => text,
             Line::Kept(range) => self.source.get(range.clone()).unwrap_or_default(),
         }
     }
@@ -363,7 +400,7 @@ impl Layout<'_> {
             pieces.push(self.text_of(line));
             run = match line {
                 Line::Kept(range) => Some(range.clone()),
-                Line::Made(_) => None,
+                Line::Made(_) | Line::Serialised(_) => None,
             };
         }
         if !self.lines.is_empty() {
@@ -461,6 +498,7 @@ fn by_lines(text: &str) -> Option<Manifest> {
         format,
         verbatim: BTreeMap::new(),
         source: Arc::new(String::new()),
+        lines: BTreeMap::new(),
     })
 }
 
@@ -553,8 +591,7 @@ impl<'a> Previous<'a> {
         let parsed: Vec<Option<(String, Recorded<'_>)>> = lines
             .par_iter()
             .map(|line| {
-                let (file, entry) = split_line(line)?;
-                let view: CaseView<'_> = serde_json::from_str(entry).ok()?;
+                let (file, view) = view_of_line(line)?;
                 let from = (line.as_ptr() as usize).checked_sub(start)?;
                 let range = from..from + line.len();
                 Some((file, (*line, range, view)))
@@ -567,6 +604,13 @@ impl<'a> Previous<'a> {
         }
         Some(Previous { cases })
     }
+}
+
+/// One line of the manifest's cases, `"<file>":{<entry>}`, read as a
+/// view borrowing from it.
+pub(crate) fn view_of_line(line: &str) -> Option<(String, CaseView<'_>)> {
+    let (file, entry) = split_line(line)?;
+    Some((file, serde_json::from_str(entry).ok()?))
 }
 
 /// A manifest line's case file and the text of its entry.
@@ -619,6 +663,14 @@ pub(crate) struct FileView<'a> {
     pub(crate) bytes: u64,
     #[serde(borrow)]
     pub(crate) sha256: Cow<'a, str>,
+}
+
+/// The manifest's line of the case in `file`, `"<file>":{<entry>}`.
+pub(crate) fn line_of(file: &str, entry: &CaseEntry) -> String {
+    let mut line = json(file);
+    line.push(':');
+    line.push_str(&json(entry));
+    line
 }
 
 /// One line of the manifest's cases, `"<file>":{<entry>}`, parsed whole.
