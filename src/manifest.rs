@@ -170,7 +170,7 @@ impl Manifest {
 
     /// Parses a manifest. One laid out as [`Manifest::to_json`] writes it,
     /// one case per line, is parsed a line at a time on every core: ten
-    /// thousand cases make 14 MB of JSON. Any other layout is parsed whole,
+    /// thousand cases make 10 MB of JSON. Any other layout is parsed whole,
     /// to the same result.
     pub fn from_json(text: &str) -> Option<Manifest> {
         match by_lines(text) {
