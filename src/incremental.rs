@@ -413,7 +413,6 @@ fn build_with(
         let all: Vec<&Document> = documents.iter().collect();
         if let Some((key, entry)) = entry_of(finished.file, finished.diagnostics, &all) {
             let line = manifest::line_of(&key, &entry);
-            drop(entry);
             if let Ok(mut streamed) = streamed.lock() {
                 streamed.push((key, line));
             }

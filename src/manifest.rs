@@ -853,6 +853,39 @@ mod tests {
     }
 
     #[test]
+    fn entries_kept_as_lines_lay_out_as_the_entries_themselves() {
+        let mut whole = Manifest::default();
+        for index in 0..5 {
+            let id = format!("case-{index}");
+            whole.cases.insert(format!("cases/{id}.yaml"), entry(&id));
+        }
+        let source = Arc::new(whole.to_json());
+        let read = Previous::parse(&source).unwrap();
+        // Two cases made again as lines, one as an entry, the rest kept.
+        let mut mixed = Manifest::default();
+        for (file, (_, range, _)) in &read.cases {
+            mixed.keep_verbatim(file.clone(), &source, range.clone());
+        }
+        let mut expected = whole.clone();
+        for (made, warnings) in [("case-0", 2), ("case-3", 3), ("case-4", 4)] {
+            let file = format!("cases/{made}.yaml");
+            let mut changed = entry(made);
+            changed.warnings = warnings;
+            if made == "case-4" {
+                mixed.cases.insert(file.clone(), changed.clone());
+            } else {
+                mixed.add_line(file.clone(), line_of(&file, &changed));
+            }
+            expected.cases.insert(file, changed);
+        }
+        assert!(mixed.made("cases/case-0.yaml") && mixed.made("cases/case-4.yaml"));
+        assert!(!mixed.made("cases/case-1.yaml"));
+        assert_eq!(mixed.layout().text(), expected.to_json());
+        mixed.parse_verbatim();
+        assert_eq!(mixed, expected);
+    }
+
+    #[test]
     fn a_manifest_with_anything_unknown_is_no_manifest() {
         let mut manifest = Manifest::default();
         manifest.cases.insert("cases/a.yaml".to_owned(), entry("a"));
