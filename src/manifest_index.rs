@@ -689,7 +689,11 @@ fn text_of(threshold: i64, manifest: &FileStat, lines: &[IndexLine<'_>]) -> Opti
             },
         )
         .collect();
-    for line in lines? {
+    let lines = lines?;
+    // Sized once: grown by doubling, the index was copied several times
+    // over as it was made.
+    text.reserve(lines.iter().map(String::len).sum::<usize>() + "end \n".len() + 64);
+    for line in lines {
         text.push_str(&line);
     }
     // A digest of all above it ends the file: an index damaged in any
