@@ -34,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -47,6 +47,7 @@ use crate::outcome::{Document, Options, Outcome};
 use crate::pipeline::{self, Finished, Rendering, Scope};
 use crate::render::dependencies::Dependencies;
 use crate::render::{BUILTIN_PREFIX, BUILTIN_TEMPLATES};
+use crate::spill::Spill;
 use crate::stat_cache::{self, StatCache};
 use crate::write::{Staged, Stager};
 
@@ -401,9 +402,10 @@ fn build_with(
         Some((inputs.key(file), entry))
     };
     // A streaming build hands each case's documents to the writer as the
-    // case finishes, and keeps only its manifest entry, as its line.
+    // case finishes, and keeps only its manifest entry, as its line, out of
+    // memory until the cases are let go.
     let stager = (mode == Mode::Streaming).then(|| Stager::start(&out));
-    let streamed: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+    let streamed: Mutex<Spill> = Mutex::new(Spill::default());
     let sink = |finished: Finished| {
         let Some(stager) = &stager else { return };
         if finished.doomed {
@@ -413,9 +415,10 @@ fn build_with(
         let all: Vec<&Document> = documents.iter().collect();
         if let Some((key, entry)) = entry_of(finished.file, finished.diagnostics, &all) {
             let line = manifest::line_of(&key, &entry);
-            if let Ok(mut streamed) = streamed.lock() {
-                streamed.push((key, line));
-            }
+            streamed
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(key, line);
         }
         stager.send(documents);
     };
@@ -476,32 +479,6 @@ fn build_with(
             }
         }
     }
-    if !outcome.has_errors() {
-        let mut documents: BTreeMap<&Path, Vec<&Document>> = BTreeMap::new();
-        for document in &outcome.documents {
-            documents
-                .entry(document.case_file.as_path())
-                .or_default()
-                .push(document);
-        }
-        if staged.is_some() {
-            for (key, line) in streamed.into_inner().unwrap_or_default() {
-                manifest.add_line(key, line);
-            }
-        } else {
-            // Each entry digests its case's documents: on every core.
-            let entries: Vec<Option<(String, CaseEntry)>> = run
-                .rendered
-                .par_iter()
-                .map(|(file, warnings)| {
-                    let case_documents =
-                        documents.get(file.as_path()).map_or(&[][..], Vec::as_slice);
-                    entry_of(file, *warnings, case_documents)
-                })
-                .collect();
-            manifest.cases.extend(entries.into_iter().flatten());
-        }
-    }
     let stat_cache = stat_cache.and_then(|cache| {
         let entries = repository
             .case_stats()
@@ -520,12 +497,42 @@ fn build_with(
             .collect();
         cache.update(started, entries)
     });
-    // Every case's entry is made: the cases are let go now, on another
-    // thread (freeing them takes tens of milliseconds at 10,000 cases),
-    // rather than held beside the manifest and index being made.
+    if !outcome.has_errors() && staged.is_none() {
+        let mut documents: BTreeMap<&Path, Vec<&Document>> = BTreeMap::new();
+        for document in &outcome.documents {
+            documents
+                .entry(document.case_file.as_path())
+                .or_default()
+                .push(document);
+        }
+        // Each entry digests its case's documents: on every core.
+        let entries: Vec<Option<(String, CaseEntry)>> = run
+            .rendered
+            .par_iter()
+            .map(|(file, warnings)| {
+                let case_documents = documents.get(file.as_path()).map_or(&[][..], Vec::as_slice);
+                entry_of(file, *warnings, case_documents)
+            })
+            .collect();
+        manifest.cases.extend(entries.into_iter().flatten());
+    }
+    // Every case's entry is made: the cases are let go now, before the
+    // lines streamed are read back into the memory they held.
     drop(cases);
     drop(files_by_id);
-    rayon::spawn(move || drop(repository));
+    let_go(repository);
+    let streamed = streamed
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    if !outcome.has_errors() && staged.is_some() {
+        let lines = streamed.into_texts().map_err(|source| Error::Io {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+        for (key, line) in lines {
+            manifest.add_line(key, line);
+        }
+    }
     // Files an earlier build wrote that this one does not produce: of
     // deleted cases and kinds, or of cases a publishing build holds back.
     // The entries made as lines, read back: what they name.
@@ -603,6 +610,13 @@ fn build_with(
         manifest_index,
         staged,
     })
+}
+
+/// Frees `repository` on every core: its cases are tens of thousands of
+/// allocations, tens of milliseconds to free one after another.
+fn let_go(mut repository: Repository) {
+    let cases = std::mem::take(&mut repository.cases);
+    rayon::join(|| cases.into_par_iter().for_each(drop), || drop(repository));
 }
 
 /// The index of `manifest` as the build writes it, its kept

@@ -43,6 +43,7 @@ pub mod render;
 pub mod scaffold;
 pub mod schema;
 pub mod signing;
+mod spill;
 pub mod stat_cache;
 pub mod trace;
 pub mod validate;
