@@ -698,7 +698,16 @@ pub fn templates_digest(templates: &BTreeMap<String, String>) -> String {
 
 /// The SHA-256 digest of `bytes`, as 64 lowercase hex digits.
 pub fn digest(bytes: &[u8]) -> String {
-    let hash = Sha256::digest(bytes);
+    digest_of_pieces([bytes])
+}
+
+/// [`digest`] of the bytes of `pieces` one after another, as if joined.
+pub(crate) fn digest_of_pieces<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> String {
+    let mut hasher = Sha256::new();
+    for piece in pieces {
+        hasher.update(piece);
+    }
+    let hash = hasher.finalize();
     let mut hex = String::with_capacity(64);
     for byte in hash.iter() {
         // Writing to a String cannot fail.

@@ -34,6 +34,7 @@
 //! holds what candor wrote ([`crate::confine`]).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -562,8 +563,14 @@ pub(crate) fn commit(out: &Path, update: Option<&Update>, written: Option<&Layou
     let Some(file) = index_file(out) else {
         return;
     };
-    let stored =
-        made.is_some_and(|text| crate::atomic::write_atomically(&file, text.as_bytes()).is_ok());
+    let stored = made.is_some_and(|pieces| {
+        crate::atomic::write_atomically_with(&file, |file| {
+            pieces
+                .iter()
+                .try_for_each(|piece| file.write_all(piece.as_bytes()))
+        })
+        .is_ok()
+    });
     if !stored {
         let _ = fs::remove_file(file);
     }
@@ -573,7 +580,7 @@ pub(crate) fn commit(out: &Path, update: Option<&Update>, written: Option<&Layou
 /// and left as it was; `None` when the manifest was modified too close to
 /// when it was read for its stat to vouch for it: it is read whole again
 /// next time, and indexed then.
-fn settled_text(out: &Path, entries: &Entries, read_at: SystemTime) -> Option<String> {
+fn settled_text(out: &Path, entries: &Entries, read_at: SystemTime) -> Option<Vec<String>> {
     let metadata = fs::symlink_metadata(out.join(manifest::FILE_NAME)).ok()?;
     let stat = FileStat::of(&metadata);
     // What was read of the manifest vouches for it only from when it
@@ -607,7 +614,7 @@ fn written_text(
     out: &Path,
     entries: &BTreeMap<String, Unplaced>,
     layout: &Layout<'_>,
-) -> Option<String> {
+) -> Option<Vec<String>> {
     let metadata = fs::symlink_metadata(out.join(manifest::FILE_NAME)).ok()?;
     let placed = layout.lines();
     if placed.len() != entries.len() {
@@ -662,45 +669,48 @@ struct IndexLine<'a> {
     entry: &'a IndexEntry,
 }
 
-/// An index file's text; `None` when a case file's name cannot be
-/// written on an index line.
-fn text_of(threshold: i64, manifest: &FileStat, lines: &[IndexLine<'_>]) -> Option<String> {
-    let mut text = format!(
+/// How many index lines are made into one piece of its text.
+const LINES_A_PIECE: usize = 512;
+
+/// An index file's text, in pieces made on every core and written one
+/// after another: joined, the index was held twice over at the end of a
+/// build, when its memory is highest. `None` when a case file's name cannot
+/// be written on an index line.
+fn text_of(threshold: i64, manifest: &FileStat, lines: &[IndexLine<'_>]) -> Option<Vec<String>> {
+    let header = format!(
         "{MAGIC} {} {threshold}\n{}\n",
         manifest::CANDOR_VERSION,
         manifest.to_fields()
     );
-    let lines: Option<Vec<String>> = lines
-        .par_iter()
-        .map(
-            |IndexLine {
-                 file,
-                 range,
-                 line,
-                 entry,
-             }| {
+    let body: Option<Vec<String>> = lines
+        .par_chunks(LINES_A_PIECE)
+        .map(|chunk| {
+            let mut text = String::new();
+            for IndexLine {
+                file,
+                range,
+                line,
+                entry,
+            } in chunk
+            {
                 if !plain(file) || !plain(line) {
                     return None;
                 }
-                let mut text = format!("{file}\t{}\t{}\t{line}", range.start, range.end);
+                let _ = write!(text, "{file}\t{}\t{}\t{line}", range.start, range.end);
                 entry.write_fields(&mut text);
                 text.push('\n');
-                Some(text)
-            },
-        )
+            }
+            Some(text)
+        })
         .collect();
-    let lines = lines?;
-    // Sized once: grown by doubling, the index was copied several times
-    // over as it was made.
-    text.reserve(lines.iter().map(String::len).sum::<usize>() + "end \n".len() + 64);
-    for line in lines {
-        text.push_str(&line);
-    }
+    let mut pieces = Vec::with_capacity(lines.len() / LINES_A_PIECE + 3);
+    pieces.push(header);
+    pieces.extend(body?);
     // A digest of all above it ends the file: an index damaged in any
     // byte is no index.
-    let check = manifest::digest(text.as_bytes());
-    text.push_str(&format!("end {check}\n"));
-    Some(text)
+    let check = manifest::digest_of_pieces(pieces.iter().map(String::as_bytes));
+    pieces.push(format!("end {check}\n"));
+    Some(pieces)
 }
 
 /// The threshold and the manifest's recorded stat of an index file's
@@ -803,7 +813,9 @@ mod tests {
     }
 
     fn written(entries: &Entries) -> String {
-        text_of(99, &stat(), &index_lines(entries)).unwrap()
+        text_of(99, &stat(), &index_lines(entries))
+            .unwrap()
+            .concat()
     }
 
     fn located(range: Range<usize>, id: &str) -> Located {
