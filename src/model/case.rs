@@ -220,8 +220,9 @@ impl Placement {
 pub enum PrincipleEntry {
     /// `- no-mass-surveillance`
     Library(Id),
-    /// `- id: …\n  statement: …`
-    Inline(Principle),
+    /// `- id: …\n  statement: …`; boxed, as most entries are ids and an
+    /// entry takes the room of its largest kind.
+    Inline(Box<Principle>),
 }
 
 impl<'de> Deserialize<'de> for PrincipleEntry {
@@ -242,7 +243,8 @@ impl<'de> Deserialize<'de> for PrincipleEntry {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PrincipleEntry, A::Error> {
-                Principle::deserialize(MapAccessDeserializer::new(map)).map(PrincipleEntry::Inline)
+                Principle::deserialize(MapAccessDeserializer::new(map))
+                    .map(|principle| PrincipleEntry::Inline(Box::new(principle)))
             }
         }
 

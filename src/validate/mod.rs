@@ -291,7 +291,7 @@ fn resolve_principles<'r>(
     let mut resolved = Vec::new();
     for (index, entry) in case.principles.iter().enumerate() {
         match &entry.value {
-            PrincipleEntry::Inline(principle) => resolved.push(principle),
+            PrincipleEntry::Inline(principle) => resolved.push(&**principle),
             PrincipleEntry::Library(id) => match library.get(id) {
                 Some(principle) => resolved.push(*principle),
                 None => diagnostics.push(unresolved(
