@@ -698,22 +698,31 @@ pub fn templates_digest(templates: &BTreeMap<String, String>) -> String {
 
 /// The SHA-256 digest of `bytes`, as 64 lowercase hex digits.
 pub fn digest(bytes: &[u8]) -> String {
-    digest_of_pieces([bytes])
+    let mut digester = Digester::default();
+    digester.update(bytes);
+    digester.finish()
 }
 
-/// [`digest`] of the bytes of `pieces` one after another, as if joined.
-pub(crate) fn digest_of_pieces<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> String {
-    let mut hasher = Sha256::new();
-    for piece in pieces {
-        hasher.update(piece);
+/// [`digest`] of bytes given a piece at a time, as if joined.
+#[derive(Default)]
+pub(crate) struct Digester(Sha256);
+
+impl Digester {
+    /// Adds `bytes` to what is digested.
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
     }
-    let hash = hasher.finalize();
-    let mut hex = String::with_capacity(64);
-    for byte in hash.iter() {
-        // Writing to a String cannot fail.
-        let _ = write!(hex, "{byte:02x}");
+
+    /// The digest of everything added, as 64 lowercase hex digits.
+    pub(crate) fn finish(self) -> String {
+        let hash = self.0.finalize();
+        let mut hex = String::with_capacity(64);
+        for byte in hash.iter() {
+            // Writing to a String cannot fail.
+            let _ = write!(hex, "{byte:02x}");
+        }
+        hex
     }
-    hex
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
+use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -553,45 +554,48 @@ impl Update {
 /// written is left out; one that would not describe the manifest in place
 /// is removed, as it would be ignored.
 pub(crate) fn commit(out: &Path, update: Option<&Update>, written: Option<&Layout<'_>>) {
-    let made = match (update.map(|u| &u.vouched), written) {
-        (Some(Vouched::Read { entries, read_at }), None) => settled_text(out, entries, *read_at),
-        (Some(Vouched::Written { entries }), Some(layout)) => written_text(out, entries, layout),
-        // An index in use stays as it is.
-        (None, None) => return,
-        _ => None,
-    };
+    let vouched = update.map(|u| &u.vouched);
+    // An index in use stays as it is.
+    if vouched.is_none() && written.is_none() {
+        return;
+    }
     let Some(file) = index_file(out) else {
         return;
     };
-    let stored = made.is_some_and(|pieces| {
-        crate::atomic::write_atomically_with(&file, |file| {
-            pieces
-                .iter()
-                .try_for_each(|piece| file.write_all(piece.as_bytes()))
-        })
-        .is_ok()
-    });
+    let stored = match (vouched, written) {
+        (Some(Vouched::Read { entries, read_at }), None) => {
+            write_settled(&file, out, entries, *read_at)
+        }
+        (Some(Vouched::Written { entries }), Some(layout)) => {
+            write_written(&file, out, entries, layout)
+        }
+        _ => false,
+    };
     if !stored {
         let _ = fs::remove_file(file);
     }
 }
 
-/// The text of a settled index of the manifest in `out`, read at `read_at`
-/// and left as it was; `None` when the manifest was modified too close to
-/// when it was read for its stat to vouch for it: it is read whole again
-/// next time, and indexed then.
-fn settled_text(out: &Path, entries: &Entries, read_at: SystemTime) -> Option<Vec<String>> {
-    let metadata = fs::symlink_metadata(out.join(manifest::FILE_NAME)).ok()?;
+/// Writes to `file` a settled index of the manifest in `out`, read at
+/// `read_at` and left as it was; `false` when the manifest was modified
+/// too close to when it was read for its stat to vouch for it (it is read
+/// whole again next time, and indexed then), or the index was not written.
+fn write_settled(file: &Path, out: &Path, entries: &Entries, read_at: SystemTime) -> bool {
+    let Ok(metadata) = fs::symlink_metadata(out.join(manifest::FILE_NAME)) else {
+        return false;
+    };
     let stat = FileStat::of(&metadata);
     // What was read of the manifest vouches for it only from when it
     // was read.
     let threshold = read_at
         .checked_sub(racy_margin(&stat))
-        .map(stat_cache::nanos_since_epoch)?;
-    if stat.mtime >= threshold {
-        return None;
+        .map(stat_cache::nanos_since_epoch);
+    match threshold {
+        Some(threshold) if stat.mtime < threshold => {
+            write_index(file, threshold, &stat, &index_lines(entries))
+        }
+        _ => false,
     }
-    text_of(threshold, &stat, &index_lines(entries))
 }
 
 /// The index lines of `entries`, each case's as it was read.
@@ -607,18 +611,21 @@ fn index_lines(entries: &Entries) -> Vec<IndexLine<'_>> {
         .collect()
 }
 
-/// The text of the index of the manifest just written into `out` as
-/// `layout` lays it out, whose cases are `entries`; `None` when they are
-/// not the manifest's cases.
-fn written_text(
+/// Writes to `file` the index of the manifest just written into `out` as
+/// `layout` lays it out, whose cases are `entries`; `false` when they are
+/// not the manifest's cases, or the index was not written.
+fn write_written(
+    file: &Path,
     out: &Path,
     entries: &BTreeMap<String, Unplaced>,
     layout: &Layout<'_>,
-) -> Option<Vec<String>> {
-    let metadata = fs::symlink_metadata(out.join(manifest::FILE_NAME)).ok()?;
+) -> bool {
+    let Ok(metadata) = fs::symlink_metadata(out.join(manifest::FILE_NAME)) else {
+        return false;
+    };
     let placed = layout.lines();
     if placed.len() != entries.len() {
-        return None;
+        return false;
     }
     // The digests of the lines made now, on every core.
     let made: Vec<Option<String>> = placed
@@ -641,7 +648,7 @@ fn written_text(
             })
         })
         .collect();
-    text_of(WRITTEN, &FileStat::of(&metadata), &lines?)
+    lines.is_some_and(|lines| write_index(file, WRITTEN, &FileStat::of(&metadata), &lines))
 }
 
 /// How long before the index records the manifest's stat the manifest
@@ -672,45 +679,72 @@ struct IndexLine<'a> {
 /// How many index lines are made into one piece of its text.
 const LINES_A_PIECE: usize = 512;
 
-/// An index file's text, in pieces made on every core and written one
-/// after another: joined, the index was held twice over at the end of a
-/// build, when its memory is highest. `None` when a case file's name cannot
-/// be written on an index line.
-fn text_of(threshold: i64, manifest: &FileStat, lines: &[IndexLine<'_>]) -> Option<Vec<String>> {
+/// How many pieces are made at once, on every core, before they are
+/// written: the index is never held whole, at the end of a build, when its
+/// memory is highest.
+const PIECES_AT_ONCE: usize = 8;
+
+/// Writes an index file of `lines` to `file`; `false` when it was not
+/// written, or a case file's name cannot be written on an index line.
+fn write_index(file: &Path, threshold: i64, manifest: &FileStat, lines: &[IndexLine<'_>]) -> bool {
+    crate::atomic::write_atomically_with(file, |file| write_text(threshold, manifest, lines, file))
+        .is_ok()
+}
+
+/// Writes the text of an index file of `lines` to `out`, a piece at a
+/// time; an error when a case file's name cannot be written on an index
+/// line.
+fn write_text(
+    threshold: i64,
+    manifest: &FileStat,
+    lines: &[IndexLine<'_>],
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let header = format!(
         "{MAGIC} {} {threshold}\n{}\n",
         manifest::CANDOR_VERSION,
         manifest.to_fields()
     );
-    let body: Option<Vec<String>> = lines
-        .par_chunks(LINES_A_PIECE)
-        .map(|chunk| {
-            let mut text = String::new();
-            for IndexLine {
-                file,
-                range,
-                line,
-                entry,
-            } in chunk
-            {
-                if !plain(file) || !plain(line) {
-                    return None;
-                }
-                let _ = write!(text, "{file}\t{}\t{}\t{line}", range.start, range.end);
-                entry.write_fields(&mut text);
-                text.push('\n');
-            }
-            Some(text)
-        })
-        .collect();
-    let mut pieces = Vec::with_capacity(lines.len() / LINES_A_PIECE + 3);
-    pieces.push(header);
-    pieces.extend(body?);
     // A digest of all above it ends the file: an index damaged in any
     // byte is no index.
-    let check = manifest::digest_of_pieces(pieces.iter().map(String::as_bytes));
-    pieces.push(format!("end {check}\n"));
-    Some(pieces)
+    let mut check = manifest::Digester::default();
+    check.update(header.as_bytes());
+    out.write_all(header.as_bytes())?;
+    for window in lines.chunks(LINES_A_PIECE * PIECES_AT_ONCE) {
+        let pieces: Option<Vec<String>> = window.par_chunks(LINES_A_PIECE).map(piece_of).collect();
+        let pieces = pieces.ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a case file's name cannot be written on an index line",
+            )
+        })?;
+        for piece in &pieces {
+            check.update(piece.as_bytes());
+            out.write_all(piece.as_bytes())?;
+        }
+    }
+    out.write_all(format!("end {}\n", check.finish()).as_bytes())
+}
+
+/// The index lines of `lines`, one after another; `None` when a case file's
+/// name cannot be written on an index line.
+fn piece_of(lines: &[IndexLine<'_>]) -> Option<String> {
+    let mut text = String::new();
+    for IndexLine {
+        file,
+        range,
+        line,
+        entry,
+    } in lines
+    {
+        if !plain(file) || !plain(line) {
+            return None;
+        }
+        let _ = write!(text, "{file}\t{}\t{}\t{line}", range.start, range.end);
+        entry.write_fields(&mut text);
+        text.push('\n');
+    }
+    Some(text)
 }
 
 /// The threshold and the manifest's recorded stat of an index file's
@@ -813,9 +847,9 @@ mod tests {
     }
 
     fn written(entries: &Entries) -> String {
-        text_of(99, &stat(), &index_lines(entries))
-            .unwrap()
-            .concat()
+        let mut text = Vec::new();
+        write_text(99, &stat(), &index_lines(entries), &mut text).unwrap();
+        String::from_utf8(text).unwrap()
     }
 
     fn located(range: Range<usize>, id: &str) -> Located {
