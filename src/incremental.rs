@@ -35,6 +35,7 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -44,7 +45,7 @@ use crate::manifest::{self, CaseEntry, CaseView, DocumentEntry, FileEntry, Manif
 use crate::manifest_index::{self, Index, IndexEntry, Recorded};
 use crate::model::{DocumentKind, PrincipleEntry, Visibility};
 use crate::outcome::{Document, Options, Outcome};
-use crate::pipeline::{self, Finished, Rendering, Scope};
+use crate::pipeline::{self, Finished, Scope};
 use crate::render::dependencies::Dependencies;
 use crate::render::{BUILTIN_PREFIX, BUILTIN_TEMPLATES};
 use crate::spill::Spill;
@@ -199,35 +200,20 @@ fn build_with(
     let fresh = mode == Mode::Fresh;
     // Before any file is looked at: what changes from now on is not
     // trusted to the stat cache (see `stat_cache`).
-    let started = std::time::SystemTime::now();
-    // Named case files are rebuilt whatever their state, with the earlier
-    // cases they update, which only the full loader finds.
-    let whole_repository = paths.iter().all(|path| path.is_dir());
-    // A build that renders every case reads every case: no cache then.
-    let stat_cache = (whole_repository && !fresh && !options.publish)
-        .then(|| StatCache::open(&out.map_or_else(|| guessed_out(paths), Path::to_path_buf)));
+    let started = SystemTime::now();
+    let Opened {
+        mut repository,
+        out,
+        stat_cache,
+        whole_repository,
+    } = open(paths, out, options, fresh)?;
     let stat_cache_enabled = stat_cache.is_some();
-    let mut repository = if whole_repository {
-        let known = stat_cache.as_ref().map(|cache| {
-            move |root: &Path, file: &Path, stat: &stat_cache::FileStat| {
-                cache.digest(&key(root, file), stat).map(str::to_owned)
-            }
-        });
-        let known = known.as_ref().map(|k| k as load::KnownDigest<'_>);
-        load::open_deferred(paths, options.limits, known)?
-    } else {
-        load::open(paths, options.limits)?
-    };
-    let out = match out {
-        Some(out) => out.to_path_buf(),
-        None => default_out(&repository.root),
-    };
-    crate::confine::check_output_folder(&out, &repository.root)?;
     let inputs = Inputs::of(&repository);
     let public_only = options.publish && !options.include_internal;
     // A publishing build renders every case it publishes afresh: the
     // files in place may be drafts.
     let judged = !(options.publish || fresh);
+
     // The last build's manifest, as its index records it when there is an
     // index of the manifest in place (see `manifest_index`); its text is
     // read only when the index does not say enough, the manifest will be
@@ -236,240 +222,52 @@ fn build_with(
     // parsed once, its entries borrowing from its text. Skipped cases'
     // lines are written back as they are.
     let index = stat_cache_enabled.then(|| Index::open(&out)).flatten();
+    let settled = index.as_ref().is_some_and(Index::settled);
     let from_index = index.as_ref().map(Recorded::of_index);
-    let mut verdicts = from_index
+    let told_by_index = from_index
         .as_ref()
         .filter(|_| judged)
         .map(|recorded| judge(&repository, &inputs, recorded, None, options, &out));
-    // An index written with its manifest vouches for it only once its
-    // lines are read and found to be the ones it has the digests of.
-    let settled = index.as_ref().is_some_and(Index::settled);
-    let needs_text = match (&from_index, &verdicts) {
+    let needs_text = match (&from_index, &told_by_index) {
         (Some(recorded), Some(verdicts)) => {
-            mode != Mode::Streaming
-                || !settled
-                || verdicts
-                    .iter()
-                    .any(|(_, verdict)| !matches!(verdict, Verdict::Known(Stale::Nothing)))
-                || verdicts.len() != recorded.len()
+            mode != Mode::Streaming || !settled || !all_skipped(verdicts, recorded)
         }
         _ => true,
     };
-    // Shared with the manifest written, as read: a manifest is tens of
-    // megabytes, not to be copied.
-    let mut previous_text: Option<Arc<String>> = None;
-    let mut use_index = index.is_some();
-    let read_at = std::time::SystemTime::now();
-    if use_index && needs_text {
-        let raw = fs::read_to_string(out.join(manifest::FILE_NAME)).ok();
-        match (raw, &index) {
-            (Some(raw), Some(index)) if index.vouches_for(&raw) => {
-                previous_text = Some(Arc::new(raw));
-            }
-            _ => use_index = false,
-        }
-    }
-    if !use_index {
-        previous_text = manifest::read_text(&out);
-    }
-    let parsed = if use_index {
-        None
+    let read_at = SystemTime::now();
+    let (previous_text, use_index) = last_manifest_text(&out, index.as_ref(), needs_text);
+    let text = previous_text.as_deref().map(String::as_str);
+    let previous = if use_index {
+        from_index
     } else {
-        previous_text
-            .as_deref()
-            .map(String::as_str)
-            .and_then(Previous::parse)
+        text.and_then(Previous::parse).map(Recorded::of_manifest)
     };
-    let has_previous = use_index || parsed.is_some();
-    let recorded: BTreeMap<String, Recorded<'_>> = match (use_index, from_index, parsed) {
-        (true, Some(from_index), _) => from_index,
-        (_, _, Some(parsed)) => Recorded::of_manifest(parsed),
-        _ => BTreeMap::new(),
-    };
-    if !use_index {
-        verdicts = None;
-    }
+    let has_previous = previous.is_some();
+    let recorded = previous.unwrap_or_default();
     // What the index could not tell is told from the manifest's lines.
-    let verdicts: Option<Vec<(String, Verdict)>> = (judged && has_previous).then(|| {
-        let text = previous_text.as_deref().map(String::as_str);
-        match verdicts {
-            Some(verdicts) => verdicts
-                .into_par_iter()
-                .map(|(key, verdict)| match verdict {
-                    Verdict::Unknown => {
-                        let verdict = recorded.get(&key).map_or(Verdict::New, |recorded| {
-                            exact_verdict(&inputs, &key, recorded, text, options, &out)
-                        });
-                        (key, verdict)
-                    }
-                    verdict => (key, verdict),
-                })
-                .collect(),
-            None => judge(&repository, &inputs, &recorded, text, options, &out),
-        }
+    let verdicts = (judged && has_previous).then(|| match told_by_index.filter(|_| use_index) {
+        Some(verdicts) => told_by_lines(verdicts, &inputs, &recorded, text, options, &out),
+        None => judge(&repository, &inputs, &recorded, text, options, &out),
     });
+    let plan = Plan::of(&repository.deferred, verdicts, &recorded, text, judged);
+    parse_needed(&mut repository, &plan.to_parse, progress)?;
 
-    // Skipped cases by manifest key, with their files; cases of which
-    // only some documents are rendered again, with the entries of the
-    // others; how many cases of the manifest no case file matches.
-    let mut skipped: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let mut partly: BTreeMap<PathBuf, (BTreeSet<String>, CaseEntry)> = BTreeMap::new();
-    let mut unmatched = if judged { recorded.len() } else { 0 };
-    let mut to_parse = Vec::new();
-    if let Some(verdicts) = verdicts {
-        for (file, (key, verdict)) in repository.deferred.iter().zip(verdicts) {
-            if !matches!(verdict, Verdict::New) {
-                unmatched -= 1;
-            }
-            match verdict {
-                Verdict::Known(Stale::Nothing) => {
-                    skipped.insert(key, file.clone());
-                }
-                Verdict::Known(Stale::Documents(kinds)) => {
-                    let line = recorded
-                        .get(&key)
-                        .and_then(|r| r.line(previous_text.as_deref().map(String::as_str)));
-                    if let Some((_, entry)) = line.and_then(manifest::parse_line) {
-                        partly.insert(file.clone(), (kinds, entry));
-                    }
-                    to_parse.push(file.clone());
-                }
-                _ => to_parse.push(file.clone()),
-            }
-        }
-    } else {
-        to_parse = repository.deferred.clone();
-    }
-    parse_with_progress(&mut repository, &to_parse, progress)?;
-    // A parsed case needs the case it updates, and a case named like its id,
-    // to be checked: parse those too, until none is missing.
-    loop {
-        let wanted: BTreeSet<&str> = repository
-            .cases
-            .iter()
-            .flat_map(|c| [Some(&c.value.id), c.value.updates.as_ref()])
-            .flatten()
-            .map(|id| id.as_str())
-            .collect();
-        let needed: Vec<PathBuf> = repository
-            .deferred
-            .iter()
-            .filter(|file| stem(file).is_some_and(|s| wanted.contains(s)))
-            .cloned()
-            .collect();
-        if needed.is_empty() {
-            break;
-        }
-        parse_with_progress(&mut repository, &needed, progress)?;
-    }
-
-    let skip: BTreeSet<PathBuf> = skipped.values().cloned().collect();
-    let kinds: BTreeMap<PathBuf, BTreeSet<String>> = partly
-        .iter()
-        .map(|(file, (kinds, _))| (file.clone(), kinds.clone()))
-        .collect();
-    let cases: BTreeMap<&Path, &crate::model::Case> = repository
-        .cases
-        .iter()
-        .map(|c| (c.file.as_path(), &c.value))
-        .collect();
-    // The file of each case by id, to find the case an update updates:
-    // of two with one id, the first in file order.
-    let mut files_by_id: BTreeMap<&str, &Path> = BTreeMap::new();
-    for loaded in repository.cases.iter().chain(&repository.earlier_cases) {
-        files_by_id
-            .entry(loaded.value.id.as_str())
-            .or_insert(loaded.file.as_path());
-    }
-    // The manifest entry of a case rendered this time into `documents`.
-    let entry_of = |file: &Path, warnings: usize, documents: &[&Document]| {
-        let case = cases.get(file)?;
-        let updated = case
-            .updates
-            .as_ref()
-            .and_then(|id| files_by_id.get(id.as_str()).copied());
-        let rendered = Rendered {
-            file,
-            case,
-            updated,
-            warnings,
-            documents,
-        };
-        let mut entry = inputs.entry(&repository, &rendered, public_only)?;
-        if let Some((_, kept)) = partly.get(file) {
-            keep_documents_not_rendered(&mut entry, kept);
-        }
-        Some((inputs.key(file), entry))
-    };
-    // A streaming build hands each case's documents to the writer as the
-    // case finishes, and keeps only its manifest entry, as its line, out of
-    // memory until the cases are let go.
-    let stager = (mode == Mode::Streaming).then(|| Stager::start(&out));
-    let streamed: Mutex<Spill> = Mutex::new(Spill::default());
-    let sink = |finished: Finished| {
-        let Some(stager) = &stager else { return };
-        if finished.doomed {
-            return;
-        }
-        let documents = with_other_formats(finished.documents, options);
-        let all: Vec<&Document> = documents.iter().collect();
-        if let Some((key, entry)) = entry_of(finished.file, finished.diagnostics, &all) {
-            let line = manifest::line_of(&key, &entry);
-            streamed
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(key, line);
-        }
-        stager.send(documents);
-    };
-    let run = pipeline::run_with(
-        &repository,
-        Scope {
-            only: None,
-            skip: &skip,
-            kinds: &kinds,
-            progress,
-            rendering: Rendering::of(options),
-            sink: stager
-                .is_some()
-                .then_some(&sink as &(dyn Fn(Finished) + Sync)),
-        },
-    );
-    let mut outcome = run.outcome;
-    outcome.documents = with_other_formats(outcome.documents, options);
-    // Whatever the writer staged is removed again when the build has
-    // errors, which are reported rather than any failure of the writer:
-    // dropping it leaves the output folder as it was.
-    let staged = match stager.map(Stager::finish) {
-        Some(staged) if !outcome.has_errors() => Some(Arc::new(staged?)),
-        _ => None,
-    };
-
+    let maker = EntryMaker::new(&repository, &inputs, &plan.partly, public_only);
+    let rendering = render(&repository, &maker, &plan, options, progress, mode, &out)?;
+    let outcome = rendering.outcome;
     // The manifest changes unless every case it listed was skipped: when
     // cases were rendered, or removed, or there was none.
-    let manifest_changed =
-        !(run.rendered.is_empty() && judged && has_previous) || (whole_repository && unmatched > 0);
+    let manifest_changed = !(rendering.rendered.is_empty() && judged && has_previous)
+        || (whole_repository && plan.unmatched > 0);
     let mut manifest = Manifest::default();
     // The cases whose entries are kept as the last build recorded them: a
     // build of named case files keeps the other cases' entries.
     let kept: BTreeSet<&str> = if whole_repository {
-        skipped.keys().map(String::as_str).collect()
+        plan.skipped.keys().map(String::as_str).collect()
     } else {
         recorded.keys().map(String::as_str).collect()
     };
-    let mut unchanged_files: Vec<&str> = Vec::new();
-    for key in skipped.keys() {
-        unchanged_files.extend(recorded.get(key).iter().flat_map(|r| r.files()));
-    }
-    for (kinds, entry) in partly.values() {
-        for (kind, document) in &entry.documents {
-            if !kinds.contains(kind) {
-                unchanged_files.extend(document.files.keys().map(String::as_str));
-            }
-        }
-    }
-    unchanged_files.sort_unstable();
-    let unchanged_files: Vec<PathBuf> = unchanged_files.into_iter().map(PathBuf::from).collect();
+    let unchanged_files = unchanged_files(&plan, &recorded);
     // Without the manifest's text nothing is written back: every case was
     // skipped, and the manifest stays as it is.
     if let Some(source) = &previous_text {
@@ -480,100 +278,41 @@ fn build_with(
         }
     }
     let stat_cache = stat_cache.and_then(|cache| {
-        let entries = repository
-            .case_stats()
-            .iter()
-            .filter_map(|(file, stat)| {
-                let key = inputs.key(file);
-                let digest = inputs.cases.get(&key)?.clone();
-                Some((
-                    key,
-                    stat_cache::Entry {
-                        stat: *stat,
-                        digest,
-                    },
-                ))
-            })
-            .collect();
+        let entries = stat_cache_entries(&repository, &inputs);
         cache.update(started, entries)
     });
-    if !outcome.has_errors() && staged.is_none() {
-        let mut documents: BTreeMap<&Path, Vec<&Document>> = BTreeMap::new();
-        for document in &outcome.documents {
-            documents
-                .entry(document.case_file.as_path())
-                .or_default()
-                .push(document);
-        }
-        // Each entry digests its case's documents: on every core.
-        let entries: Vec<Option<(String, CaseEntry)>> = run
-            .rendered
-            .par_iter()
-            .map(|(file, warnings)| {
-                let case_documents = documents.get(file.as_path()).map_or(&[][..], Vec::as_slice);
-                entry_of(file, *warnings, case_documents)
-            })
-            .collect();
-        manifest.cases.extend(entries.into_iter().flatten());
+    if !outcome.has_errors() && rendering.staged.is_none() {
+        manifest
+            .cases
+            .extend(entries_of_outcome(&outcome, &rendering.rendered, &maker));
     }
     // Every case's entry is made: the cases are let go now, before the
     // lines streamed are read back into the memory they held.
-    drop(cases);
-    drop(files_by_id);
+    drop(maker);
     let_go(repository);
-    let streamed = streamed
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
-    if !outcome.has_errors() && staged.is_some() {
-        let lines = streamed.into_texts().map_err(|source| Error::Io {
-            path: std::env::temp_dir(),
-            source,
-        })?;
+    if !outcome.has_errors() && rendering.staged.is_some() {
+        let lines = rendering
+            .streamed
+            .into_texts()
+            .map_err(|source| Error::Io {
+                path: std::env::temp_dir(),
+                source,
+            })?;
         for (key, line) in lines {
             manifest.add_line(key, line);
         }
     }
-    // Files an earlier build wrote that this one does not produce: of
-    // deleted cases and kinds, or of cases a publishing build holds back.
     // The entries made as lines, read back: what they name.
     let made_lines: Vec<(&str, &str)> = manifest.made_lines().collect();
     let made_views: Vec<Option<(String, CaseView<'_>)>> = made_lines
         .par_iter()
         .map(|(_, line)| manifest::view_of_line(line))
         .collect();
-    let mut produced: BTreeSet<&str> = BTreeSet::new();
-    for entry in manifest.cases.values() {
-        for document in entry.documents.values() {
-            produced.extend(document.files.keys().map(String::as_str));
-        }
-    }
-    for (_, view) in made_views.iter().flatten() {
-        for document in view.documents.values() {
-            produced.extend(document.files.keys().map(|file| &**file));
-        }
-    }
-    for key in &kept {
-        if manifest.made(key) {
-            continue;
-        }
-        produced.extend(recorded.get(*key).iter().flat_map(|r| r.files()));
-    }
     let removed_files = if outcome.has_errors() {
         Vec::new()
     } else {
-        // Only the files of cases not kept can be left over; what they
-        // were is read from the manifest's lines.
-        let text = previous_text.as_deref().map(String::as_str);
-        let left_over: BTreeMap<String, FileEntry> = recorded
-            .iter()
-            .filter(|(key, _)| !kept.contains(key.as_str()))
-            .flat_map(|(_, recorded)| recorded.manifest_files(text))
-            .filter(|(file, _)| !produced.contains(file.as_str()))
-            .collect();
-        left_over
-            .into_iter()
-            .map(|(file, recorded)| (PathBuf::from(file), recorded))
-            .collect()
+        let produced = produced_files(&manifest, &made_views, &kept, &recorded);
+        left_over_files(&produced, &kept, &recorded, text)
     };
     let manifest_changed = manifest_changed || !removed_files.is_empty();
     // The index of the manifest once written: of the manifest written
@@ -603,13 +342,482 @@ fn build_with(
         out,
         manifest,
         manifest_changed,
-        unchanged_cases: skip.into_iter().collect(),
+        unchanged_cases: plan.skip.into_iter().collect(),
         unchanged_files,
         removed_files,
         stat_cache,
         manifest_index,
-        staged,
+        staged: rendering.staged,
     })
+}
+
+/// The repository a build reads, where it writes, and the stat cache it
+/// trusts, if any.
+struct Opened {
+    repository: Repository,
+    out: PathBuf,
+    stat_cache: Option<StatCache>,
+    /// Whether the build is of whole repository folders, not named case
+    /// files.
+    whole_repository: bool,
+}
+
+/// Opens the repository `paths` point into, its case files listed but
+/// not parsed when it is built whole, and the stat cache of the output
+/// folder, `out` or the repository's `out/`, when one is to be trusted.
+fn open(
+    paths: &[PathBuf],
+    out: Option<&Path>,
+    options: Options,
+    fresh: bool,
+) -> Result<Opened, Error> {
+    // Named case files are rebuilt whatever their state, with the earlier
+    // cases they update, which only the full loader finds.
+    let whole_repository = paths.iter().all(|path| path.is_dir());
+    // A build that renders every case reads every case: no cache then.
+    let stat_cache = (whole_repository && !fresh && !options.publish)
+        .then(|| StatCache::open(&out.map_or_else(|| guessed_out(paths), Path::to_path_buf)));
+    let repository = if whole_repository {
+        let known = stat_cache.as_ref().map(|cache| {
+            move |root: &Path, file: &Path, stat: &stat_cache::FileStat| {
+                cache.digest(&key(root, file), stat).map(str::to_owned)
+            }
+        });
+        let known = known.as_ref().map(|k| k as load::KnownDigest<'_>);
+        load::open_deferred(paths, options.limits, known)?
+    } else {
+        load::open(paths, options.limits)?
+    };
+    let out = match out {
+        Some(out) => out.to_path_buf(),
+        None => default_out(&repository.root),
+    };
+    crate::confine::check_output_folder(&out, &repository.root)?;
+    Ok(Opened {
+        repository,
+        out,
+        stat_cache,
+        whole_repository,
+    })
+}
+
+/// Whether the index's `verdicts` skip every case it `recorded`, and no
+/// case is new: then the manifest stays as it is.
+fn all_skipped(verdicts: &[(String, Verdict)], recorded: &BTreeMap<String, Recorded<'_>>) -> bool {
+    verdicts.len() == recorded.len()
+        && verdicts
+            .iter()
+            .all(|(_, verdict)| matches!(verdict, Verdict::Known(Stale::Nothing)))
+}
+
+/// The last manifest's text in `out`, when `needed`, or when there is no
+/// `index` to use instead; and whether the index is used, which it is
+/// only while it vouches for the text read. Shared with the manifest
+/// written, as read: a manifest is tens of megabytes, not to be copied.
+fn last_manifest_text(
+    out: &Path,
+    index: Option<&Index>,
+    needed: bool,
+) -> (Option<Arc<String>>, bool) {
+    let Some(index) = index else {
+        return (manifest::read_text(out), false);
+    };
+    if !needed {
+        return (None, true);
+    }
+    match fs::read_to_string(out.join(manifest::FILE_NAME)) {
+        Ok(raw) if index.vouches_for(&raw) => (Some(Arc::new(raw)), true),
+        _ => (manifest::read_text(out), false),
+    }
+}
+
+/// The index's `verdicts`, those it could not tell told from the
+/// manifest's lines in `text`.
+fn told_by_lines(
+    verdicts: Vec<(String, Verdict)>,
+    inputs: &Inputs,
+    recorded: &BTreeMap<String, Recorded<'_>>,
+    text: Option<&str>,
+    options: Options,
+    out: &Path,
+) -> Vec<(String, Verdict)> {
+    verdicts
+        .into_par_iter()
+        .map(|(key, verdict)| match verdict {
+            Verdict::Unknown => {
+                let verdict = recorded.get(&key).map_or(Verdict::New, |recorded| {
+                    exact_verdict(inputs, &key, recorded, text, options, out)
+                });
+                (key, verdict)
+            }
+            verdict => (key, verdict),
+        })
+        .collect()
+}
+
+/// What a build does with each case file, as the verdicts on them decide.
+struct Plan {
+    /// The cases skipped, by manifest key, with their files.
+    skipped: BTreeMap<String, PathBuf>,
+    /// Cases of which only some documents are rendered again, by file,
+    /// with those documents' kinds and the case's last entry, which holds
+    /// the others.
+    partly: BTreeMap<PathBuf, (BTreeSet<String>, CaseEntry)>,
+    /// The files of the cases skipped.
+    skip: BTreeSet<PathBuf>,
+    /// The kinds rendered again of each case in `partly`.
+    kinds: BTreeMap<PathBuf, BTreeSet<String>>,
+    /// How many cases of the manifest no case file matches.
+    unmatched: usize,
+    /// The case files to parse.
+    to_parse: Vec<PathBuf>,
+}
+
+impl Plan {
+    /// The plan for the case files `deferred`, from the `verdicts` on them
+    /// in that order (none: every case is parsed), the entries the last
+    /// build `recorded`, and its manifest's `text`, when read. Cases are
+    /// `judged` unless the build renders them all.
+    fn of(
+        deferred: &[PathBuf],
+        verdicts: Option<Vec<(String, Verdict)>>,
+        recorded: &BTreeMap<String, Recorded<'_>>,
+        text: Option<&str>,
+        judged: bool,
+    ) -> Plan {
+        let mut skipped = BTreeMap::new();
+        let mut partly = BTreeMap::new();
+        let mut unmatched = if judged { recorded.len() } else { 0 };
+        let mut to_parse = Vec::new();
+        match verdicts {
+            None => to_parse = deferred.to_vec(),
+            Some(verdicts) => {
+                for (file, (key, verdict)) in deferred.iter().zip(verdicts) {
+                    if !matches!(verdict, Verdict::New) {
+                        unmatched -= 1;
+                    }
+                    match verdict {
+                        Verdict::Known(Stale::Nothing) => {
+                            skipped.insert(key, file.clone());
+                        }
+                        Verdict::Known(Stale::Documents(kinds)) => {
+                            let line = recorded.get(&key).and_then(|r| r.line(text));
+                            if let Some((_, entry)) = line.and_then(manifest::parse_line) {
+                                partly.insert(file.clone(), (kinds, entry));
+                            }
+                            to_parse.push(file.clone());
+                        }
+                        _ => to_parse.push(file.clone()),
+                    }
+                }
+            }
+        }
+        let skip = skipped.values().cloned().collect();
+        let kinds = partly
+            .iter()
+            .map(|(file, (kinds, _))| (file.clone(), kinds.clone()))
+            .collect();
+        Plan {
+            skipped,
+            partly,
+            skip,
+            kinds,
+            unmatched,
+            to_parse,
+        }
+    }
+}
+
+/// Parses the case files `to_parse`, then those that a parsed case needs
+/// to be checked, the case it updates and a case named like its id, until
+/// none is missing.
+fn parse_needed(
+    repository: &mut Repository,
+    to_parse: &[PathBuf],
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<(), Error> {
+    parse_with_progress(repository, to_parse, progress)?;
+    loop {
+        let wanted: BTreeSet<&str> = repository
+            .cases
+            .iter()
+            .flat_map(|c| [Some(&c.value.id), c.value.updates.as_ref()])
+            .flatten()
+            .map(|id| id.as_str())
+            .collect();
+        let needed: Vec<PathBuf> = repository
+            .deferred
+            .iter()
+            .filter(|file| stem(file).is_some_and(|s| wanted.contains(s)))
+            .cloned()
+            .collect();
+        if needed.is_empty() {
+            return Ok(());
+        }
+        parse_with_progress(repository, &needed, progress)?;
+    }
+}
+
+/// Makes the manifest entry of each case rendered this build.
+struct EntryMaker<'a> {
+    repository: &'a Repository,
+    inputs: &'a Inputs,
+    cases: BTreeMap<&'a Path, &'a crate::model::Case>,
+    /// The file of each case by id, to find the case an update updates:
+    /// of two with one id, the first in file order.
+    files_by_id: BTreeMap<&'a str, &'a Path>,
+    /// The cases rendered only in part, with their last entries.
+    partly: &'a BTreeMap<PathBuf, (BTreeSet<String>, CaseEntry)>,
+    public_only: bool,
+}
+
+impl<'a> EntryMaker<'a> {
+    fn new(
+        repository: &'a Repository,
+        inputs: &'a Inputs,
+        partly: &'a BTreeMap<PathBuf, (BTreeSet<String>, CaseEntry)>,
+        public_only: bool,
+    ) -> EntryMaker<'a> {
+        let cases = repository
+            .cases
+            .iter()
+            .map(|c| (c.file.as_path(), &c.value))
+            .collect();
+        let mut files_by_id = BTreeMap::new();
+        for loaded in repository.cases.iter().chain(&repository.earlier_cases) {
+            files_by_id
+                .entry(loaded.value.id.as_str())
+                .or_insert(loaded.file.as_path());
+        }
+        EntryMaker {
+            repository,
+            inputs,
+            cases,
+            files_by_id,
+            partly,
+            public_only,
+        }
+    }
+
+    /// The manifest key and entry of the case in `file`, rendered into
+    /// `documents` with `warnings`.
+    fn entry(
+        &self,
+        file: &Path,
+        warnings: usize,
+        documents: &[&Document],
+    ) -> Option<(String, CaseEntry)> {
+        let case = self.cases.get(file)?;
+        let updated = case
+            .updates
+            .as_ref()
+            .and_then(|id| self.files_by_id.get(id.as_str()).copied());
+        let rendered = Rendered {
+            file,
+            case,
+            updated,
+            warnings,
+            documents,
+        };
+        let mut entry = self
+            .inputs
+            .entry(self.repository, &rendered, self.public_only)?;
+        if let Some((_, kept)) = self.partly.get(file) {
+            keep_documents_not_rendered(&mut entry, kept);
+        }
+        Some((self.inputs.key(file), entry))
+    }
+}
+
+/// What rendering the cases of a build gave.
+struct RenderedCases {
+    outcome: Outcome,
+    /// Every case rendered, by file, with its number of diagnostics.
+    rendered: Vec<(PathBuf, usize)>,
+    /// What a streaming build staged, when it has no errors.
+    staged: Option<Arc<Staged>>,
+    /// The manifest lines of the cases a streaming build staged.
+    streamed: Spill,
+}
+
+/// Checks and renders the cases `plan` does not skip. A streaming build
+/// hands each case's documents to the writer as the case finishes, and
+/// keeps only its manifest entry, as its line, out of memory until the
+/// cases are let go.
+fn render(
+    repository: &Repository,
+    maker: &EntryMaker<'_>,
+    plan: &Plan,
+    options: Options,
+    progress: &(dyn Fn(Progress) + Sync),
+    mode: Mode,
+    out: &Path,
+) -> Result<RenderedCases, Error> {
+    let stager = (mode == Mode::Streaming).then(|| Stager::start(out));
+    let streamed: Mutex<Spill> = Mutex::new(Spill::default());
+    let sink = |finished: Finished| {
+        let Some(stager) = &stager else { return };
+        if finished.doomed {
+            return;
+        }
+        let documents = with_other_formats(finished.documents, options);
+        let all: Vec<&Document> = documents.iter().collect();
+        if let Some((key, entry)) = maker.entry(finished.file, finished.diagnostics, &all) {
+            let line = manifest::line_of(&key, &entry);
+            streamed
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(key, line);
+        }
+        stager.send(documents);
+    };
+    let run = pipeline::run_with(
+        repository,
+        Scope {
+            only: None,
+            skip: &plan.skip,
+            kinds: &plan.kinds,
+            progress,
+            rendering: pipeline::Rendering::of(options),
+            sink: stager
+                .is_some()
+                .then_some(&sink as &(dyn Fn(Finished) + Sync)),
+        },
+    );
+    let mut outcome = run.outcome;
+    outcome.documents = with_other_formats(outcome.documents, options);
+    // Whatever the writer staged is removed again when the build has
+    // errors, which are reported rather than any failure of the writer:
+    // dropping it leaves the output folder as it was.
+    let staged = match stager.map(Stager::finish) {
+        Some(staged) if !outcome.has_errors() => Some(Arc::new(staged?)),
+        _ => None,
+    };
+    Ok(RenderedCases {
+        outcome,
+        rendered: run.rendered,
+        staged,
+        streamed: streamed
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner),
+    })
+}
+
+/// The manifest entries of the cases `rendered` into `outcome`'s
+/// documents, digested on every core.
+fn entries_of_outcome(
+    outcome: &Outcome,
+    rendered: &[(PathBuf, usize)],
+    maker: &EntryMaker<'_>,
+) -> Vec<(String, CaseEntry)> {
+    let mut documents: BTreeMap<&Path, Vec<&Document>> = BTreeMap::new();
+    for document in &outcome.documents {
+        documents
+            .entry(document.case_file.as_path())
+            .or_default()
+            .push(document);
+    }
+    let entries: Vec<Option<(String, CaseEntry)>> = rendered
+        .par_iter()
+        .map(|(file, warnings)| {
+            let case_documents = documents.get(file.as_path()).map_or(&[][..], Vec::as_slice);
+            maker.entry(file, *warnings, case_documents)
+        })
+        .collect();
+    entries.into_iter().flatten().collect()
+}
+
+/// The files, relative to the output folder, of the cases `plan` skips
+/// and of the documents it keeps, sorted.
+fn unchanged_files(plan: &Plan, recorded: &BTreeMap<String, Recorded<'_>>) -> Vec<PathBuf> {
+    let mut files: Vec<&str> = Vec::new();
+    for key in plan.skipped.keys() {
+        files.extend(recorded.get(key).iter().flat_map(|r| r.files()));
+    }
+    for (kinds, entry) in plan.partly.values() {
+        for (kind, document) in &entry.documents {
+            if !kinds.contains(kind) {
+                files.extend(document.files.keys().map(String::as_str));
+            }
+        }
+    }
+    files.sort_unstable();
+    files.into_iter().map(PathBuf::from).collect()
+}
+
+/// The stat cache's entries for every case file read: its stat and
+/// digest, by manifest key.
+fn stat_cache_entries(
+    repository: &Repository,
+    inputs: &Inputs,
+) -> BTreeMap<String, stat_cache::Entry> {
+    repository
+        .case_stats()
+        .iter()
+        .filter_map(|(file, stat)| {
+            let key = inputs.key(file);
+            let digest = inputs.cases.get(&key)?.clone();
+            Some((
+                key,
+                stat_cache::Entry {
+                    stat: *stat,
+                    digest,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Every file the manifest names once written: of the entries made, of
+/// those made as lines (`made_views`), and of the cases `kept` as the
+/// last build `recorded` them.
+fn produced_files<'a>(
+    manifest: &'a Manifest,
+    made_views: &'a [Option<(String, CaseView<'_>)>],
+    kept: &BTreeSet<&str>,
+    recorded: &'a BTreeMap<String, Recorded<'_>>,
+) -> BTreeSet<&'a str> {
+    let mut produced = BTreeSet::new();
+    for entry in manifest.cases.values() {
+        for document in entry.documents.values() {
+            produced.extend(document.files.keys().map(String::as_str));
+        }
+    }
+    for (_, view) in made_views.iter().flatten() {
+        for document in view.documents.values() {
+            produced.extend(document.files.keys().map(|file| &**file));
+        }
+    }
+    for key in kept {
+        if manifest.made(key) {
+            continue;
+        }
+        produced.extend(recorded.get(*key).iter().flat_map(|r| r.files()));
+    }
+    produced
+}
+
+/// Files an earlier build wrote that this one does not produce: of
+/// deleted cases and kinds, or of cases a publishing build holds back,
+/// with what the manifest recorded of each. Only the files of cases not
+/// `kept` can be left over; what they were is read from the manifest's
+/// lines in `text`.
+fn left_over_files(
+    produced: &BTreeSet<&str>,
+    kept: &BTreeSet<&str>,
+    recorded: &BTreeMap<String, Recorded<'_>>,
+    text: Option<&str>,
+) -> Vec<(PathBuf, FileEntry)> {
+    let left_over: BTreeMap<String, FileEntry> = recorded
+        .iter()
+        .filter(|(key, _)| !kept.contains(key.as_str()))
+        .flat_map(|(_, recorded)| recorded.manifest_files(text))
+        .filter(|(file, _)| !produced.contains(file.as_str()))
+        .collect();
+    left_over
+        .into_iter()
+        .map(|(file, recorded)| (PathBuf::from(file), recorded))
+        .collect()
 }
 
 /// Frees `repository` on every core: its cases are tens of thousands of
@@ -668,7 +876,7 @@ fn written_index(
 /// indexed.
 fn read_index(
     recorded: &BTreeMap<String, Recorded<'_>>,
-    read_at: std::time::SystemTime,
+    read_at: SystemTime,
 ) -> Option<manifest_index::Update> {
     let entries: Option<manifest_index::Entries> = recorded
         .par_iter()
