@@ -311,8 +311,7 @@ fn build_with(
     let removed_files = if outcome.has_errors() {
         Vec::new()
     } else {
-        let produced = produced_files(&manifest, &made_views, &kept, &recorded);
-        left_over_files(&produced, &kept, &recorded, text)
+        left_over_files(&manifest, &made_views, &kept, &recorded, text)
     };
     let manifest_changed = manifest_changed || !removed_files.is_empty();
     // The index of the manifest once written: of the manifest written
@@ -768,52 +767,53 @@ fn stat_cache_entries(
         .collect()
 }
 
-/// Every file the manifest names once written: of the entries made, of
-/// those made as lines (`made_views`), and of the cases `kept` as the
-/// last build `recorded` them.
-fn produced_files<'a>(
-    manifest: &'a Manifest,
-    made_views: &'a [Option<(String, CaseView<'_>)>],
-    kept: &BTreeSet<&str>,
-    recorded: &'a BTreeMap<String, Recorded<'_>>,
-) -> BTreeSet<&'a str> {
-    let mut produced = BTreeSet::new();
-    for entry in manifest.cases.values() {
-        for document in entry.documents.values() {
-            produced.extend(document.files.keys().map(String::as_str));
-        }
-    }
-    for (_, view) in made_views.iter().flatten() {
-        for document in view.documents.values() {
-            produced.extend(document.files.keys().map(|file| &**file));
-        }
-    }
-    for key in kept {
-        if manifest.made(key) {
-            continue;
-        }
-        produced.extend(recorded.get(*key).iter().flat_map(|r| r.files()));
-    }
-    produced
-}
-
 /// Files an earlier build wrote that this one does not produce: of
 /// deleted cases and kinds, or of cases a publishing build holds back,
 /// with what the manifest recorded of each. Only the files of cases not
 /// `kept` can be left over; what they were is read from the manifest's
-/// lines in `text`.
+/// lines in `text`. Each is struck out once a file the manifest names
+/// once written is found to be it: of the entries made, of those made as
+/// lines (`made_views`), or of the cases `kept` as the last build
+/// `recorded` them. Most builds leave none over: the search stops then.
 fn left_over_files(
-    produced: &BTreeSet<&str>,
+    manifest: &Manifest,
+    made_views: &[Option<(String, CaseView<'_>)>],
     kept: &BTreeSet<&str>,
     recorded: &BTreeMap<String, Recorded<'_>>,
     text: Option<&str>,
 ) -> Vec<(PathBuf, FileEntry)> {
-    let left_over: BTreeMap<String, FileEntry> = recorded
+    let mut left_over: BTreeMap<String, FileEntry> = recorded
         .iter()
         .filter(|(key, _)| !kept.contains(key.as_str()))
         .flat_map(|(_, recorded)| recorded.manifest_files(text))
-        .filter(|(file, _)| !produced.contains(file.as_str()))
         .collect();
+    let made = manifest
+        .cases
+        .values()
+        .flat_map(|entry| entry.documents.values())
+        .flat_map(|document| document.files.keys().map(String::as_str));
+    let made_as_lines = made_views
+        .iter()
+        .flatten()
+        .flat_map(|(_, view)| view.documents.values())
+        .flat_map(|document| document.files.keys().map(|file| &**file));
+    for file in made.chain(made_as_lines) {
+        if left_over.is_empty() {
+            break;
+        }
+        left_over.remove(file);
+    }
+    for key in kept {
+        if left_over.is_empty() {
+            break;
+        }
+        if manifest.made(key) {
+            continue;
+        }
+        for file in recorded.get(*key).iter().flat_map(|r| r.files()) {
+            left_over.remove(file);
+        }
+    }
     left_over
         .into_iter()
         .map(|(file, recorded)| (PathBuf::from(file), recorded))
