@@ -21,7 +21,7 @@ pub(crate) fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), Error>
 /// piece by piece rather than gathered into one buffer first.
 pub(crate) fn write_atomically_with(
     target: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    fill: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
 ) -> Result<(), Error> {
     let folder = target.parent().unwrap_or_else(|| Path::new("."));
     fs::create_dir_all(folder).map_err(|source| Error::Io {
@@ -40,7 +40,7 @@ pub(crate) fn replace(target: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// [`replace`], with what the file holds written by `fill`.
 fn replace_with(
     target: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    fill: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
 ) -> Result<(), Error> {
     let folder = target.parent().unwrap_or_else(|| Path::new("."));
     let file_name = target

@@ -252,33 +252,29 @@ impl IndexEntry {
     /// Its line of the index file, after the case file's key and where its
     /// manifest line is.
     fn write_fields(&self, text: &mut String) {
-        let fields: [&str; 7] = [
-            &self.id,
-            &self.digest,
-            &self.warnings.to_string(),
+        // Written into `text` as they are: no field is made on its own.
+        let _ = write!(
+            text,
+            "\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            self.id,
+            self.digest,
+            self.warnings,
             if self.public_only { "1" } else { "0" },
-            &self.settings,
-            &self.approvals,
-            &self.templates,
-        ];
-        for field in fields {
-            text.push('\t');
-            text.push_str(field);
-        }
+            self.settings,
+            self.approvals,
+            self.templates,
+        );
         for list in [&self.principles, &self.updates] {
-            text.push_str(&format!("\t{}", list.len()));
+            let _ = write!(text, "\t{}", list.len());
             for (name, digest) in list {
-                text.push('\t');
-                text.push_str(name);
-                text.push('\t');
-                text.push_str(digest);
+                let _ = write!(text, "\t{name}\t{digest}");
             }
         }
-        text.push_str(&format!("\t{}", self.documents.len()));
+        let _ = write!(text, "\t{}", self.documents.len());
         for (kind, files) in &self.documents {
-            text.push_str(&format!("\t{kind}\t{}", files.len()));
+            let _ = write!(text, "\t{kind}\t{}", files.len());
             for file in files {
-                text.push_str(&format!("\t{}\t{}", file.path, file.bytes));
+                let _ = write!(text, "\t{}\t{}", file.path, file.bytes);
             }
         }
     }
@@ -698,7 +694,7 @@ fn write_text(
     threshold: i64,
     manifest: &FileStat,
     lines: &[IndexLine<'_>],
-    out: &mut dyn io::Write,
+    out: &mut (dyn io::Write + Send),
 ) -> io::Result<()> {
     let header = format!(
         "{MAGIC} {} {threshold}\n{}\n",
@@ -710,19 +706,33 @@ fn write_text(
     let mut check = manifest::Digester::default();
     check.update(header.as_bytes());
     out.write_all(header.as_bytes())?;
+    let mut write_pieces = |pieces: &[String]| -> io::Result<()> {
+        for piece in pieces {
+            check.update(piece.as_bytes());
+            out.write_all(piece.as_bytes())?;
+        }
+        Ok(())
+    };
+    // Each window of pieces is digested and written while the next is made.
+    let mut made: Vec<String> = Vec::new();
     for window in lines.chunks(LINES_A_PIECE * PIECES_AT_ONCE) {
-        let pieces: Option<Vec<String>> = window.par_chunks(LINES_A_PIECE).map(piece_of).collect();
-        let pieces = pieces.ok_or_else(|| {
+        let (written, pieces) = rayon::join(
+            || write_pieces(&made),
+            || {
+                let pieces: Option<Vec<String>> =
+                    window.par_chunks(LINES_A_PIECE).map(piece_of).collect();
+                pieces
+            },
+        );
+        written?;
+        made = pieces.ok_or_else(|| {
             io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "a case file's name cannot be written on an index line",
             )
         })?;
-        for piece in &pieces {
-            check.update(piece.as_bytes());
-            out.write_all(piece.as_bytes())?;
-        }
     }
+    write_pieces(&made)?;
     out.write_all(format!("end {}\n", check.finish()).as_bytes())
 }
 

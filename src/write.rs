@@ -278,22 +278,37 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
             let _ = fs::remove_dir(folder);
         }
     }
-    // The manifest as written, or as found already in place when it holds
-    // exactly what would be written.
-    let layout = (manifest_removed || build.manifest_changed).then(|| build.manifest.layout());
+    // The stat cache, outside the output folder and only ever an
+    // optimisation, records the case files alone: it is written while
+    // the manifest is.
+    let (manifest, ()) = rayon::join(
+        || write_manifest(build, manifest_removed),
+        || {
+            if let Some(cache) = &build.stat_cache {
+                cache.write();
+            }
+        },
+    );
+    manifest?;
+    Ok(summary)
+}
+
+/// Writes the manifest of `build`, unless it is unchanged and in place,
+/// into the output folder: from scratch when it was `removed`. Then the
+/// index of the manifest as written, or as found already in place when it
+/// holds exactly what would be written.
+fn write_manifest(build: &Build, removed: bool) -> Result<(), Error> {
+    let out = build.out.as_path();
+    let layout = (removed || build.manifest_changed).then(|| build.manifest.layout());
     if let Some(layout) = &layout {
-        if manifest_removed {
+        if removed {
             layout.write_new(out)?;
         } else {
             layout.write(out)?;
         }
     }
-    // Outside the output folder, and only ever an optimisation.
-    if let Some(cache) = &build.stat_cache {
-        cache.write();
-    }
     crate::manifest_index::commit(out, build.manifest_index.as_ref(), layout.as_ref());
-    Ok(summary)
+    Ok(())
 }
 
 /// The folder inside the output folder where a streaming build
