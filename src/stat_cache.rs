@@ -18,6 +18,7 @@
 //! again until a later build records it.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -49,6 +50,13 @@ pub struct FileStat {
 impl FileStat {
     /// The stat as the caches write it: `size mtime ctime ino dev`.
     pub(crate) fn to_fields(self) -> String {
+        let mut fields = String::new();
+        self.write_fields(&mut fields);
+        fields
+    }
+
+    /// [`FileStat::to_fields`], written at the end of `text`.
+    fn write_fields(self, text: &mut String) {
         let FileStat {
             size,
             mtime,
@@ -56,7 +64,7 @@ impl FileStat {
             ino,
             dev,
         } = self;
-        format!("{size} {mtime} {ctime} {ino} {dev}")
+        let _ = write!(text, "{size} {mtime} {ctime} {ino} {dev}");
     }
 
     /// A stat from the next five of `fields`, as [`FileStat::to_fields`]
@@ -147,11 +155,18 @@ impl StatCache {
     /// The cache to write after a build that began at `started` and found
     /// `entries`; `None` when it would say what this one says.
     pub fn update(&self, started: SystemTime, entries: BTreeMap<String, Entry>) -> Option<Update> {
-        // Entries all trusted already stay trusted: nothing to write.
+        // Entries all trusted already stay trusted: nothing to write. Both
+        // maps are in key order: compared side by side, not looked up.
         let same = entries.len() == self.entries.len()
             && entries
                 .iter()
-                .all(|(key, entry)| self.digest(key, &entry.stat) == Some(entry.digest.as_str()));
+                .zip(&self.entries)
+                .all(|((key, entry), (known_key, known))| {
+                    key == known_key
+                        && known.stat == entry.stat
+                        && entry.stat.mtime < self.threshold
+                        && known.digest == entry.digest
+                });
         if same {
             return None;
         }
@@ -190,15 +205,14 @@ impl Update {
             crate::manifest::CANDOR_VERSION,
             self.threshold
         );
+        // About 150 bytes an entry: reserved once.
+        text.reserve(self.entries.len() * 160);
         for (key, entry) in &self.entries {
             if key.contains('\n') {
                 continue;
             }
-            text.push_str(&format!(
-                "{} {} {key}\n",
-                entry.stat.to_fields(),
-                entry.digest
-            ));
+            entry.stat.write_fields(&mut text);
+            let _ = writeln!(text, " {} {key}", entry.digest);
         }
         // A digest of all above it ends the file: a cache damaged in any
         // byte is no cache.
