@@ -555,7 +555,16 @@ pub fn value_from_text(text: &str, limits: Limits) -> Option<serde_json::Value> 
 /// holding case files: looking for each case's folder in turn cost one
 /// failed open per case. A folder that cannot be listed may hold anything.
 fn approvals_folders_listed(case_files: &[PathBuf]) -> impl Fn(&Path) -> bool + use<> {
-    let parents: BTreeSet<&Path> = case_files.iter().filter_map(|f| f.parent()).collect();
+    // Case files come folder by folder: a folder is compared with the
+    // last one's bytes before it is ordered among the others, part by part.
+    let mut parents: BTreeSet<&Path> = BTreeSet::new();
+    let mut last: Option<&Path> = None;
+    for parent in case_files.iter().filter_map(|f| f.parent()) {
+        if last.is_none_or(|last| last.as_os_str() != parent.as_os_str()) {
+            parents.insert(parent);
+            last = Some(parent);
+        }
+    }
     let listed: BTreeMap<PathBuf, Option<BTreeSet<std::ffi::OsString>>> = parents
         .into_iter()
         .map(|parent| {
@@ -790,10 +799,13 @@ fn yaml_files(folder: &Path) -> Result<Vec<PathBuf>, Error> {
             files.push(path);
         }
     }
-    // All in one folder: ordered as paths are, by file name, which is
-    // cheaper to compare than whole paths (their sort took 12 ms at ten
-    // thousand files). Names in a folder are unique.
-    files.sort_unstable_by(|a, b| a.file_name().cmp(&b.file_name()));
+    // All in one folder, each its name joined to the same folder: ordered
+    // as paths are, by file name, which the bytes of the whole paths
+    // compare as. Comparing paths part by part took 12 ms at ten thousand
+    // files, and taking each name out again at every comparison still
+    // showed in profiles.
+    // Names in a folder are unique.
+    files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     Ok(files)
 }
 
