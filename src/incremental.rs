@@ -1083,8 +1083,10 @@ impl Inputs {
             .into_iter()
             .map(|kind| (kind.id.to_string(), kind))
             .collect();
+        // Each kind's templates are parsed to find what they include: on
+        // every core.
         let templates: BTreeMap<String, Arc<str>> = kinds
-            .iter()
+            .par_iter()
             .map(|(id, kind)| {
                 // Either style's template may serve, by case.
                 let exists = |name: &str| {

@@ -781,25 +781,32 @@ fn parse(text: &str, body: &str) -> Option<Entries> {
     let sealed = text.strip_suffix('\n')?;
     let (sealed, check) = sealed.rsplit_once('\n')?;
     let sealed = &text[..sealed.len() + 1];
-    if check.strip_prefix("end ")? != manifest::digest(sealed.as_bytes()) {
-        return None;
-    }
     let lines_end = body.len().checked_sub(check.len() + 1)?;
     let lines: Vec<&str> = body.get(..lines_end)?.lines().collect();
-    let parsed: Option<Vec<(String, Located)>> = lines
-        .par_iter()
-        .map(|line| {
-            let mut fields = line.split('\t');
-            let file = fields.next().filter(|f| plain(f))?.to_owned();
-            let start: usize = fields.next()?.parse().ok()?;
-            let end: usize = fields.next()?.parse().ok()?;
-            (start <= end).then_some(())?;
-            let line = fields.next().filter(|f| plain(f))?.to_owned();
-            let entry = Arc::new(IndexEntry::parse(&mut fields)?);
-            let range = start..end;
-            Some((file, Located { range, line, entry }))
-        })
-        .collect();
+    // The lines are parsed while the whole is digested: an index that
+    // fails its check is thrown away, parsed or not.
+    let (sound, parsed) = rayon::join(
+        || check.strip_prefix("end ") == Some(manifest::digest(sealed.as_bytes()).as_str()),
+        || -> Option<Vec<(String, Located)>> {
+            lines
+                .par_iter()
+                .map(|line| {
+                    let mut fields = line.split('\t');
+                    let file = fields.next().filter(|f| plain(f))?.to_owned();
+                    let start: usize = fields.next()?.parse().ok()?;
+                    let end: usize = fields.next()?.parse().ok()?;
+                    (start <= end).then_some(())?;
+                    let line = fields.next().filter(|f| plain(f))?.to_owned();
+                    let entry = Arc::new(IndexEntry::parse(&mut fields)?);
+                    let range = start..end;
+                    Some((file, Located { range, line, entry }))
+                })
+                .collect()
+        },
+    );
+    if !sound {
+        return None;
+    }
     let parsed = parsed?;
     let count = parsed.len();
     let entries: Entries = parsed.into_iter().collect();
