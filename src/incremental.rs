@@ -1444,11 +1444,38 @@ fn expected_files(id: &str, kind: &DocumentKind, options: Options) -> Vec<String
 /// A case file's manifest key: its path below the repository root, with
 /// `/` between folders.
 fn key(root: &Path, file: &Path) -> String {
+    // Most often the file's path is the root's, a `/` and plain names:
+    // then the key is the rest as it is, found without taking either
+    // path apart (30,000 times in a rebuild of 10,000 cases).
+    let below = file
+        .to_str()
+        .zip(root.to_str())
+        .and_then(|(file, root)| file.strip_prefix(root)?.strip_prefix('/'));
+    if let Some(below) = below.filter(|below| plain_relative(below)) {
+        return below.to_owned();
+    }
     slashed(file.strip_prefix(root).unwrap_or(file))
+}
+
+/// Whether `path` is relative, with `/` between names none of which is
+/// `.` or `..`: what [`slashed`] makes of it is itself.
+fn plain_relative(path: &str) -> bool {
+    cfg!(unix)
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
 /// A relative path with `/` between its parts, whatever the platform.
 fn slashed(path: &Path) -> String {
+    match path.to_str().filter(|text| plain_relative(text)) {
+        Some(text) => text.to_owned(),
+        None => slashed_by_parts(path),
+    }
+}
+
+/// [`slashed`], the path taken apart.
+fn slashed_by_parts(path: &Path) -> String {
     path.components()
         .filter_map(|c| match c {
             Component::Normal(part) => Some(part.to_string_lossy()),
@@ -1551,6 +1578,28 @@ mod tests {
             name: name.to_owned(),
             file: PathBuf::from("templates").join(name),
             text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_key_found_without_taking_paths_apart_is_the_one_found_by_parts() {
+        let parts = ["a", "b.yaml", ".", "..", "", "c d"];
+        let mut rests = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = rests
+                .iter()
+                .flat_map(|rest| parts.iter().map(move |part| format!("{rest}/{part}")))
+                .collect();
+            rests.extend(longer);
+        }
+        for root in [".", "repo", "./repo", "/abs/repo", "repo/", "/"] {
+            for rest in &rests {
+                for file in [format!("{root}{rest}"), rest.clone(), format!("x{rest}")] {
+                    let (root, file) = (Path::new(root), Path::new(&file));
+                    let by_parts = slashed_by_parts(file.strip_prefix(root).unwrap_or(file));
+                    assert_eq!(key(root, file), by_parts, "{root:?} {file:?}");
+                }
+            }
         }
     }
 
