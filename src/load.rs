@@ -413,12 +413,14 @@ fn open_with(
 
     let selected_only = !only_cases.is_empty();
     let cases_folder = join(&root, "cases");
-    let case_files = if only_cases.is_empty() {
-        reader.yaml_files(&cases_folder)?
+    // The folder's sign-off folders are found in the same listing.
+    let (case_files, cases_listed) = if only_cases.is_empty() {
+        let listing = reader.listing(&cases_folder)?;
+        (listing.yaml_files, Some((&cases_folder, listing.approvals)))
     } else {
         only_cases.sort();
         only_cases.dedup();
-        only_cases
+        (only_cases, None)
     };
     // Case files are many: read and parse them in parallel.
     let known = known.map(|known| (root.as_path(), known));
@@ -449,7 +451,7 @@ fn open_with(
 
     let mut approvals = BTreeMap::new();
     let mut signatures = BTreeMap::new();
-    let may_have_approvals = approvals_folders_listed(&case_files);
+    let may_have_approvals = approvals_folders_listed(&case_files, cases_listed);
     for case_file in &case_files {
         let folder = approvals_folder(case_file);
         if !may_have_approvals(&folder) {
@@ -554,7 +556,12 @@ pub fn value_from_text(text: &str, limits: Limits) -> Option<serde_json::Value> 
 /// Whether an approvals folder may exist, from one listing of each folder
 /// holding case files: looking for each case's folder in turn cost one
 /// failed open per case. A folder that cannot be listed may hold anything.
-fn approvals_folders_listed(case_files: &[PathBuf]) -> impl Fn(&Path) -> bool + use<> {
+/// A folder already `listed`, with the approvals names in it, is not
+/// listed again.
+fn approvals_folders_listed(
+    case_files: &[PathBuf],
+    listed: Option<(&PathBuf, BTreeSet<std::ffi::OsString>)>,
+) -> impl Fn(&Path) -> bool + use<> {
     // Case files come folder by folder: a folder is compared with the
     // last one's bytes before it is ordered among the others, part by part.
     let mut parents: BTreeSet<&Path> = BTreeSet::new();
@@ -565,9 +572,15 @@ fn approvals_folders_listed(case_files: &[PathBuf]) -> impl Fn(&Path) -> bool + 
             last = Some(parent);
         }
     }
+    let mut listed_already = listed;
     let listed: BTreeMap<PathBuf, Option<BTreeSet<std::ffi::OsString>>> = parents
         .into_iter()
         .map(|parent| {
+            if let Some((_, names)) =
+                listed_already.take_if(|(folder, _)| folder.as_path() == parent)
+            {
+                return (parent.to_path_buf(), Some(names));
+            }
             let names = fs::read_dir(parent).ok().and_then(|entries| {
                 entries
                     .map(|entry| entry.map(|entry| entry.file_name()))
@@ -766,12 +779,20 @@ fn same_folder(a: &Path, b: &Path) -> bool {
         )
 }
 
-/// The `.yaml` and `.yml` files directly in `folder`, by name; none if the
-/// folder does not exist.
-fn yaml_files(folder: &Path) -> Result<Vec<PathBuf>, Error> {
+/// What one listing of a folder finds.
+#[derive(Default)]
+struct Listing {
+    /// Its `.yaml` and `.yml` files, by name.
+    yaml_files: Vec<PathBuf>,
+    /// The names in it that end in `.approvals`, of whatever kind.
+    approvals: BTreeSet<std::ffi::OsString>,
+}
+
+/// What is directly in `folder`; nothing when it does not exist.
+fn listing(folder: &Path) -> Result<Listing, Error> {
     let entries = match fs::read_dir(folder) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Listing::default()),
         Err(source) => {
             return Err(Error::Io {
                 path: folder.to_path_buf(),
@@ -780,15 +801,21 @@ fn yaml_files(folder: &Path) -> Result<Vec<PathBuf>, Error> {
         }
     };
     let mut files = Vec::new();
+    let mut approvals = BTreeSet::new();
     for entry in entries {
         let entry = entry.map_err(|source| Error::Io {
             path: folder.to_path_buf(),
             source,
         })?;
         let path = entry.path();
-        let is_yaml = path
-            .extension()
-            .is_some_and(|ext| ext == "yaml" || ext == "yml");
+        let extension = path.extension();
+        if extension.is_some_and(|ext| ext == "approvals")
+            && let Some(name) = path.file_name()
+        {
+            approvals.insert(name.to_owned());
+            continue;
+        }
+        let is_yaml = extension.is_some_and(|ext| ext == "yaml" || ext == "yml");
         // The listing usually says what an entry is, saving a system call
         // per file; a link is followed to see.
         let is_file = match entry.file_type() {
@@ -806,7 +833,10 @@ fn yaml_files(folder: &Path) -> Result<Vec<PathBuf>, Error> {
     // showed in profiles.
     // Names in a folder are unique.
     files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-    Ok(files)
+    Ok(Listing {
+        yaml_files: files,
+        approvals,
+    })
 }
 
 /// A copy of `case`, made once it is parsed and kept in its place. The
@@ -903,11 +933,17 @@ impl Reader {
     /// The YAML files in `folder`, by name; none when it does not exist.
     /// A folder or file linked out of the repository is refused.
     fn yaml_files(&self, folder: &Path) -> Result<Vec<PathBuf>, Error> {
-        let files = yaml_files(folder)?;
-        if !files.is_empty() {
+        Ok(self.listing(folder)?.yaml_files)
+    }
+
+    /// [`listing`], checked to be inside the repository as
+    /// [`Reader::yaml_files`] is.
+    fn listing(&self, folder: &Path) -> Result<Listing, Error> {
+        let listing = listing(folder)?;
+        if !listing.yaml_files.is_empty() {
             self.check_inside(folder)?;
         }
-        Ok(files)
+        Ok(listing)
     }
 
     /// Reads `files` in parallel, keeping their text and its digest.
