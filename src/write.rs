@@ -248,8 +248,6 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
         summary.temporaries.extend(temporaries);
     }
     summary.temporaries.extend(remove_abandoned_staging(out));
-    // The manifest's own temporary file sits in the output folder itself.
-    summary.temporaries.extend(remove_temporaries(out));
     summary
         .unchanged
         .extend(build.unchanged_files.iter().map(|file| out.join(file)));
@@ -280,16 +278,19 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
     }
     // The stat cache, outside the output folder and only ever an
     // optimisation, records the case files alone: it is written while
-    // the manifest is.
-    let (manifest, ()) = rayon::join(
+    // the manifest is. So are the temporary files other processes left
+    // beside the manifest removed, which takes listing the output folder.
+    let (manifest, temporaries) = rayon::join(
         || write_manifest(build, manifest_removed),
         || {
             if let Some(cache) = &build.stat_cache {
                 cache.write();
             }
+            remove_temporaries(out)
         },
     );
     manifest?;
+    summary.temporaries.extend(temporaries);
     Ok(summary)
 }
 
