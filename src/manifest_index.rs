@@ -675,10 +675,10 @@ struct IndexLine<'a> {
 /// How many index lines are made into one piece of its text.
 const LINES_A_PIECE: usize = 512;
 
-/// How many pieces are made at once, on every core, before they are
-/// written: the index is never held whole, at the end of a build, when its
-/// memory is highest.
-const PIECES_AT_ONCE: usize = 8;
+/// How many pieces are made at once, on every core, while the pieces
+/// made before are written: the index is never held whole, at the end of
+/// a build, when its memory is highest.
+const PIECES_AT_ONCE: usize = 4;
 
 /// Writes an index file of `lines` to `file`; `false` when it was not
 /// written, or a case file's name cannot be written on an index line.

@@ -280,8 +280,15 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
     // optimisation, records the case files alone: it is written while
     // the manifest is. So are the temporary files other processes left
     // beside the manifest removed, which takes listing the output folder.
+    // The manifest as written, or as found already in place when it holds
+    // exactly what would be written.
+    let layout = (manifest_removed || build.manifest_changed).then(|| build.manifest.layout());
     let (manifest, temporaries) = rayon::join(
-        || write_manifest(build, manifest_removed),
+        || match &layout {
+            Some(layout) if manifest_removed => layout.write_new(out),
+            Some(layout) => layout.write(out).map(|_| ()),
+            None => Ok(()),
+        },
         || {
             if let Some(cache) = &build.stat_cache {
                 cache.write();
@@ -291,25 +298,10 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
     );
     manifest?;
     summary.temporaries.extend(temporaries);
-    Ok(summary)
-}
-
-/// Writes the manifest of `build`, unless it is unchanged and in place,
-/// into the output folder: from scratch when it was `removed`. Then the
-/// index of the manifest as written, or as found already in place when it
-/// holds exactly what would be written.
-fn write_manifest(build: &Build, removed: bool) -> Result<(), Error> {
-    let out = build.out.as_path();
-    let layout = (removed || build.manifest_changed).then(|| build.manifest.layout());
-    if let Some(layout) = &layout {
-        if removed {
-            layout.write_new(out)?;
-        } else {
-            layout.write(out)?;
-        }
-    }
+    // The index records the manifest's stat: it follows the manifest, once
+    // the stat cache's text is let go.
     crate::manifest_index::commit(out, build.manifest_index.as_ref(), layout.as_ref());
-    Ok(())
+    Ok(summary)
 }
 
 /// The folder inside the output folder where a streaming build
