@@ -224,10 +224,16 @@ fn build_with(
     let index = stat_cache_enabled.then(|| Index::open(&out)).flatten();
     let settled = index.as_ref().is_some_and(Index::settled);
     let from_index = index.as_ref().map(Recorded::of_index);
-    let told_by_index = from_index
-        .as_ref()
-        .filter(|_| judged)
-        .map(|recorded| judge(&repository, &inputs, recorded, None, options, &out));
+    let told_by_index = from_index.as_ref().filter(|_| judged).map(|recorded| {
+        let judge = Judge {
+            inputs: &inputs,
+            recorded,
+            text: None,
+            options,
+            out: &out,
+        };
+        judge.each(&repository)
+    });
     let needs_text = match (&from_index, &told_by_index) {
         (Some(recorded), Some(verdicts)) => {
             mode != Mode::Streaming || !settled || !all_skipped(verdicts, recorded)
@@ -245,9 +251,16 @@ fn build_with(
     let has_previous = previous.is_some();
     let recorded = previous.unwrap_or_default();
     // What the index could not tell is told from the manifest's lines.
+    let judge = Judge {
+        inputs: &inputs,
+        recorded: &recorded,
+        text,
+        options,
+        out: &out,
+    };
     let verdicts = (judged && has_previous).then(|| match told_by_index.filter(|_| use_index) {
-        Some(verdicts) => told_by_lines(verdicts, &inputs, &recorded, text, options, &out),
-        None => judge(&repository, &inputs, &recorded, text, options, &out),
+        Some(verdicts) => judge.told_by_lines(verdicts),
+        None => judge.each(&repository),
     });
     let plan = Plan::of(&repository.deferred, verdicts, &recorded, text, judged);
     parse_needed(&mut repository, &plan.to_parse, progress)?;
@@ -428,30 +441,6 @@ fn last_manifest_text(
         Ok(raw) if index.vouches_for(&raw) => (Some(Arc::new(raw)), true),
         _ => (manifest::read_text(out), false),
     }
-}
-
-/// The index's `verdicts`, those it could not tell told from the
-/// manifest's lines in `text`.
-fn told_by_lines(
-    verdicts: Vec<(String, Verdict)>,
-    inputs: &Inputs,
-    recorded: &BTreeMap<String, Recorded<'_>>,
-    text: Option<&str>,
-    options: Options,
-    out: &Path,
-) -> Vec<(String, Verdict)> {
-    verdicts
-        .into_par_iter()
-        .map(|(key, verdict)| match verdict {
-            Verdict::Unknown => {
-                let verdict = recorded.get(&key).map_or(Verdict::New, |recorded| {
-                    exact_verdict(inputs, &key, recorded, text, options, out)
-                });
-                (key, verdict)
-            }
-            verdict => (key, verdict),
-        })
-        .collect()
 }
 
 /// What a build does with each case file, as the verdicts on them decide.
@@ -947,28 +936,59 @@ enum Verdict {
     Unknown,
 }
 
-/// The verdict on each case file waiting to be parsed, by manifest key, in
-/// file order, from the entries the last build `recorded`; the manifest's
-/// `text`, when read, tells what the index cannot.
-fn judge(
-    repository: &Repository,
-    inputs: &Inputs,
-    recorded: &BTreeMap<String, Recorded<'_>>,
-    text: Option<&str>,
+/// What a rebuild judges each case file by: the inputs now, and the
+/// entries the last build `recorded`, with its manifest's `text` when
+/// read, which tells what the index cannot.
+struct Judge<'a, 'r> {
+    inputs: &'a Inputs,
+    recorded: &'a BTreeMap<String, Recorded<'r>>,
+    text: Option<&'a str>,
     options: Options,
-    out: &Path,
-) -> Vec<(String, Verdict)> {
-    repository
-        .deferred
-        .par_iter()
-        .map(|file| {
-            let key = inputs.key(file);
-            let verdict = recorded.get(&key).map_or(Verdict::New, |recorded| {
-                exact_verdict(inputs, &key, recorded, text, options, out)
-            });
-            (key, verdict)
+    out: &'a Path,
+}
+
+impl Judge<'_, '_> {
+    /// The verdict on the case with manifest key `key`.
+    fn verdict(&self, key: &str) -> Verdict {
+        self.recorded.get(key).map_or(Verdict::New, |recorded| {
+            exact_verdict(
+                self.inputs,
+                key,
+                recorded,
+                self.text,
+                self.options,
+                self.out,
+            )
         })
-        .collect()
+    }
+
+    /// The verdict on each case file waiting to be parsed in
+    /// `repository`, by manifest key, in file order.
+    fn each(&self, repository: &Repository) -> Vec<(String, Verdict)> {
+        repository
+            .deferred
+            .par_iter()
+            .map(|file| {
+                let key = self.inputs.key(file);
+                let verdict = self.verdict(&key);
+                (key, verdict)
+            })
+            .collect()
+    }
+
+    /// The index's `verdicts`, those it could not tell told now.
+    fn told_by_lines(&self, verdicts: Vec<(String, Verdict)>) -> Vec<(String, Verdict)> {
+        verdicts
+            .into_par_iter()
+            .map(|(key, verdict)| match verdict {
+                Verdict::Unknown => {
+                    let verdict = self.verdict(&key);
+                    (key, verdict)
+                }
+                verdict => (key, verdict),
+            })
+            .collect()
+    }
 }
 
 /// What of the case with manifest key `key` is out of date, as `recorded`
