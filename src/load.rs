@@ -828,10 +828,9 @@ fn listing(folder: &Path) -> Result<Listing, Error> {
     }
     // All in one folder, each its name joined to the same folder: ordered
     // as paths are, by file name, which the bytes of the whole paths
-    // compare as. Comparing paths part by part took 12 ms at ten thousand
-    // files, and taking each name out again at every comparison still
-    // showed in profiles.
-    // Names in a folder are unique.
+    // compare as. Names in a folder are unique. Comparing paths part by
+    // part took 12 ms at ten thousand files, and taking each name out
+    // again at every comparison still showed in profiles.
     files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     Ok(Listing {
         yaml_files: files,
