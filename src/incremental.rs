@@ -451,9 +451,11 @@ struct Plan {
     /// with those documents' kinds and the case's last entry, which holds
     /// the others.
     partly: BTreeMap<PathBuf, (BTreeSet<String>, CaseEntry)>,
-    /// The files of the cases skipped.
+    /// The files of the cases skipped, as the pipeline takes them
+    /// ([`Scope`]): made once from `skipped`.
     skip: BTreeSet<PathBuf>,
-    /// The kinds rendered again of each case in `partly`.
+    /// The kinds rendered again of each case in `partly`, as the pipeline
+    /// takes them.
     kinds: BTreeMap<PathBuf, BTreeSet<String>>,
     /// How many cases of the manifest no case file matches.
     unmatched: usize,

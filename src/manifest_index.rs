@@ -719,9 +719,10 @@ fn write_text(
         let (written, pieces) = rayon::join(
             || write_pieces(&made),
             || {
-                let pieces: Option<Vec<String>> =
-                    window.par_chunks(LINES_A_PIECE).map(piece_of).collect();
-                pieces
+                window
+                    .par_chunks(LINES_A_PIECE)
+                    .map(piece_of)
+                    .collect::<Option<Vec<String>>>()
             },
         );
         written?;

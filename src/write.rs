@@ -276,13 +276,13 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
             let _ = fs::remove_dir(folder);
         }
     }
+    // The manifest as written, or as found already in place when it holds
+    // exactly what would be written.
+    let layout = (manifest_removed || build.manifest_changed).then(|| build.manifest.layout());
     // The stat cache, outside the output folder and only ever an
     // optimisation, records the case files alone: it is written while
     // the manifest is. So are the temporary files other processes left
     // beside the manifest removed, which takes listing the output folder.
-    // The manifest as written, or as found already in place when it holds
-    // exactly what would be written.
-    let layout = (manifest_removed || build.manifest_changed).then(|| build.manifest.layout());
     let (manifest, temporaries) = rayon::join(
         || match &layout {
             Some(layout) if manifest_removed => layout.write_new(out),
