@@ -205,7 +205,6 @@ fn build_with(
         mut repository,
         out,
         stat_cache,
-        index,
         whole_repository,
     } = open(paths, out, options, fresh)?;
     let stat_cache_enabled = stat_cache.is_some();
@@ -222,6 +221,7 @@ fn build_with(
     // against it. Without an index the manifest is read once and
     // parsed once, its entries borrowing from its text. Skipped cases'
     // lines are written back as they are.
+    let index = stat_cache_enabled.then(|| Index::open(&out)).flatten();
     let settled = index.as_ref().is_some_and(Index::settled);
     let from_index = index.as_ref().map(Recorded::of_index);
     let told_by_index = from_index.as_ref().filter(|_| judged).map(|recorded| {
@@ -363,15 +363,12 @@ fn build_with(
     })
 }
 
-/// The repository a build reads, where it writes, and the stat cache and
-/// the index of the last manifest it trusts, if any.
+/// The repository a build reads, where it writes, and the stat cache it
+/// trusts, if any.
 struct Opened {
     repository: Repository,
     out: PathBuf,
     stat_cache: Option<StatCache>,
-    /// The index of the manifest in `out`, read when the stat cache is
-    /// trusted, and found.
-    index: Option<Index>,
     /// Whether the build is of whole repository folders, not named case
     /// files.
     whole_repository: bool,
@@ -390,47 +387,28 @@ fn open(
     // cases they update, which only the full loader finds.
     let whole_repository = paths.iter().all(|path| path.is_dir());
     // A build that renders every case reads every case: no cache then.
-    let cached = whole_repository && !fresh && !options.publish;
-    let guessed = out.map_or_else(|| guessed_out(paths), Path::to_path_buf);
-    // The index is read on the other core while the case files are listed
-    // and their stats matched with the cache, much of which is one thread's
-    // work. It is only read: what the build trusts of it is decided once
-    // the output folder is known and checked.
-    let (loaded, guessed_index) = rayon::join(
-        || {
-            let stat_cache = cached.then(|| StatCache::open(&guessed));
-            let repository = if whole_repository {
-                let known = stat_cache.as_ref().map(|cache| {
-                    move |root: &Path, file: &Path, stat: &stat_cache::FileStat| {
-                        cache.digest(&key(root, file), stat).map(str::to_owned)
-                    }
-                });
-                let known = known.as_ref().map(|k| k as load::KnownDigest<'_>);
-                load::open_deferred(paths, options.limits, known)
-            } else {
-                load::open(paths, options.limits)
-            };
-            repository.map(|repository| (repository, stat_cache))
-        },
-        || cached.then(|| Index::open(&guessed)).flatten(),
-    );
-    let (repository, stat_cache) = loaded?;
+    let stat_cache = (whole_repository && !fresh && !options.publish)
+        .then(|| StatCache::open(&out.map_or_else(|| guessed_out(paths), Path::to_path_buf)));
+    let repository = if whole_repository {
+        let known = stat_cache.as_ref().map(|cache| {
+            move |root: &Path, file: &Path, stat: &stat_cache::FileStat| {
+                cache.digest(&key(root, file), stat).map(str::to_owned)
+            }
+        });
+        let known = known.as_ref().map(|k| k as load::KnownDigest<'_>);
+        load::open_deferred(paths, options.limits, known)?
+    } else {
+        load::open(paths, options.limits)?
+    };
     let out = match out {
         Some(out) => out.to_path_buf(),
         None => default_out(&repository.root),
     };
     crate::confine::check_output_folder(&out, &repository.root)?;
-    let index = if out == guessed {
-        guessed_index
-    } else {
-        drop(guessed_index);
-        cached.then(|| Index::open(&out)).flatten()
-    };
     Ok(Opened {
         repository,
         out,
         stat_cache,
-        index,
         whole_repository,
     })
 }
