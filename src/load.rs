@@ -5,7 +5,7 @@
 //! located diagnostic and the rest of the repository still loads.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::fs;
 use std::io::{self, Read};
@@ -147,10 +147,10 @@ pub struct Repository {
     /// The digest of every case file read, by file, taken as it was read:
     /// the digest of a file whose text was let go after parsing, and what
     /// its text is read again against (see [`Repository::source_text`]).
-    case_digests: BTreeMap<PathBuf, String>,
+    case_digests: HashMap<PathBuf, String>,
     /// The deferred case files not read because their digest was known,
     /// with that digest: read when they are parsed.
-    known_digests: BTreeMap<PathBuf, String>,
+    known_digests: HashMap<PathBuf, String>,
     /// The stat of each case file that is a regular file, as it was
     /// before candor read it (or found it unchanged).
     case_stats: BTreeMap<PathBuf, FileStat>,
@@ -185,7 +185,11 @@ impl Repository {
     /// The digest ([`crate::manifest::digest`]) of the text of `file`, if
     /// candor read it or knew it unchanged.
     pub fn digest_of(&self, file: &Path) -> Option<String> {
-        match self.known_digests.get(file).or(self.case_digests.get(file)) {
+        match self
+            .known_digests
+            .get(file)
+            .or_else(|| self.case_digests.get(file))
+        {
             Some(digest) => Some(digest.clone()),
             None => Some(crate::manifest::digest(self.sources.get(file)?.as_bytes())),
         }
@@ -230,7 +234,7 @@ impl Repository {
         }
         let read = reader.read_all(&unread, None, None)?;
         self.sources.append(&mut reader.sources);
-        self.case_digests.append(&mut reader.case_digests);
+        self.case_digests.extend(reader.case_digests.drain());
         let read: BTreeSet<&PathBuf> = read.iter().collect();
         // A file that no longer reads as text is reported, not parsed.
         let now: Vec<PathBuf> = now
@@ -425,7 +429,7 @@ fn open_with(
     // Case files are many: read and parse them in parallel.
     let known = known.map(|known| (root.as_path(), known));
     let mut case_stats = BTreeMap::new();
-    let mut known_digests = BTreeMap::new();
+    let mut known_digests = HashMap::new();
     let mut deferred = reader.read_all(
         &case_files,
         known.map(|(root, known)| (root, known, &mut known_digests)),
@@ -866,7 +870,7 @@ struct Reader {
     placeholders: Vec<Placeholder>,
     sources: BTreeMap<PathBuf, String>,
     /// The digests of the case files [`Reader::read_all`] read.
-    case_digests: BTreeMap<PathBuf, String>,
+    case_digests: HashMap<PathBuf, String>,
 }
 
 /// Adds `pairs` to `map`: built at once when `map` is empty, which on
@@ -889,7 +893,7 @@ impl Reader {
             diagnostics: Vec::new(),
             placeholders: Vec::new(),
             sources: BTreeMap::new(),
-            case_digests: BTreeMap::new(),
+            case_digests: HashMap::new(),
         }
     }
 
@@ -956,7 +960,7 @@ impl Reader {
     fn read_all(
         &mut self,
         files: &[PathBuf],
-        known: Option<(&Path, KnownDigest<'_>, &mut BTreeMap<PathBuf, String>)>,
+        known: Option<(&Path, KnownDigest<'_>, &mut HashMap<PathBuf, String>)>,
         stats: Option<&mut BTreeMap<PathBuf, FileStat>>,
     ) -> Result<Vec<PathBuf>, Error> {
         let limits = self.limits;
@@ -1023,7 +1027,7 @@ impl Reader {
             add_all(stats, found_stats);
         }
         if let Some(digests) = known_digests {
-            add_all(digests, found_digests);
+            digests.extend(found_digests);
         }
         Ok(texts)
     }
