@@ -620,22 +620,30 @@ fn write_written(
         return false;
     };
     let placed = layout.lines();
-    if placed.len() != entries.len() {
+    // Both are in file order: the manifest's lines are the entries' cases
+    // only when each line is the entry's beside it.
+    let entries: Vec<(&String, &Unplaced)> = entries.iter().collect();
+    if placed.len() != entries.len()
+        || !placed
+            .iter()
+            .zip(&entries)
+            .all(|((placed, _, _), (file, _))| placed == file)
+    {
         return false;
     }
     // The digests of the lines made now, on every core.
     let made: Vec<Option<String>> = placed
         .par_iter()
-        .map(|(file, _, text)| match entries.get(*file)? {
-            (Some(_), _) => None,
-            (None, _) => Some(manifest::digest(text.as_bytes())),
+        .zip(&entries)
+        .map(|((_, _, text), (_, (carried, _)))| {
+            carried.is_none().then(|| manifest::digest(text.as_bytes()))
         })
         .collect();
     let lines: Option<Vec<IndexLine<'_>>> = placed
         .iter()
+        .zip(&entries)
         .zip(&made)
-        .map(|((file, range, _), made)| {
-            let (carried, entry) = entries.get(*file)?;
+        .map(|(((file, range, _), (_, (carried, entry))), made)| {
             Some(IndexLine {
                 file,
                 range: range.clone(),
