@@ -275,69 +275,106 @@ pub(crate) fn normalise(text: &str) -> String {
     } else {
         stripped
     };
-    let plain = without_marks(&decoded);
     // Most text is ASCII, which NFKC leaves as it is, and most of the rest
     // (typographic quotes and dashes) is already in NFKC, which the quick
-    // check says without composing anything.
-    if plain.is_ascii() {
-        return ascii_lowered_and_folded(&plain);
+    // check says without composing anything: such text is lowered and
+    // folded as its marks are dropped, in one pass.
+    if let Some(folded) = plain_lowered_and_folded(&decoded) {
+        return folded;
     }
-    if is_nfkc_quick(plain.chars()) == IsNormalized::Yes {
-        return lowered_and_folded(&plain);
-    }
+    let plain = without_marks(&decoded);
     let folded: String = plain.nfkc().flat_map(char::to_lowercase).collect();
     super::fold_whitespace(&folded)
 }
 
-/// `text` with each character lower-cased on its own, then every run of
-/// white space folded to one space, as [`super::fold_whitespace`] does, in
-/// one pass. (The standard library's
-/// `to_lowercase` of a whole text differs from lowering each character
-/// only for a capital sigma, which it writes as a final sigma at the end of
-/// a word.)
-fn lowered_and_folded(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
-    let mut space = false;
-    let mut push = |c: char| {
-        if c.is_whitespace() {
-            space = true;
-            return;
-        }
-        if space && !folded.is_empty() {
-            folded.push(' ');
-        }
-        space = false;
-        folded.push(c);
-    };
-    for c in text.chars() {
-        if c.is_ascii() {
-            push(c.to_ascii_lowercase());
-        } else {
-            c.to_lowercase().for_each(&mut push);
-        }
-    }
-    folded
-}
-
-/// [`lowered_and_folded`] of ASCII `text`, a byte at a time: most text
-/// is ASCII, and is read this way without decoding or encoding characters.
-fn ascii_lowered_and_folded(text: &str) -> String {
-    let mut folded = Vec::with_capacity(text.len());
-    let mut space = false;
-    for &byte in text.as_bytes() {
-        // The ASCII characters `char::is_whitespace` counts.
-        if matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
-            space = true;
+/// `text` without its marks ([`without_marks`]), each character lowered
+/// on its own and white space folded, in one reading; `None` when what is
+/// left is not surely in NFKC already, and must be composed first. (The
+/// standard library's `to_lowercase` of a whole text differs from lowering
+/// each character only for a capital sigma, which it writes as a final
+/// sigma at the end of a word.)
+fn plain_lowered_and_folded(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut folded = Folded::with_capacity(text.len());
+    // The characters of the run of non-ASCII text read last, as the
+    // marks' removal leaves it: the quick check reads only such runs, as
+    // every ASCII character between them starts its reading afresh.
+    let mut run = String::new();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            at += 1;
+            let shows = match byte {
+                b'\\' => !bytes.get(at).is_some_and(u8::is_ascii_punctuation),
+                b'*' | b'_' | b'~' | b'`' => false,
+                _ => true,
+            };
+            if shows {
+                if !run.is_empty() && !is_nfkc_already(&mut run) {
+                    return None;
+                }
+                folded.push_ascii(byte);
+            }
             continue;
         }
-        if space && !folded.is_empty() {
-            folded.push(b' ');
+        let c = text[at..].chars().next()?;
+        at += c.len_utf8();
+        if !is_invisible(c) {
+            run.push(c);
+            c.to_lowercase().for_each(|lower| folded.push(lower));
         }
-        space = false;
-        folded.push(byte.to_ascii_lowercase());
     }
-    // ASCII bytes lowered are ASCII, which is UTF-8.
-    String::from_utf8(folded).unwrap_or_default()
+    (run.is_empty() || is_nfkc_already(&mut run)).then_some(folded.text)
+}
+
+/// Whether `run` is surely in NFKC by the quick check; empties it.
+fn is_nfkc_already(run: &mut String) -> bool {
+    let already = is_nfkc_quick(run.chars()) == IsNormalized::Yes;
+    run.clear();
+    already
+}
+
+/// Text lowered and folded as it is pushed, a character at a time: every
+/// run of white space becomes one space, with none at either end.
+struct Folded {
+    text: String,
+    space: bool,
+}
+
+impl Folded {
+    fn with_capacity(capacity: usize) -> Folded {
+        Folded {
+            text: String::with_capacity(capacity),
+            space: false,
+        }
+    }
+
+    /// An ASCII character, lowered: read without decoding a character.
+    fn push_ascii(&mut self, byte: u8) {
+        // The ASCII characters `char::is_whitespace` counts.
+        if matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+            self.space = true;
+            return;
+        }
+        if self.space && !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.space = false;
+        self.text.push(char::from(byte.to_ascii_lowercase()));
+    }
+
+    /// A character already lowered.
+    fn push(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.space = true;
+            return;
+        }
+        if self.space && !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.space = false;
+        self.text.push(c);
+    }
 }
 
 /// `text` without what shows nothing: a markdown escape's backslash,
@@ -783,9 +820,9 @@ mod tests {
         #[test]
         fn ascii_is_lowered_and_folded_as_every_character_is(text in "[\\x00-\\x7f]{0,24}") {
             let by_character: String = super::super::fold_whitespace(
-                &text.chars().flat_map(char::to_lowercase).collect::<String>(),
+                &super::without_marks(&text).chars().flat_map(char::to_lowercase).collect::<String>(),
             );
-            proptest::prop_assert_eq!(super::ascii_lowered_and_folded(&text), by_character);
+            proptest::prop_assert_eq!(super::plain_lowered_and_folded(&text), Some(by_character));
         }
     }
 
@@ -909,6 +946,9 @@ mod tests {
             "  lead\t\n and\u{a0}trail\u{3000} ",
             "ｉｎｔｅｒｎａｌ e\u{301} \\*x\\* a\u{ad}b",
             "&#931;&#x3a3; &lt;b&gt; <i>Σ</i>",
+            // A combining mark after a mark or an invisible character
+            // composes with what is before them.
+            "e*\u{301} É_\u{301} “\u{ad}\u{301}” Σ\u{200b}\u{301}",
         ] {
             assert_eq!(normalise(text), stage_by_stage(text), "{text:?}");
         }
