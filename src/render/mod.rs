@@ -17,6 +17,7 @@ mod escape;
 mod filters;
 pub mod html;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -550,8 +551,8 @@ fn tidy(rendered: &str) -> String {
 /// as escaped text otherwise, so a URL cannot smuggle markup.
 struct LinkFilter(Output);
 
-impl tera::Filter<String, Value> for LinkFilter {
-    fn call(&self, url: String, _: Kwargs, _: &State) -> Value {
+impl<'a> tera::Filter<Cow<'a, str>, Value> for LinkFilter {
+    fn call(&self, url: Cow<'a, str>, _: Kwargs, _: &State) -> Value {
         Value::safe_string(&link(&url, self.0))
     }
 

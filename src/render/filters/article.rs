@@ -1,13 +1,15 @@
 //! `with_article`: a noun phrase with "a" or "an" before it, by how it
 //! sounds ("an audit", "a unit", "an FBI request", "a one-off").
 
+use std::borrow::Cow;
+
 use tera::{Kwargs, State};
 
 /// `"audit" | with_article` → `an audit`.
 pub(super) struct WithArticle;
 
-impl tera::Filter<String, String> for WithArticle {
-    fn call(&self, phrase: String, _: Kwargs, _: &State) -> String {
+impl<'a> tera::Filter<Cow<'a, str>, String> for WithArticle {
+    fn call(&self, phrase: Cow<'a, str>, _: Kwargs, _: &State) -> String {
         format!("{} {phrase}", article(&phrase))
     }
 }
@@ -16,8 +18,8 @@ impl tera::Filter<String, String> for WithArticle {
 /// already opens with a determiner or a possessive is left as it is.
 pub(super) struct WithThe;
 
-impl tera::Filter<String, String> for WithThe {
-    fn call(&self, phrase: String, _: Kwargs, _: &State) -> String {
+impl<'a> tera::Filter<Cow<'a, str>, String> for WithThe {
+    fn call(&self, phrase: Cow<'a, str>, _: Kwargs, _: &State) -> String {
         with_the(&phrase)
     }
 }

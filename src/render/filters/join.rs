@@ -11,15 +11,15 @@ pub(super) struct JoinAnd;
 /// `["A", "B"] | join_or` → `A or B`.
 pub(super) struct JoinOr;
 
-impl tera::Filter<Vec<Value>, TeraResult<Value>> for JoinAnd {
-    fn call(&self, items: Vec<Value>, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-        joined(&items, "and", &kwargs)
+impl<'a> tera::Filter<&'a [Value], TeraResult<Value>> for JoinAnd {
+    fn call(&self, items: &'a [Value], kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+        joined(items, "and", &kwargs)
     }
 }
 
-impl tera::Filter<Vec<Value>, TeraResult<Value>> for JoinOr {
-    fn call(&self, items: Vec<Value>, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-        joined(&items, "or", &kwargs)
+impl<'a> tera::Filter<&'a [Value], TeraResult<Value>> for JoinOr {
+    fn call(&self, items: &'a [Value], kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+        joined(items, "or", &kwargs)
     }
 }
 

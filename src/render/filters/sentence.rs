@@ -1,6 +1,8 @@
 //! `upper_first`, `lower_first`, `no_period`: fitting a sentence written on
 //! its own into a longer one ("two principles guided us: first, we do not…").
 
+use std::borrow::Cow;
+
 use tera::{Kwargs, State};
 
 /// `we decided` → `We decided`.
@@ -13,14 +15,14 @@ pub(super) struct LowerFirst;
 /// `It ended.` → `It ended`, to go inside a longer sentence.
 pub(super) struct NoPeriod;
 
-impl tera::Filter<String, String> for UpperFirst {
-    fn call(&self, text: String, _: Kwargs, _: &State) -> String {
+impl<'a> tera::Filter<Cow<'a, str>, String> for UpperFirst {
+    fn call(&self, text: Cow<'a, str>, _: Kwargs, _: &State) -> String {
         upper_first(&text)
     }
 }
 
-impl tera::Filter<String, tera::TeraResult<String>> for LowerFirst {
-    fn call(&self, text: String, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
+impl<'a> tera::Filter<Cow<'a, str>, tera::TeraResult<String>> for LowerFirst {
+    fn call(&self, text: Cow<'a, str>, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
         // `always=true` for a text known to open with a verb or a common
         // word, such as a demand ("Pay the attackers…").
         let always = kwargs.get::<bool>("always")?.unwrap_or(false);
@@ -32,8 +34,8 @@ impl tera::Filter<String, tera::TeraResult<String>> for LowerFirst {
     }
 }
 
-impl tera::Filter<String, String> for NoPeriod {
-    fn call(&self, text: String, _: Kwargs, _: &State) -> String {
+impl<'a> tera::Filter<Cow<'a, str>, String> for NoPeriod {
+    fn call(&self, text: Cow<'a, str>, _: Kwargs, _: &State) -> String {
         no_period(&text)
     }
 }
