@@ -22,7 +22,6 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::Path;
@@ -715,11 +714,14 @@ impl Digester {
 
     /// The digest of everything added, as 64 lowercase hex digits.
     pub(crate) fn finish(self) -> String {
+        // A rebuild digests every manifest line: a digit looked up is many
+        // times faster than a byte formatted with `write!`.
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let hash = self.0.finalize();
         let mut hex = String::with_capacity(64);
         for byte in hash.iter() {
-            // Writing to a String cannot fail.
-            let _ = write!(hex, "{byte:02x}");
+            hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
+            hex.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
         }
         hex
     }
