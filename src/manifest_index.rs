@@ -163,6 +163,13 @@ fn plain(text: &str) -> bool {
     !text.is_empty() && !text.contains(['\t', '\n', '\r'])
 }
 
+/// Whether `field`, cut from a line of an index file at its tabs, is
+/// [`plain`]: the cuts leave only a carriage return to look for, which
+/// is found a word at a time.
+fn plain_field(field: &str) -> bool {
+    !field.is_empty() && !field.as_bytes().contains(&b'\r')
+}
+
 impl IndexEntry {
     /// The index entry of a manifest entry read as `view`; `None` when a
     /// name in it cannot be indexed.
@@ -281,7 +288,7 @@ impl IndexEntry {
 
     /// The entry of an index line's fields after the key and range.
     fn parse(fields: &mut std::str::Split<'_, char>) -> Option<IndexEntry> {
-        let mut next = || fields.next().filter(|f| plain(f)).map(str::to_owned);
+        let mut next = || fields.next().filter(|f| plain_field(f)).map(str::to_owned);
         let id = next()?;
         let digest = next()?;
         let warnings = next()?.parse().ok()?;
@@ -801,11 +808,11 @@ fn parse(text: &str, body: &str) -> Option<Entries> {
                 .par_iter()
                 .map(|line| {
                     let mut fields = line.split('\t');
-                    let file = fields.next().filter(|f| plain(f))?.to_owned();
+                    let file = fields.next().filter(|f| plain_field(f))?.to_owned();
                     let start: usize = fields.next()?.parse().ok()?;
                     let end: usize = fields.next()?.parse().ok()?;
                     (start <= end).then_some(())?;
-                    let line = fields.next().filter(|f| plain(f))?.to_owned();
+                    let line = fields.next().filter(|f| plain_field(f))?.to_owned();
                     let entry = Arc::new(IndexEntry::parse(&mut fields)?);
                     let range = start..end;
                     Some((file, Located { range, line, entry }))
@@ -918,6 +925,8 @@ mod tests {
             body.replacen("\t1\tmemo\t", "\t7\tmemo\t", 1),
             body.replacen("\t10\t20\t", "\t20\t10\t", 1),
             body.replacen("a/memo.md", "", 1),
+            body.replacen("a/memo.md", "a/me\rmo.md", 1),
+            body.replacen("cases/c.yaml", "cases/c\r.yaml", 1),
             body.clone() + "cases/c.yaml\t1\t2\n",
         ] {
             let sealed = format!("{damaged}end {}\n", manifest::digest(damaged.as_bytes()));
