@@ -304,12 +304,7 @@ fn plain_lowered_and_folded(text: &str) -> Option<String> {
     while let Some(&byte) = bytes.get(at) {
         if byte.is_ascii() {
             at += 1;
-            let shows = match byte {
-                b'\\' => !bytes.get(at).is_some_and(u8::is_ascii_punctuation),
-                b'*' | b'_' | b'~' | b'`' => false,
-                _ => true,
-            };
-            if shows {
+            if ascii_shows(byte, bytes.get(at)) {
                 if !run.is_empty() && !is_nfkc_already(&mut run) {
                     return None;
                 }
@@ -387,11 +382,7 @@ fn without_marks(text: &str) -> String {
     let mut at = 0;
     while at < bytes.len() {
         let width = match bytes[at] {
-            // A markdown escape shows the character after it.
-            b'\\' if bytes.get(at + 1).is_some_and(u8::is_ascii_punctuation) => 0,
-            // Emphasis, strike-through and code marks show nothing.
-            b'*' | b'_' | b'~' | b'`' => 0,
-            byte if byte.is_ascii() => 1,
+            byte if byte.is_ascii() => usize::from(ascii_shows(byte, bytes.get(at + 1))),
             _ => match text[at..].chars().next() {
                 Some(c) if is_invisible(c) => 0,
                 Some(c) => c.len_utf8(),
@@ -408,6 +399,17 @@ fn without_marks(text: &str) -> String {
     }
     plain.push_str(&text[kept_from..]);
     plain
+}
+
+/// Whether the ASCII character `byte`, with `next` after it, shows on the
+/// page: a markdown escape's backslash shows only the character after it,
+/// and emphasis, strike-through and code marks show nothing.
+fn ascii_shows(byte: u8, next: Option<&u8>) -> bool {
+    match byte {
+        b'\\' => !next.is_some_and(u8::is_ascii_punctuation),
+        b'*' | b'_' | b'~' | b'`' => false,
+        _ => true,
+    }
 }
 
 /// Characters that take no room on the page: joiners, soft hyphens,
