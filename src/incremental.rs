@@ -208,7 +208,6 @@ fn build_with(
         whole_repository,
     } = open(paths, out, options, fresh)?;
     let stat_cache_enabled = stat_cache.is_some();
-    let inputs = Inputs::of(&repository);
     let public_only = options.publish && !options.include_internal;
     // A publishing build renders every case it publishes afresh: the
     // files in place may be drafts.
@@ -221,7 +220,13 @@ fn build_with(
     // against it. Without an index the manifest is read once and
     // parsed once, its entries borrowing from its text. Skipped cases'
     // lines are written back as they are.
-    let index = stat_cache_enabled.then(|| Index::open(&out)).flatten();
+    //
+    // The index is read while the inputs' digests are gathered: each
+    // leaves a core idle part of the time.
+    let (inputs, index) = rayon::join(
+        || Inputs::of(&repository),
+        || stat_cache_enabled.then(|| Index::open(&out)).flatten(),
+    );
     let settled = index.as_ref().is_some_and(Index::settled);
     let from_index = index.as_ref().map(Recorded::of_index);
     let told_by_index = from_index.as_ref().filter(|_| judged).map(|recorded| {
