@@ -48,7 +48,12 @@ use crate::manifest::{self, CaseEntry, CaseView, FileEntry, Layout, Previous};
 use crate::stat_cache::{self, FileStat};
 
 /// The first line of an index file, before the version and threshold.
-const MAGIC: &str = "candor-manifest-index 3";
+const MAGIC: &str = "candor-manifest-index 4";
+
+/// The line before the last of an index file, before the manifest's stat:
+/// last but for the digest, as the stat is taken once the manifest is
+/// written and the rest is written while it is.
+const STAT: &str = "manifest";
 
 /// The threshold of an index written with its manifest: no manifest was
 /// modified before it, so the stat never vouches for the manifest alone.
@@ -357,15 +362,15 @@ impl Index {
     /// candor wrote of the manifest in place now.
     pub(crate) fn open(out: &Path) -> Option<Index> {
         let text = fs::read_to_string(index_file(out)?).ok()?;
-        let (threshold, recorded, body) = header(&text)?;
+        let sections = sections(&text)?;
         let metadata = fs::symlink_metadata(out.join(manifest::FILE_NAME)).ok()?;
         let stat = FileStat::of(&metadata);
-        (metadata.is_file() && stat == recorded)
-            .then(|| parse(&text, body))
+        (metadata.is_file() && stat == sections.stat)
+            .then(|| parse(&sections))
             .flatten()
             .map(|entries| Index {
                 entries,
-                settled: stat.mtime < threshold,
+                settled: stat.mtime < sections.threshold,
             })
     }
 
@@ -550,55 +555,89 @@ impl Update {
     }
 }
 
-/// Brings the index of the output folder `out` up to date once a build is
-/// written: `update` is the index the build made, if any, and `written`
-/// the manifest as the build wrote it, or found it already written,
-/// `None` when the manifest was left as it was. An index that cannot be
-/// written is left out; one that would not describe the manifest in place
-/// is removed, as it would be ignored.
-pub(crate) fn commit(out: &Path, update: Option<&Update>, written: Option<&Layout<'_>>) {
+/// An index file begun while the build is written: its lines are in a
+/// temporary file, and [`seal`] ends it with the manifest's stat once the
+/// manifest is in place, then puts it in place.
+pub(crate) struct Pending {
+    replacement: crate::atomic::Replacement,
+    /// The digest of all written so far.
+    check: manifest::Digester,
+    /// The manifest's stat, when the manifest was left as it was and its
+    /// stat taken already; otherwise it is taken once it is written.
+    stat: Option<FileStat>,
+}
+
+/// Begins bringing the index of the output folder `out` up to date, while
+/// the build is written: `update` is the index the build made, if any,
+/// and `written` the manifest as the build writes it, or finds it already
+/// written, `None` when the manifest is left as it was. `None` when there
+/// is nothing to [`seal`]: an index in use stays as it is; one that cannot
+/// be written, or would not describe the manifest in place, is removed,
+/// as it would be ignored.
+pub(crate) fn prepare(
+    out: &Path,
+    update: Option<&Update>,
+    written: Option<&Layout<'_>>,
+) -> Option<Pending> {
     let vouched = update.map(|u| &u.vouched);
-    // An index in use stays as it is.
     if vouched.is_none() && written.is_none() {
-        return;
+        return None;
     }
-    let Some(file) = index_file(out) else {
-        return;
-    };
-    let stored = match (vouched, written) {
+    let file = index_file(out)?;
+    let pending = match (vouched, written) {
         (Some(Vouched::Read { entries, read_at }), None) => {
-            write_settled(&file, out, entries, *read_at)
+            begin_settled(&file, out, entries, *read_at)
         }
-        (Some(Vouched::Written { entries }), Some(layout)) => {
-            write_written(&file, out, entries, layout)
-        }
-        _ => false,
+        (Some(Vouched::Written { entries }), Some(layout)) => begin_written(&file, entries, layout),
+        _ => None,
     };
-    if !stored {
+    if pending.is_none() {
         let _ = fs::remove_file(file);
+    }
+    pending
+}
+
+/// Ends the index begun as `pending` with the stat of the manifest in
+/// `out`, now written, and puts it in place; when that fails, or the
+/// manifest left as it was has changed since, no index is left.
+pub(crate) fn seal(pending: Pending, out: &Path) {
+    let Pending {
+        mut replacement,
+        check,
+        stat,
+    } = pending;
+    let now = fs::symlink_metadata(out.join(manifest::FILE_NAME)).map(|m| FileStat::of(&m));
+    let sealed = match (now, stat) {
+        (Ok(now), Some(taken)) if now != taken => false,
+        (Ok(now), _) => write_seal(check, &now, replacement.file()).is_ok(),
+        (Err(_), _) => false,
+    };
+    let target = replacement.target().to_path_buf();
+    if !(sealed && replacement.commit().is_ok()) {
+        let _ = fs::remove_file(target);
     }
 }
 
-/// Writes to `file` a settled index of the manifest in `out`, read at
-/// `read_at` and left as it was; `false` when the manifest was modified
+/// Begins at `file` a settled index of the manifest in `out`, read at
+/// `read_at` and left as it was; `None` when the manifest was modified
 /// too close to when it was read for its stat to vouch for it (it is read
-/// whole again next time, and indexed then), or the index was not written.
-fn write_settled(file: &Path, out: &Path, entries: &Entries, read_at: SystemTime) -> bool {
-    let Ok(metadata) = fs::symlink_metadata(out.join(manifest::FILE_NAME)) else {
-        return false;
-    };
+/// whole again next time, and indexed then), or the index cannot be
+/// written.
+fn begin_settled(
+    file: &Path,
+    out: &Path,
+    entries: &Entries,
+    read_at: SystemTime,
+) -> Option<Pending> {
+    let metadata = fs::symlink_metadata(out.join(manifest::FILE_NAME)).ok()?;
     let stat = FileStat::of(&metadata);
     // What was read of the manifest vouches for it only from when it
     // was read.
     let threshold = read_at
         .checked_sub(racy_margin(&stat))
-        .map(stat_cache::nanos_since_epoch);
-    match threshold {
-        Some(threshold) if stat.mtime < threshold => {
-            write_index(file, threshold, &stat, &index_lines(entries))
-        }
-        _ => false,
-    }
+        .map(stat_cache::nanos_since_epoch)?;
+    (stat.mtime < threshold).then_some(())?;
+    begin_index(file, threshold, Some(stat), &index_lines(entries))
 }
 
 /// The index lines of `entries`, each case's as it was read.
@@ -614,18 +653,14 @@ fn index_lines(entries: &Entries) -> Vec<IndexLine<'_>> {
         .collect()
 }
 
-/// Writes to `file` the index of the manifest just written into `out` as
-/// `layout` lays it out, whose cases are `entries`; `false` when they are
-/// not the manifest's cases, or the index was not written.
-fn write_written(
+/// Begins at `file` the index of the manifest being written as `layout`
+/// lays it out, whose cases are `entries`; `None` when they are not the
+/// manifest's cases, or the index cannot be written.
+fn begin_written(
     file: &Path,
-    out: &Path,
     entries: &BTreeMap<String, Unplaced>,
     layout: &Layout<'_>,
-) -> bool {
-    let Ok(metadata) = fs::symlink_metadata(out.join(manifest::FILE_NAME)) else {
-        return false;
-    };
+) -> Option<Pending> {
     let placed = layout.lines();
     // Both are in file order: the manifest's lines are the entries' cases
     // only when each line is the entry's beside it.
@@ -636,7 +671,7 @@ fn write_written(
             .zip(&entries)
             .all(|((placed, _, _), (file, _))| placed == file)
     {
-        return false;
+        return None;
     }
     // The digests of the lines made now, on every core.
     let made: Vec<Option<String>> = placed
@@ -659,7 +694,7 @@ fn write_written(
             })
         })
         .collect();
-    lines.is_some_and(|lines| write_index(file, WRITTEN, &FileStat::of(&metadata), &lines))
+    begin_index(file, WRITTEN, None, &lines?)
 }
 
 /// How long before the index records the manifest's stat the manifest
@@ -695,27 +730,34 @@ const LINES_A_PIECE: usize = 512;
 /// a build, when its memory is highest.
 const PIECES_AT_ONCE: usize = 4;
 
-/// Writes an index file of `lines` to `file`; `false` when it was not
-/// written, or a case file's name cannot be written on an index line.
-fn write_index(file: &Path, threshold: i64, manifest: &FileStat, lines: &[IndexLine<'_>]) -> bool {
-    crate::atomic::write_atomically_with(file, |file| write_text(threshold, manifest, lines, file))
-        .is_ok()
+/// Begins at `file` an index of `lines`, to be sealed with the manifest's
+/// stat, `stat` or the one taken once the manifest is written; `None` when
+/// it cannot be written, or a case file's name cannot be written on an
+/// index line.
+fn begin_index(
+    file: &Path,
+    threshold: i64,
+    stat: Option<FileStat>,
+    lines: &[IndexLine<'_>],
+) -> Option<Pending> {
+    let mut replacement = crate::atomic::Replacement::begin(file).ok()?;
+    let check = write_lines(threshold, lines, replacement.file()).ok()?;
+    Some(Pending {
+        replacement,
+        check,
+        stat,
+    })
 }
 
-/// Writes the text of an index file of `lines` to `out`, a piece at a
-/// time; an error when a case file's name cannot be written on an index
-/// line.
-fn write_text(
+/// Writes the first line of an index file and its `lines` to `out`, a
+/// piece at a time; returns the digest of all written, for the seal. An
+/// error when a case file's name cannot be written on an index line.
+fn write_lines(
     threshold: i64,
-    manifest: &FileStat,
     lines: &[IndexLine<'_>],
     out: &mut (dyn io::Write + Send),
-) -> io::Result<()> {
-    let header = format!(
-        "{MAGIC} {} {threshold}\n{}\n",
-        manifest::CANDOR_VERSION,
-        manifest.to_fields()
-    );
+) -> io::Result<manifest::Digester> {
+    let header = format!("{MAGIC} {} {threshold}\n", manifest::CANDOR_VERSION);
     // A digest of all above it ends the file: an index damaged in any
     // byte is no index.
     let mut check = manifest::Digester::default();
@@ -749,7 +791,19 @@ fn write_text(
         })?;
     }
     write_pieces(&made)?;
-    out.write_all(format!("end {}\n", check.finish()).as_bytes())
+    Ok(check)
+}
+
+/// Ends an index file, whose text so far has the digest `check`, with the
+/// manifest's stat and the digest of all above it.
+fn write_seal(
+    mut check: manifest::Digester,
+    manifest: &FileStat,
+    out: &mut (dyn io::Write + Send),
+) -> io::Result<()> {
+    let stat = format!("{STAT} {}\n", manifest.to_fields());
+    check.update(stat.as_bytes());
+    out.write_all(format!("{stat}end {}\n", check.finish()).as_bytes())
 }
 
 /// The index lines of `lines`, one after another; `None` when a case file's
@@ -773,36 +827,63 @@ fn piece_of(lines: &[IndexLine<'_>]) -> Option<String> {
     Some(text)
 }
 
-/// The threshold and the manifest's recorded stat of an index file's
-/// text, and the rest of it; `None` when it is not one this candor wrote.
-fn header(text: &str) -> Option<(i64, FileStat, &str)> {
-    let (first, rest) = text.split_once('\n')?;
-    let (second, body) = rest.split_once('\n')?;
+/// An index file's text, taken apart.
+struct Sections<'t> {
+    /// Before when the manifest must have been last modified for its stat
+    /// to vouch for it.
+    threshold: i64,
+    /// The manifest's stat, as recorded.
+    stat: FileStat,
+    /// The cases' lines.
+    lines: &'t str,
+    /// All but the last line, which ends with the digest of it.
+    sealed: &'t str,
+    /// That digest.
+    check: &'t str,
+}
+
+/// The sections of an index file's `text`; `None` when it is not one this
+/// candor wrote.
+fn sections(text: &str) -> Option<Sections<'_>> {
+    let (first, _) = text.split_once('\n')?;
     let header = first.strip_prefix(MAGIC)?.strip_prefix(' ')?;
     let (version, threshold) = header.split_once(' ')?;
     if version != manifest::CANDOR_VERSION {
         return None;
     }
     let threshold: i64 = threshold.parse().ok()?;
-    let mut numbers = second.split(' ');
+    let (above_end, end) = text.strip_suffix('\n')?.rsplit_once('\n')?;
+    let check = end.strip_prefix("end ")?;
+    let sealed = &text[..above_end.len() + 1];
+    let (above_stat, stat) = above_end.rsplit_once('\n')?;
+    let mut numbers = stat.strip_prefix(STAT)?.strip_prefix(' ')?.split(' ');
     let stat = FileStat::from_fields(&mut numbers)?;
-    let more = numbers.next().and_then(|n| n.parse::<i64>().ok());
-    more.is_none().then_some((threshold, stat, body))
+    numbers.next().is_none().then_some(())?;
+    // No lines when the stat's line follows the first.
+    let lines = above_stat.get(first.len() + 1..).unwrap_or_default();
+    Some(Sections {
+        threshold,
+        stat,
+        lines,
+        sealed,
+        check,
+    })
 }
 
-/// The entries of an index file's `text`, of which `body` is what follows
-/// its header; `None` when it is damaged in any byte or a line does not
-/// make sense.
-fn parse(text: &str, body: &str) -> Option<Entries> {
-    let sealed = text.strip_suffix('\n')?;
-    let (sealed, check) = sealed.rsplit_once('\n')?;
-    let sealed = &text[..sealed.len() + 1];
-    let lines_end = body.len().checked_sub(check.len() + 1)?;
-    let lines: Vec<&str> = body.get(..lines_end)?.lines().collect();
+/// The entries of the index file taken apart as `sections`; `None` when
+/// it is damaged in any byte or a line does not make sense.
+fn parse(sections: &Sections<'_>) -> Option<Entries> {
+    let Sections {
+        lines,
+        sealed,
+        check,
+        ..
+    } = *sections;
+    let lines: Vec<&str> = lines.lines().collect();
     // The lines are parsed while the whole is digested: an index that
     // fails its check is thrown away, parsed or not.
     let (sound, parsed) = rayon::join(
-        || check.strip_prefix("end ") == Some(manifest::digest(sealed.as_bytes()).as_str()),
+        || check == manifest::digest(sealed.as_bytes()),
         || -> Option<Vec<(String, Located)>> {
             lines
                 .par_iter()
@@ -875,13 +956,14 @@ mod tests {
     }
 
     fn read(text: &str) -> Option<(i64, FileStat, Entries)> {
-        let (threshold, stat, body) = header(text)?;
-        Some((threshold, stat, parse(text, body)?))
+        let sections = sections(text)?;
+        Some((sections.threshold, sections.stat, parse(&sections)?))
     }
 
     fn written(entries: &Entries) -> String {
         let mut text = Vec::new();
-        write_text(99, &stat(), &index_lines(entries), &mut text).unwrap();
+        let check = write_lines(99, &index_lines(entries), &mut text).unwrap();
+        write_seal(check, &stat(), &mut text).unwrap();
         String::from_utf8(text).unwrap()
     }
 
@@ -927,7 +1009,7 @@ mod tests {
             body.replacen("a/memo.md", "", 1),
             body.replacen("a/memo.md", "a/me\rmo.md", 1),
             body.replacen("cases/c.yaml", "cases/c\r.yaml", 1),
-            body.clone() + "cases/c.yaml\t1\t2\n",
+            body.replacen("manifest ", "cases/c.yaml\t1\t2\nmanifest ", 1),
         ] {
             let sealed = format!("{damaged}end {}\n", manifest::digest(damaged.as_bytes()));
             assert!(read(&sealed).is_none(), "{damaged}");

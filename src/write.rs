@@ -43,6 +43,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::error::Error;
 use crate::incremental::Build;
 use crate::manifest::Manifest;
+use crate::manifest_index;
 use crate::outcome::Document;
 
 /// What a write did.
@@ -279,28 +280,34 @@ pub fn write_build(build: &Build) -> Result<WriteSummary, Error> {
     // The manifest as written, or as found already in place when it holds
     // exactly what would be written.
     let layout = (manifest_removed || build.manifest_changed).then(|| build.manifest.layout());
-    // The stat cache, outside the output folder and only ever an
-    // optimisation, records the case files alone: it is written while
-    // the manifest is. So are the temporary files other processes left
-    // beside the manifest removed, which takes listing the output folder.
-    let (manifest, temporaries) = rayon::join(
+    // The stat cache and the manifest's index, outside the output folder
+    // and only ever optimisations, are written while the manifest is; so
+    // are the temporary files other processes left beside the manifest
+    // removed, which takes listing the output folder. The index is sealed
+    // with the manifest's stat once the manifest is in place.
+    let (manifest, (temporaries, index)) = rayon::join(
         || match &layout {
             Some(layout) if manifest_removed => layout.write_new(out),
             Some(layout) => layout.write(out).map(|_| ()),
             None => Ok(()),
         },
         || {
-            if let Some(cache) = &build.stat_cache {
-                cache.write();
-            }
-            remove_temporaries(out)
+            rayon::join(
+                || {
+                    if let Some(cache) = &build.stat_cache {
+                        cache.write();
+                    }
+                    remove_temporaries(out)
+                },
+                || manifest_index::prepare(out, build.manifest_index.as_ref(), layout.as_ref()),
+            )
         },
     );
     manifest?;
     summary.temporaries.extend(temporaries);
-    // The index records the manifest's stat: it follows the manifest, once
-    // the stat cache's text is let go.
-    crate::manifest_index::commit(out, build.manifest_index.as_ref(), layout.as_ref());
+    if let Some(index) = index {
+        manifest_index::seal(index, out);
+    }
     Ok(summary)
 }
 
