@@ -913,7 +913,7 @@ fn parse(sections: &Sections<'_>) -> Option<Entries> {
 
 /// Where the index of the output folder `out` is kept, if anywhere.
 fn index_file(out: &Path) -> Option<PathBuf> {
-    stat_cache::cache_file_named(out, "index")
+    stat_cache::cache_file_named(out, stat_cache::INDEX)
 }
 
 #[cfg(test)]

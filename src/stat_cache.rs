@@ -5,7 +5,8 @@
 //! It lives outside the output folder, which stays byte for byte what a
 //! build without it writes: under `$CANDOR_CACHE_DIR`, else
 //! `$XDG_CACHE_HOME/candor`, else `~/.cache/candor`, one file per output
-//! folder, named by the digest of the folder's canonical path.
+//! folder, named by the digest of the folder's canonical path, beside a
+//! record of that path: the caches of folders that are gone are removed.
 //!
 //! It is only ever an optimisation. A cache that is missing, unreadable,
 //! corrupt, of another version or format, or cannot be written is no
@@ -20,6 +21,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -196,6 +198,8 @@ impl Update {
             return;
         };
         let _ = crate::atomic::write_atomically(&file, self.text().as_bytes());
+        record_folder(&self.out);
+        remove_caches_of_folders_gone();
     }
 
     /// The cache file's text.
@@ -266,7 +270,67 @@ fn parse(text: &str) -> Option<(i64, BTreeMap<String, Entry>)> {
 
 /// Where the cache of the output folder `out` is kept, if anywhere.
 fn cache_file(out: &Path) -> Option<PathBuf> {
-    cache_file_named(out, "stat")
+    cache_file_named(out, STAT)
+}
+
+/// The name of an output folder's stat cache file.
+const STAT: &str = "stat";
+
+/// The name of the cache file of an output folder's manifest index
+/// ([`crate::manifest_index`]).
+pub(crate) const INDEX: &str = "index";
+
+/// The name of the cache file that records which output folder the
+/// others beside it are of: its canonical path.
+const FOLDER: &str = "folder";
+
+/// Records which output folder the cache files of `out` are of, unless
+/// recorded already or its path is not text.
+fn record_folder(out: &Path) {
+    let Some((record, folder)) = cache_file_named(out, FOLDER).zip(fs::canonicalize(out).ok())
+    else {
+        return;
+    };
+    let Some(folder) = folder.to_str() else {
+        return;
+    };
+    if fs::read_to_string(&record).is_ok_and(|recorded| recorded == folder) {
+        return;
+    }
+    let _ = crate::atomic::write_atomically(&record, folder.as_bytes());
+}
+
+/// Removes the cache files of every output folder that no longer exists,
+/// so that the cache folder does not grow with each output folder ever
+/// built (a temporary one per CI run, say). Caches are only ever
+/// optimisations: at worst, a folder made again is read whole once.
+fn remove_caches_of_folders_gone() {
+    let Some(entries) = cache_folder().and_then(|folder| fs::read_dir(folder).ok()) else {
+        return;
+    };
+    let prefix = format!("{FOLDER}-");
+    for entry in entries.flatten() {
+        let record = entry.path();
+        let Some(digest) = entry
+            .file_name()
+            .to_str()
+            .and_then(|name| name.strip_prefix(&prefix))
+            .map(str::to_owned)
+        else {
+            continue;
+        };
+        let gone = fs::read_to_string(&record).is_ok_and(|folder| {
+            fs::symlink_metadata(folder).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
+        });
+        if gone {
+            // The record last: were this stopped midway, the next build
+            // would remove the rest.
+            for name in [STAT, INDEX] {
+                let _ = fs::remove_file(record.with_file_name(format!("{name}-{digest}")));
+            }
+            let _ = fs::remove_file(&record);
+        }
+    }
 }
 
 /// Where the cache file `name` of the output folder `out` is kept, if

@@ -172,3 +172,47 @@ fn a_cache_that_cannot_be_written_is_ignored() {
     assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
     assert!(!unwritable.exists());
 }
+
+/// The names of the files in `cache`, sorted.
+fn cache_names(cache: &Path) -> Vec<String> {
+    let mut names: Vec<String> = cache_files(cache)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_caches_of_output_folders_that_are_gone_are_removed() {
+    let repo = bundled_copy();
+    let cache = TempDir::new().unwrap();
+    let elsewhere = TempDir::new().unwrap();
+    let gone = elsewhere.path().join("out");
+    let output = candor(repo.path())
+        .args(["build", "--out"])
+        .arg(&gone)
+        .env("CANDOR_CACHE_DIR", cache.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    build(repo.path(), cache.path());
+    // Each folder's stat cache, and the record of which folder it is of.
+    let both = cache_names(cache.path());
+    assert_eq!(both.iter().filter(|n| n.starts_with("stat-")).count(), 2);
+    assert_eq!(both.iter().filter(|n| n.starts_with("folder-")).count(), 2);
+
+    // Once one folder is gone, the next build that updates its own cache
+    // removes the other's.
+    fs::remove_dir_all(&gone).unwrap();
+    edit(repo.path(), CASE, "ceased", "stopped");
+    build(repo.path(), cache.path());
+    let left = cache_names(cache.path());
+    let digest = left[0].split_once('-').unwrap().1;
+    assert!(left.iter().all(|n| n.ends_with(digest)), "{left:?}");
+    assert!(left.contains(&format!("stat-{digest}")), "{left:?}");
+    let record = fs::read_to_string(cache.path().join(format!("folder-{digest}"))).unwrap();
+    let out = fs::canonicalize(repo.path().join("out")).unwrap();
+    assert_eq!(Path::new(&record), out);
+    assert_eq!(output_files(repo.path()), fresh_output(repo.path(), build));
+}
