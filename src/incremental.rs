@@ -44,6 +44,7 @@ use crate::load::{self, Repository, TemplateFile};
 use crate::manifest::{self, CaseEntry, CaseView, DocumentEntry, FileEntry, Manifest, Previous};
 use crate::manifest_index::{self, Index, IndexEntry, Recorded};
 use crate::model::{DocumentKind, PrincipleEntry, Visibility};
+use crate::open_folder::OpenFolder;
 use crate::outcome::{Document, Options, Outcome};
 use crate::pipeline::{self, Finished, Scope};
 use crate::render::dependencies::Dependencies;
@@ -223,6 +224,7 @@ fn build_with(
     //
     // The index is read while the inputs' digests are gathered: each
     // leaves a core idle part of the time.
+    let outputs = OpenFolder::open(&out);
     let (inputs, index) = rayon::join(
         || Inputs::of(&repository),
         || stat_cache_enabled.then(|| Index::open(&out)).flatten(),
@@ -235,7 +237,7 @@ fn build_with(
             recorded,
             text: None,
             options,
-            out: &out,
+            outputs: &outputs,
         };
         judge.each(&repository)
     });
@@ -261,7 +263,7 @@ fn build_with(
         recorded: &recorded,
         text,
         options,
-        out: &out,
+        outputs: &outputs,
     };
     let verdicts = (judged && has_previous).then(|| match told_by_index.filter(|_| use_index) {
         Some(verdicts) => judge.told_by_lines(verdicts),
@@ -951,7 +953,8 @@ struct Judge<'a, 'r> {
     recorded: &'a BTreeMap<String, Recorded<'r>>,
     text: Option<&'a str>,
     options: Options,
-    out: &'a Path,
+    /// The output folder, where the files recorded are looked for.
+    outputs: &'a OpenFolder,
 }
 
 impl Judge<'_, '_> {
@@ -964,7 +967,7 @@ impl Judge<'_, '_> {
                 recorded,
                 self.text,
                 self.options,
-                self.out,
+                self.outputs,
             )
         })
     }
@@ -1006,19 +1009,19 @@ fn exact_verdict(
     recorded: &Recorded<'_>,
     text: Option<&str>,
     options: Options,
-    out: &Path,
+    outputs: &OpenFolder,
 ) -> Verdict {
     match recorded {
         Recorded::Line(line, _, view) => {
-            Verdict::Known(inputs.stale(key, view, line, options, out))
+            Verdict::Known(inputs.stale(key, view, line, options, outputs))
         }
         Recorded::Indexed(located) => {
-            if let Some(stale) = inputs.stale_indexed(key, &located.entry, options, out) {
+            if let Some(stale) = inputs.stale_indexed(key, &located.entry, options, outputs) {
                 return Verdict::Known(stale);
             }
             match recorded.line(text) {
                 Some(line) => Verdict::Known(match manifest::parse_line(line) {
-                    Some((_, entry)) => inputs.stale_exactly(key, &entry, options, out),
+                    Some((_, entry)) => inputs.stale_exactly(key, &entry, options, outputs),
                     None => Stale::Case,
                 }),
                 None => Verdict::Unknown,
@@ -1186,13 +1189,13 @@ impl Inputs {
         entry: &CaseView<'_>,
         line: &str,
         options: Options,
-        out: &Path,
+        outputs: &OpenFolder,
     ) -> Stale {
-        if self.plainly_unchanged(key, entry, options, out) {
+        if self.plainly_unchanged(key, entry, options, outputs) {
             return Stale::Nothing;
         }
         match manifest::parse_line(line) {
-            Some((_, entry)) => self.stale_exactly(key, &entry, options, out),
+            Some((_, entry)) => self.stale_exactly(key, &entry, options, outputs),
             None => Stale::Case,
         }
     }
@@ -1226,7 +1229,7 @@ impl Inputs {
         key: &str,
         entry: &CaseView<'_>,
         options: Options,
-        out: &Path,
+        outputs: &OpenFolder,
     ) -> bool {
         let same_approvals = match (self.approvals.get(key), entry.approvals) {
             (None, None) => true,
@@ -1259,10 +1262,10 @@ impl Inputs {
             let expected = expected_files(&entry.id, kind, options);
             let files_in_place = document.files.len() == expected.len()
                 && expected.iter().all(|path| {
-                    document.files.get(path.as_str()).is_some_and(|recorded| {
-                        fs::metadata(out.join(path))
-                            .is_ok_and(|m| m.is_file() && m.len() == recorded.bytes)
-                    })
+                    document
+                        .files
+                        .get(path.as_str())
+                        .is_some_and(|recorded| outputs.file_size(path) == Some(recorded.bytes))
                 });
             same_templates && files_in_place
         })
@@ -1279,7 +1282,7 @@ impl Inputs {
         key: &str,
         entry: &IndexEntry,
         options: Options,
-        out: &Path,
+        outputs: &OpenFolder,
     ) -> Option<Stale> {
         let approvals = self
             .approvals
@@ -1319,10 +1322,7 @@ impl Inputs {
                     files
                         .iter()
                         .find(|file| file.path == *path)
-                        .is_some_and(|recorded| {
-                            fs::metadata(out.join(path))
-                                .is_ok_and(|m| m.is_file() && m.len() == recorded.bytes)
-                        })
+                        .is_some_and(|recorded| outputs.file_size(path) == Some(recorded.bytes))
                 })
         });
         in_place.then_some(Stale::Nothing)
@@ -1330,7 +1330,13 @@ impl Inputs {
 
     /// What of the case with manifest key `key`, recorded as `entry` by
     /// the last build, is out of date, entry parsed whole.
-    fn stale_exactly(&self, key: &str, entry: &CaseEntry, options: Options, out: &Path) -> Stale {
+    fn stale_exactly(
+        &self,
+        key: &str,
+        entry: &CaseEntry,
+        options: Options,
+        outputs: &OpenFolder,
+    ) -> Stale {
         let no_approvals = BTreeMap::new();
         let same_inputs = entry.warnings == 0
             && !entry.public_only
@@ -1359,10 +1365,10 @@ impl Inputs {
             let same_templates = self.templates.get(kind_id) == Some(&document.templates);
             let files_in_place = document.files.len() == expected.len()
                 && expected.iter().all(|path| {
-                    document.files.get(path).is_some_and(|recorded| {
-                        fs::metadata(out.join(path))
-                            .is_ok_and(|m| m.is_file() && m.len() == recorded.bytes)
-                    })
+                    document
+                        .files
+                        .get(path)
+                        .is_some_and(|recorded| outputs.file_size(path) == Some(recorded.bytes))
                 });
             if !(same_templates && files_in_place) {
                 stale.insert(kind_id.clone());

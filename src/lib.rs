@@ -35,6 +35,7 @@ pub mod load;
 pub mod manifest;
 mod manifest_index;
 pub mod model;
+mod open_folder;
 mod outcome;
 mod pipeline;
 pub mod project;
