@@ -17,6 +17,7 @@ use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, Se
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::error::Error;
 use crate::model::{Approval, Case, Pos, Principle, Settings, Spanned};
+use crate::open_folder::OpenFolder;
 use crate::stat_cache::FileStat;
 
 /// Tells, from the repository root, a case file and its stat, the digest
@@ -971,9 +972,25 @@ impl Reader {
         };
         // The digest is known, or made from the text read.
         type Read = (Reader, Option<FileStat>, Option<String>);
+        // A known file is looked up in its folder, held open: see
+        // `open_folder`.
+        let (folders, folder_of) = match known {
+            Some(_) => OpenFolder::of_each(files),
+            None => (Vec::new(), Vec::new()),
+        };
         let read: Vec<Result<Read, Error>> = files
             .par_iter()
-            .map(|file| {
+            .enumerate()
+            .map(|(at, file)| {
+                if let Some((root, known)) = known
+                    && let Some(folder) = folder_of.get(at).and_then(|&i| folders.get(i))
+                    && let Some(name) = file.file_name()
+                    && let Some(stat) = folder.file_stat(Path::new(name))
+                    && stat.size <= limits.max_file_bytes
+                    && let Some(digest) = known(root, file, &stat)
+                {
+                    return Ok((Reader::new(limits), Some(stat), Some(digest)));
+                }
                 let mut own = Reader {
                     within: this.within.clone(),
                     ..Reader::new(limits)
