@@ -978,16 +978,21 @@ impl Reader {
             Some(_) => OpenFolder::of_each(files),
             None => (Vec::new(), Vec::new()),
         };
+        // The digest known of `file` at `stat`, when it is within the limit.
+        let known_digest = |file: &Path, stat: &FileStat| {
+            let (root, known) = known?;
+            (stat.size <= limits.max_file_bytes)
+                .then(|| known(root, file, stat))
+                .flatten()
+        };
         let read: Vec<Result<Read, Error>> = files
             .par_iter()
             .enumerate()
             .map(|(at, file)| {
-                if let Some((root, known)) = known
-                    && let Some(folder) = folder_of.get(at).and_then(|&i| folders.get(i))
+                if let Some(folder) = folder_of.get(at).and_then(|&i| folders.get(i))
                     && let Some(name) = file.file_name()
                     && let Some(stat) = folder.file_stat(Path::new(name))
-                    && stat.size <= limits.max_file_bytes
-                    && let Some(digest) = known(root, file, &stat)
+                    && let Some(digest) = known_digest(file, &stat)
                 {
                     return Ok((Reader::new(limits), Some(stat), Some(digest)));
                 }
@@ -1002,11 +1007,10 @@ impl Reader {
                 // A link's target may change under an unchanged link: a
                 // link is always read.
                 let stat = metadata.is_file().then(|| FileStat::of(&metadata));
-                if let (Some(stat), Some((root, known))) = (&stat, known)
-                    && stat.size <= limits.max_file_bytes
-                    && let Some(digest) = known(root, file, stat)
+                if let Some(stat) = stat
+                    && let Some(digest) = known_digest(file, &stat)
                 {
-                    return Ok((own, Some(*stat), Some(digest)));
+                    return Ok((own, Some(stat), Some(digest)));
                 }
                 let mut digest = None;
                 if let Some(text) = own.read_text_of(file, metadata)? {

@@ -194,11 +194,14 @@ impl Update {
     /// Writes the cache, replacing the old one whole. A cache that cannot
     /// be written is left as it is: the next build reads more.
     pub fn write(&self) {
-        let Some(file) = cache_file(&self.out) else {
+        let Ok(folder) = fs::canonicalize(&self.out) else {
+            return;
+        };
+        let Some(file) = cache_file_of(&folder, STAT) else {
             return;
         };
         let _ = crate::atomic::write_atomically(&file, self.text().as_bytes());
-        record_folder(&self.out);
+        record_folder(&folder);
         remove_caches_of_folders_gone();
     }
 
@@ -284,14 +287,11 @@ pub(crate) const INDEX: &str = "index";
 /// others beside it are of: its canonical path.
 const FOLDER: &str = "folder";
 
-/// Records which output folder the cache files of `out` are of, unless
-/// recorded already or its path is not text.
-fn record_folder(out: &Path) {
-    let Some((record, folder)) = cache_file_named(out, FOLDER).zip(fs::canonicalize(out).ok())
-    else {
-        return;
-    };
-    let Some(folder) = folder.to_str() else {
+/// Records which output folder, by its canonical path `folder`, the cache
+/// files beside the record are of, unless recorded already or its path is
+/// not text.
+fn record_folder(folder: &Path) {
+    let (Some(record), Some(folder)) = (cache_file_of(folder, FOLDER), folder.to_str()) else {
         return;
     };
     if fs::read_to_string(&record).is_ok_and(|recorded| recorded == folder) {
@@ -337,8 +337,13 @@ fn remove_caches_of_folders_gone() {
 /// anywhere: in the cache folder, named by `name` and the digest of the
 /// output folder's canonical path.
 pub(crate) fn cache_file_named(out: &Path, name: &str) -> Option<PathBuf> {
-    let out = fs::canonicalize(out).ok()?;
-    let digest = crate::manifest::digest(out.as_os_str().as_encoded_bytes());
+    cache_file_of(&fs::canonicalize(out).ok()?, name)
+}
+
+/// [`cache_file_named`], of the output folder whose canonical path is
+/// `folder`.
+fn cache_file_of(folder: &Path, name: &str) -> Option<PathBuf> {
+    let digest = crate::manifest::digest(folder.as_os_str().as_encoded_bytes());
     Some(cache_folder()?.join(format!("{name}-{}", &digest[..32])))
 }
 
