@@ -50,7 +50,7 @@ use crate::pipeline::{self, Finished, Scope};
 use crate::render::dependencies::Dependencies;
 use crate::render::{BUILTIN_PREFIX, BUILTIN_TEMPLATES};
 use crate::spill::Spill;
-use crate::stat_cache::{self, StatCache};
+use crate::stat_cache::{self, FileStat, StatCache};
 use crate::write::{Staged, Stager};
 
 /// What [`build_incremental`] produced, ready for [`crate::write_build`].
@@ -291,11 +291,9 @@ fn build_with(
     // Without the manifest's text nothing is written back: every case was
     // skipped, and the manifest stays as it is.
     if let Some(source) = &previous_text {
-        for key in &kept {
-            if let Some(recorded) = recorded.get(*key) {
-                manifest.keep_verbatim((*key).to_owned(), source, recorded.range());
-            }
-        }
+        let lines = in_both(kept.iter().copied(), &recorded)
+            .map(|(key, recorded)| (key.clone(), recorded.range()));
+        manifest.keep_all_verbatim(source, lines);
     }
     let stat_cache = stat_cache.and_then(|cache| {
         let entries = stat_cache_entries(&repository, &inputs);
@@ -728,8 +726,9 @@ fn entries_of_outcome(
 /// and of the documents it keeps, sorted.
 fn unchanged_files(plan: &Plan, recorded: &BTreeMap<String, Recorded<'_>>) -> Vec<PathBuf> {
     let mut files: Vec<&str> = Vec::new();
-    for key in plan.skipped.keys() {
-        files.extend(recorded.get(key).iter().flat_map(|r| r.files()));
+    let skipped = plan.skipped.keys().map(String::as_str);
+    for (_, recorded) in in_both(skipped, recorded) {
+        files.extend(recorded.files());
     }
     for (kinds, entry) in plan.partly.values() {
         for (kind, document) in &entry.documents {
@@ -742,27 +741,38 @@ fn unchanged_files(plan: &Plan, recorded: &BTreeMap<String, Recorded<'_>>) -> Ve
     files.into_iter().map(PathBuf::from).collect()
 }
 
+/// The entries of `map` whose keys are among `keys`, which are in order:
+/// the two walked side by side, each key compared once or twice rather
+/// than looked up (10,000 times in a rebuild of 10,000 cases).
+fn in_both<'m, V>(
+    keys: impl Iterator<Item = &'m str>,
+    map: &'m BTreeMap<String, V>,
+) -> impl Iterator<Item = (&'m String, &'m V)> {
+    let mut entries = map.iter().peekable();
+    keys.filter_map(move |key| {
+        while entries.next_if(|(k, _)| k.as_str() < key).is_some() {}
+        entries.next_if(|(k, _)| k.as_str() == key)
+    })
+}
+
 /// The stat cache's entries for every case file read: its stat and
 /// digest, by manifest key.
 fn stat_cache_entries(
     repository: &Repository,
     inputs: &Inputs,
 ) -> BTreeMap<String, stat_cache::Entry> {
-    repository
-        .case_stats()
-        .iter()
+    let stats: Vec<(&PathBuf, &FileStat)> = repository.case_stats().iter().collect();
+    let entries: Vec<(String, stat_cache::Entry)> = stats
+        .par_iter()
         .filter_map(|(file, stat)| {
             let key = inputs.key(file);
             let digest = inputs.cases.get(&key)?.clone();
-            Some((
-                key,
-                stat_cache::Entry {
-                    stat: *stat,
-                    digest,
-                },
-            ))
+            let stat = **stat;
+            Some((key, stat_cache::Entry { stat, digest }))
         })
-        .collect()
+        .collect();
+    // In file order, which is key order: the map is built in one pass.
+    entries.into_iter().collect()
 }
 
 /// Files an earlier build wrote that this one does not produce: of
@@ -1605,6 +1615,20 @@ fn dependencies_of(name: &str, text: &str) -> Option<Dependencies> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_both_finds_the_keys_the_map_holds() {
+        let map: BTreeMap<String, u8> = [("a", 1), ("b", 2), ("c", 3), ("e", 5)]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        let found: Vec<(&str, u8)> = in_both(["a", "c", "d", "f"].into_iter(), &map)
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect();
+        assert_eq!(found, [("a", 1), ("c", 3)]);
+        assert_eq!(in_both(["0", "e"].into_iter(), &map).count(), 1);
+        assert_eq!(in_both(std::iter::empty(), &map).count(), 0);
+    }
 
     fn user(name: &str, text: &str) -> TemplateFile {
         TemplateFile {

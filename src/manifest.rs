@@ -238,21 +238,26 @@ impl Manifest {
         }
     }
 
-    /// Keeps the entry of the case in `file` as the line of `source`, the
-    /// text of the manifest it was read from, at `range`, to be written
-    /// back as it is.
-    pub(crate) fn keep_verbatim(
+    /// Keeps the entry of each case file of `lines` as its line of
+    /// `source`, the text of the manifest it was read from, at its range,
+    /// to be written back as it is. Fastest with `lines` in file order.
+    pub(crate) fn keep_all_verbatim(
         &mut self,
-        file: String,
         source: &Arc<String>,
-        range: std::ops::Range<usize>,
+        lines: impl Iterator<Item = (String, std::ops::Range<usize>)>,
     ) {
         if !Arc::ptr_eq(&self.source, source) {
             // Lines of another text would be lost: parse those kept so far.
             self.parse_verbatim();
             self.source = source.clone();
         }
-        self.verbatim.insert(file, range);
+        if self.verbatim.is_empty() {
+            // Built whole, in one pass when in order, rather than an
+            // insertion at a time.
+            self.verbatim = lines.collect();
+        } else {
+            self.verbatim.extend(lines);
+        }
     }
 
     /// The case files whose entries are kept as the lines read.
@@ -831,7 +836,7 @@ mod tests {
         for made in ["case-0", "case-3", "case-5"] {
             let mut spliced = Manifest::default();
             for (file, (_, range, _)) in &read.cases {
-                spliced.keep_verbatim(file.clone(), &source, range.clone());
+                spliced.keep_all_verbatim(&source, std::iter::once((file.clone(), range.clone())));
             }
             let file = format!("cases/{made}.yaml");
             let mut changed = entry(made);
@@ -853,7 +858,7 @@ mod tests {
         let mut expected = whole.clone();
         for (file, (_, range, _)) in &read.cases {
             if file != "cases/case-2.yaml" {
-                fewer.keep_verbatim(file.clone(), &source, range.clone());
+                fewer.keep_all_verbatim(&source, std::iter::once((file.clone(), range.clone())));
             }
         }
         expected.cases.remove("cases/case-2.yaml");
@@ -884,7 +889,7 @@ mod tests {
         // Two cases made again as lines, one as an entry, the rest kept.
         let mut mixed = Manifest::default();
         for (file, (_, range, _)) in &read.cases {
-            mixed.keep_verbatim(file.clone(), &source, range.clone());
+            mixed.keep_all_verbatim(&source, std::iter::once((file.clone(), range.clone())));
         }
         let mut expected = whole.clone();
         for (made, warnings) in [("case-0", 2), ("case-3", 3), ("case-4", 4)] {

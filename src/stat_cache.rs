@@ -25,6 +25,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use rayon::prelude::*;
+
 /// The first line of a cache file, before the version and threshold.
 const MAGIC: &str = "candor-stat-cache 1";
 
@@ -237,9 +239,7 @@ fn parse(text: &str) -> Option<(i64, BTreeMap<String, Entry>)> {
         Some((body, check)) => (&text[..body.len() + 1], check),
         None => return None,
     };
-    if check.strip_prefix("end ")? != crate::manifest::digest(body.as_bytes()) {
-        return None;
-    }
+    let check = check.strip_prefix("end ")?;
     let mut lines = body.lines();
     let header = lines.next()?.strip_prefix(MAGIC)?.strip_prefix(' ')?;
     let (version, threshold) = header.split_once(' ')?;
@@ -247,28 +247,42 @@ fn parse(text: &str) -> Option<(i64, BTreeMap<String, Entry>)> {
         return None;
     }
     let threshold: i64 = threshold.parse().ok()?;
-    let mut entries = BTreeMap::new();
-    for line in lines {
-        let mut fields = line.splitn(7, ' ');
-        let stat = FileStat::from_fields(&mut fields)?;
-        let digest = fields.next()?;
-        let key = fields.next()?;
-        let hex = digest.len() == 64
-            && digest
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if !hex || key.is_empty() {
-            return None;
-        }
-        entries.insert(
-            key.to_owned(),
-            Entry {
-                stat,
-                digest: digest.to_owned(),
-            },
-        );
-    }
+    let lines: Vec<&str> = lines.collect();
+    // The lines are parsed on every core while the whole is digested: a
+    // cache that fails its check is thrown away, parsed or not.
+    let (sound, parsed) = rayon::join(
+        || check == crate::manifest::digest(body.as_bytes()),
+        || {
+            lines
+                .par_iter()
+                .map(|line| entry_of_line(line))
+                .collect::<Option<Vec<(String, Entry)>>>()
+        },
+    );
+    // Written in key order, so the map is built in one pass.
+    let entries = parsed.filter(|_| sound)?.into_iter().collect();
     Some((threshold, entries))
+}
+
+/// The key and entry of a line of a cache file; `None` when it is not one
+/// this candor wrote.
+fn entry_of_line(line: &str) -> Option<(String, Entry)> {
+    let mut fields = line.splitn(7, ' ');
+    let stat = FileStat::from_fields(&mut fields)?;
+    let digest = fields.next()?;
+    let key = fields.next()?;
+    let hex = digest.len() == 64
+        && digest
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !hex || key.is_empty() {
+        return None;
+    }
+    let entry = Entry {
+        stat,
+        digest: digest.to_owned(),
+    };
+    Some((key.to_owned(), entry))
 }
 
 /// Where the cache of the output folder `out` is kept, if anywhere.
