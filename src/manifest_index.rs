@@ -34,7 +34,6 @@
 //! holds what candor wrote ([`crate::confine`]).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::ops::Range;
@@ -168,11 +167,17 @@ fn plain(text: &str) -> bool {
     !text.is_empty() && !text.contains(['\t', '\n', '\r'])
 }
 
-/// Whether `field`, cut from a line of an index file at its tabs, is
-/// [`plain`]: the cuts leave only a carriage return to look for, which
-/// is found a word at a time.
+/// Whether `field`, cut at its tabs from a line of an index file that
+/// holds no carriage return ([`plain_line`]), is [`plain`].
 fn plain_field(field: &str) -> bool {
-    !field.is_empty() && !field.as_bytes().contains(&b'\r')
+    !field.is_empty()
+}
+
+/// Whether `line`, a line of an index file, holds no carriage return: the
+/// one character that cutting it at its tabs can leave in a field, looked
+/// for once a line rather than once a field.
+fn plain_line(line: &str) -> bool {
+    !line.as_bytes().contains(&b'\r')
 }
 
 impl IndexEntry {
@@ -264,34 +269,38 @@ impl IndexEntry {
     /// Its line of the index file, after the case file's key and where its
     /// manifest line is.
     fn write_fields(&self, text: &mut String) {
-        // Written into `text` as they are: no field is made on its own.
-        let _ = write!(
-            text,
-            "\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            self.id,
-            self.digest,
-            self.warnings,
-            if self.public_only { "1" } else { "0" },
-            self.settings,
-            self.approvals,
-            self.templates,
-        );
+        let public_only = if self.public_only { "1" } else { "0" };
+        push_field(text, &self.id);
+        push_field(text, &self.digest);
+        push_number(text, self.warnings);
+        for field in [
+            public_only,
+            &self.settings,
+            &self.approvals,
+            &self.templates,
+        ] {
+            push_field(text, field);
+        }
         for list in [&self.principles, &self.updates] {
-            let _ = write!(text, "\t{}", list.len());
+            push_number(text, list.len());
             for (name, digest) in list {
-                let _ = write!(text, "\t{name}\t{digest}");
+                push_field(text, name);
+                push_field(text, digest);
             }
         }
-        let _ = write!(text, "\t{}", self.documents.len());
+        push_number(text, self.documents.len());
         for (kind, files) in &self.documents {
-            let _ = write!(text, "\t{kind}\t{}", files.len());
+            push_field(text, kind);
+            push_number(text, files.len());
             for file in files {
-                let _ = write!(text, "\t{}\t{}", file.path, file.bytes);
+                push_field(text, &file.path);
+                push_number(text, file.bytes);
             }
         }
     }
 
-    /// The entry of an index line's fields after the key and range.
+    /// The entry of an index line's fields after the key and range, cut
+    /// from a [`plain_line`].
     fn parse(fields: &mut std::str::Split<'_, char>) -> Option<IndexEntry> {
         let mut next = || fields.next().filter(|f| plain_field(f)).map(str::to_owned);
         let id = next()?;
@@ -820,11 +829,57 @@ fn piece_of(lines: &[IndexLine<'_>]) -> Option<String> {
         if !plain(file) || !plain(line) {
             return None;
         }
-        let _ = write!(text, "{file}\t{}\t{}\t{line}", range.start, range.end);
+        text.push_str(file);
+        push_number(&mut text, range.start);
+        push_number(&mut text, range.end);
+        push_field(&mut text, line);
         entry.write_fields(&mut text);
         text.push('\n');
     }
     Some(text)
+}
+
+/// Appends a tab and `field` to `text`, a line of an index file.
+fn push_field(text: &mut String, field: &str) {
+    text.push('\t');
+    text.push_str(field);
+}
+
+/// Appends a tab and `number`, in decimal, to `text`, a line of an index
+/// file: digit by digit, as `write!` would, without the formatting
+/// machinery around each of the ten or so numbers of every line.
+fn push_number(text: &mut String, number: impl Into<Number>) {
+    let Number(mut number) = number.into();
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            break;
+        }
+    }
+    text.push('\t');
+    // Only ASCII digits were written.
+    text.extend(digits[start..].iter().map(|&digit| char::from(digit)));
+}
+
+/// A count or size written on an index line: a `usize` or a `u64`, as
+/// `u64`, which holds either whole.
+struct Number(u64);
+
+impl From<u64> for Number {
+    fn from(number: u64) -> Number {
+        Number(number)
+    }
+}
+
+impl From<usize> for Number {
+    fn from(number: usize) -> Number {
+        // No platform Rust supports has a `usize` wider than 64 bits.
+        Number(number as u64)
+    }
 }
 
 /// An index file's text, taken apart.
@@ -888,6 +943,7 @@ fn parse(sections: &Sections<'_>) -> Option<Entries> {
             lines
                 .par_iter()
                 .map(|line| {
+                    plain_line(line).then_some(())?;
                     let mut fields = line.split('\t');
                     let file = fields.next().filter(|f| plain_field(f))?.to_owned();
                     let start: usize = fields.next()?.parse().ok()?;
