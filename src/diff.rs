@@ -143,7 +143,7 @@ pub fn diff_since_approval(
     case: &str,
     options: Options,
 ) -> Result<(DiffOutcome, SignOff), Error> {
-    let (repository, case_id) = crate::open_case(root, case, options)?;
+    let (repository, case_id) = crate::load::open_case(root, case, options.limits)?;
     let Some(loaded) = repository
         .cases
         .iter()
@@ -353,8 +353,8 @@ fn diff_with(
         docx: false,
         ..options
     };
-    let (repository, case_id) = crate::open_case(root, case, options)?;
-    let kinds = crate::document_kinds(&repository);
+    let (repository, case_id) = crate::load::open_case(root, case, options.limits)?;
+    let kinds = crate::validate::document_kind_ids(&repository.settings.value);
     let (outcome, _) = run(&repository, Some((&case_id, None)), Rendering::Bare);
     if outcome.has_errors() {
         return Ok(DiffOutcome {

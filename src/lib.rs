@@ -43,6 +43,7 @@ pub mod redline;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+mod sign_off;
 pub mod signing;
 mod spill;
 pub mod stat_cache;
@@ -61,12 +62,13 @@ pub use error::Error;
 pub use incremental::{Build, Progress, Stage, build_fresh, build_incremental, build_streaming};
 pub use load::{Limits, Repository};
 pub use outcome::{Document, HeldBack, Options, Outcome, Review};
+pub use sign_off::{Approved, Signer, approve};
 pub use validate::policy_digest;
 pub use write::{Drift, WriteSummary, compare, write, write_build};
 
 use std::collections::BTreeSet;
 
-use pipeline::{Rendering, produced_texts, render_case, run, with_html_pages, with_word_documents};
+use pipeline::{Rendering, run, with_html_pages, with_word_documents};
 
 /// Validates the repository `paths` point into and renders every document
 /// in memory, reporting everything found. Writes nothing.
@@ -134,8 +136,8 @@ pub fn build(paths: &[PathBuf], options: Options) -> Result<Outcome, Error> {
 /// case file; `kind` is a document kind's id. An unknown case or kind is a
 /// usage error.
 pub fn render_one(root: &Path, case: &str, kind: &str, options: Options) -> Result<Outcome, Error> {
-    let (repository, case_id) = open_case(root, case, options)?;
-    let known_kinds = document_kinds(&repository);
+    let (repository, case_id) = load::open_case(root, case, options.limits)?;
+    let known_kinds = validate::document_kind_ids(&repository.settings.value);
     if !known_kinds.iter().any(|k| k == kind) {
         let hint = match diagnostic::did_you_mean(kind, known_kinds.iter().map(String::as_str)) {
             Some(near) => format!("did you mean `{near}`?"),
@@ -154,7 +156,7 @@ pub fn trace(
     case: &str,
     options: Options,
 ) -> Result<(Outcome, Option<trace::Trace>), Error> {
-    let (repository, case_id) = open_case(root, case, options)?;
+    let (repository, case_id) = load::open_case(root, case, options.limits)?;
     Ok(run(&repository, Some((&case_id, None)), Rendering::Marked))
 }
 
@@ -166,7 +168,7 @@ pub fn context(
     kind: &str,
     options: Options,
 ) -> Result<(Outcome, Option<serde_json::Value>), Error> {
-    let (repository, case_id) = open_case(root, case, options)?;
+    let (repository, case_id) = load::open_case(root, case, options.limits)?;
     let checked = validate::validate(&repository);
     let Some(document_kind) = checked.documents.iter().find(|k| k.id.as_str() == kind) else {
         let known: Vec<&str> = checked.documents.iter().map(|k| k.id.as_str()).collect();
@@ -299,358 +301,4 @@ pub fn new_case(root: &Path, id: &str) -> Result<PathBuf, Error> {
         )),
         Err(source) => Err(io_error(&target)(source)),
     }
-}
-
-/// A sign-off `candor approve` recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Approved {
-    /// The approval file written.
-    pub file: PathBuf,
-    /// The signature written beside it, when signed.
-    pub signature: Option<PathBuf>,
-    /// Who signed off: the principal of the signing key, or `--by`.
-    pub signer: String,
-    /// The digest of the content approved.
-    pub digest: String,
-    /// The roles whose sign-off the case still lacks.
-    pub still_missing: Vec<String>,
-}
-
-/// Who signs off: named (`--by`), signing with a key (`--key`), or both.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Signer<'a> {
-    /// How they wish to be named; with a key, the principal when absent.
-    pub by: Option<&'a str>,
-    /// The SSH key to sign with: a private key file, or a public key whose
-    /// private half ssh-agent or a hardware key holds.
-    pub key: Option<&'a Path>,
-}
-
-/// Records that `signer` signs off on `case` (an id or a case file) in
-/// `role`: renders the case's documents and writes the digests of them and
-/// of everything that decided them to `cases/<name>.approvals/<role>.yaml`,
-/// replacing an earlier sign-off of that role; with a key, signs that
-/// file's bytes into `<role>.sig` beside it. A case with errors is not
-/// signed off: the outcome says why and nothing is written.
-pub fn approve(
-    root: &Path,
-    case: &str,
-    role: &str,
-    signer: Signer<'_>,
-    options: Options,
-) -> Result<(Outcome, Option<Approved>), Error> {
-    let by = signer.by.map(str::trim).filter(|by| !by.is_empty());
-    if by.is_none() && signer.key.is_none() {
-        return Err(Error::Usage(
-            "say who signs off with --by, such as --by \"Jane Doe <jane@example.com>\", or \
-             sign with --key PATH"
-                .to_owned(),
-        ));
-    }
-    if by.is_some_and(|by| by.chars().any(char::is_control)) {
-        return Err(Error::Usage(
-            "--by may not hold control characters".to_owned(),
-        ));
-    }
-    let (repository, case_id) = open_case(root, case, options)?;
-    let approvals = &repository.settings.value.approvals;
-    let roles: Vec<&str> = approvals.required.iter().map(|r| r.as_str()).collect();
-    if !roles.contains(&role) {
-        let hint = if roles.is_empty() {
-            "candor.yaml requires no sign-off; list the roles under `approvals: required:`"
-                .to_owned()
-        } else {
-            match diagnostic::did_you_mean(role, roles.iter().copied()) {
-                Some(near) => format!("did you mean `{near}`?"),
-                None => format!("the roles are: {}", roles.join(", ")),
-            }
-        };
-        return Err(Error::Usage(format!(
-            "`{role}` is not a role candor.yaml requires to sign off; {hint}"
-        )));
-    }
-    match (&approvals.signers, signer.key) {
-        (Some(signers), None) => {
-            return Err(Error::Usage(format!(
-                "candor.yaml requires signed sign-offs (`approvals.signers: {}`): sign with \
-                 --key PATH, a key listed there",
-                signers.value
-            )));
-        }
-        (None, Some(_)) => {
-            return Err(Error::Usage(
-                "--key needs `approvals.signers` in candor.yaml: the allowed signers file \
-                 that says whose key it is and what they may sign"
-                    .to_owned(),
-            ));
-        }
-        _ => {}
-    }
-    let checked = validate::validate(&repository);
-    let (renderer, template_diagnostics) = render::Renderer::new(&repository.templates);
-    let mut outcome = Outcome {
-        root: repository.root.clone(),
-        ..Outcome::default()
-    };
-    let found = checked.cases.iter().find(|c| c.case.id.as_str() == case_id);
-    outcome.diagnostics = checked
-        .diagnostics
-        .iter()
-        .chain(&template_diagnostics)
-        .filter(|d| {
-            found.is_none_or(|c| d.file.as_deref() == Some(c.file))
-                || d.is_error()
-                || d.code == Code::ApprovalPolicyChanged
-        })
-        .cloned()
-        .collect();
-    // What is wrong with a sign-off (the one being replaced, or another
-    // that does not count) is for `check` to say; it does not stop this one.
-    outcome.diagnostics.retain(|d| !is_sign_off_error(d.code));
-    let Some(found) = found.filter(|_| !outcome.has_errors()) else {
-        return Ok((outcome, None));
-    };
-    match *found.case.status {
-        model::Status::Draft => {
-            return Err(Error::Usage(format!(
-                "`{case_id}` is a draft; set `status: review` when it is ready for sign-off"
-            )));
-        }
-        model::Status::Withdrawn => {
-            return Err(Error::Usage(format!(
-                "`{case_id}` is withdrawn; there is nothing to sign off"
-            )));
-        }
-        _ => {}
-    }
-    let key = match signer.key {
-        Some(path) => Some(signing_key(&repository, path, role)?),
-        None => None,
-    };
-    let identity = match &key {
-        Some(key) => validate::Identity::signed(&key.principal, &key.fingerprint),
-        None => validate::Identity::named(by.unwrap_or_default()),
-    };
-    let counted = || {
-        found
-            .sign_offs
-            .iter()
-            .filter(|s| !s.under_other_policy && s.loaded.value.role.as_str() != role)
-    };
-    if let Some(other) = counted().find(|s| s.identity.same_as(&identity)) {
-        return Err(Error::Usage(format!(
-            "{} already signed off on `{case_id}` as `{}`; one person, or one key, cannot \
-             fill two roles",
-            identity.shown, other.loaded.value.role.value
-        )));
-    }
-    // Rendering may still find errors: a template failing, a leak.
-    let rendered = render_case(
-        &checked,
-        &renderer,
-        found,
-        &|kind| kind.produced_for(found.case),
-        false,
-    );
-    outcome.diagnostics.extend(rendered.diagnostics);
-    repository.attach_source_lines(&mut outcome.diagnostics);
-    diagnostic::sort(&mut outcome.diagnostics);
-    if outcome.has_errors() {
-        return Ok((outcome, None));
-    }
-    let texts = produced_texts(&checked, &renderer, found, &rendered.documents);
-    let record = approval::Record::of(&checked, found, &texts);
-    let file = load::approvals_folder(found.file).join(format!("{role}.yaml"));
-    let signer_name = match &key {
-        Some(key) => key.principal.clone(),
-        None => by.unwrap_or_default().to_owned(),
-    };
-    let policy = validate::policy_digest(approvals);
-    let text = record.approval_file(&approval::Header {
-        case_id: &case_id,
-        role,
-        by: by.unwrap_or(&signer_name),
-        principal: key.as_ref().map(|k| k.principal.as_str()),
-        at: &model::Timestamp::now(),
-        policy: &policy,
-    });
-    let signature_file = file.with_extension("sig");
-    let signature = match &key {
-        Some(key) => Some(sign_approval(key, text.as_bytes())?),
-        None => None,
-    };
-    atomic::write_atomically(&file, text.as_bytes())?;
-    match &signature {
-        Some(armored) => atomic::write_atomically(&signature_file, armored.as_bytes())?,
-        None => match std::fs::remove_file(&signature_file) {
-            Ok(()) => {}
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => {
-                return Err(Error::Io {
-                    path: signature_file,
-                    source,
-                });
-            }
-        },
-    }
-    let approved_roles: BTreeSet<String> = counted()
-        .filter(|s| approval::Record::recorded_in(&s.loaded.value) == record)
-        .map(|s| s.loaded.value.role.to_string())
-        .chain(std::iter::once(role.to_owned()))
-        .collect();
-    let still_missing = roles
-        .iter()
-        .filter(|r| !approved_roles.contains(**r))
-        .map(|r| (*r).to_owned())
-        .collect();
-    Ok((
-        outcome,
-        Some(Approved {
-            file,
-            signature: signature.map(|_| signature_file),
-            signer: signer_name,
-            digest: record.digest(),
-            still_missing,
-        }),
-    ))
-}
-
-/// Whether `code` says a sign-off does not count for reasons of its own.
-fn is_sign_off_error(code: Code) -> bool {
-    matches!(
-        code,
-        Code::SignatureMissing
-            | Code::SignatureInvalid
-            | Code::SignerUnknown
-            | Code::SignerNotAuthorised
-            | Code::SameApprover
-    )
-}
-
-/// The key a sign-off is signed with, and whose it is.
-struct SigningKey<'a> {
-    path: &'a Path,
-    principal: String,
-    fingerprint: String,
-    signers: signing::AllowedSigners,
-}
-
-/// The key at `path`, with the principal its allowed signers entry gives it
-/// that may sign as `role`; a usage error when there is none.
-fn signing_key<'a>(
-    repository: &Repository,
-    path: &'a Path,
-    role: &str,
-) -> Result<SigningKey<'a>, Error> {
-    let public = signing::public_key_of(path).map_err(|e| Error::Usage(e.0))?;
-    let fingerprint = public.fingerprint(ssh_key::HashAlg::Sha256).to_string();
-    let text = repository
-        .allowed_signers
-        .as_ref()
-        .map_or("", |loaded| loaded.value.as_str());
-    let (signers, _) = signing::AllowedSigners::parse(text);
-    let mut principals: Vec<String> = Vec::new();
-    for entry in signers.entries_for(&public) {
-        for principal in entry.literal_principals() {
-            if !principals.iter().any(|p| p == principal) {
-                principals.push(principal.to_owned());
-            }
-        }
-    }
-    let approvals = &repository.settings.value.approvals;
-    let signers_file = approvals
-        .signers
-        .as_ref()
-        .map_or_else(String::new, |s| s.value.clone());
-    if principals.is_empty() {
-        return Err(Error::Usage(format!(
-            "the key {fingerprint} ({}) is not in the allowed signers file {signers_file}; \
-             add it there, under its owner's address, in a reviewed change",
-            path.display()
-        )));
-    }
-    let Some(principal) = principals
-        .iter()
-        .find(|p| validate::may_sign(approvals, role, p))
-    else {
-        return Err(Error::Usage(format!(
-            "the key {fingerprint} belongs to {}, who may not sign as `{role}`: \
-             `approvals.roles.{role}` in candor.yaml does not list them",
-            principals.join(", ")
-        )));
-    };
-    Ok(SigningKey {
-        path,
-        principal: principal.clone(),
-        fingerprint,
-        signers,
-    })
-}
-
-/// Signs `message` with `key`, and checks the signature as `candor check`
-/// will, so a key that signs as someone else is caught now.
-fn sign_approval(key: &SigningKey<'_>, message: &[u8]) -> Result<String, Error> {
-    let armored = signing::sign(key.path, message).map_err(|e| Error::Usage(e.0))?;
-    match signing::verify(message, &armored, &key.principal, &key.signers) {
-        Ok(verified) if verified.fingerprint == key.fingerprint => Ok(armored),
-        _ => Err(Error::Usage(format!(
-            "the signature made with {} does not verify as {}'s; is it the key that \
-             allowed signers lists?",
-            key.path.display(),
-            key.principal
-        ))),
-    }
-}
-
-/// The ids of the document kinds a repository renders.
-fn document_kinds(repository: &Repository) -> Vec<String> {
-    let mut kinds: Vec<String> = model::DocumentKind::built_in()
-        .iter()
-        .map(|k| k.id.to_string())
-        .collect();
-    for kind in &repository.settings.value.documents {
-        if !kinds.contains(&kind.id.to_string()) {
-            kinds.push(kind.id.to_string());
-        }
-    }
-    kinds
-}
-
-/// Reads the repository holding `case` (a case id, or the path of a case
-/// file) and returns it with the case's id. A case that does not exist is
-/// a usage error; one that exists but does not load is left to its
-/// diagnostics, with an empty id.
-fn open_case(root: &Path, case: &str, options: Options) -> Result<(Repository, String), Error> {
-    let as_path = Path::new(case);
-    let looks_like_path = case.ends_with(".yaml") || case.ends_with(".yml") || case.contains('/');
-    if looks_like_path {
-        if !as_path.is_file() {
-            return Err(Error::Usage(format!("no case file at `{case}`")));
-        }
-        let repository = load::open(&[as_path.to_path_buf()], options.limits)?;
-        let case_id = repository
-            .cases
-            .first()
-            .map(|loaded| loaded.value.id.to_string())
-            .unwrap_or_default();
-        return Ok((repository, case_id));
-    }
-    let repository = load::open(&[root.to_path_buf()], options.limits)?;
-    let known: Vec<&str> = repository
-        .cases
-        .iter()
-        .map(|c| c.value.id.as_str())
-        .collect();
-    if known.contains(&case) {
-        return Ok((repository, case.to_owned()));
-    }
-    if repository.diagnostics.iter().any(Diagnostic::is_error) {
-        return Ok((repository, String::new()));
-    }
-    let hint = match diagnostic::did_you_mean(case, known.iter().copied()) {
-        Some(near) => format!("; did you mean `{near}`?"),
-        None if known.is_empty() => " (this repository has no cases)".to_owned(),
-        None => format!("; the cases are: {}", known.join(", ")),
-    };
-    Err(Error::Usage(format!("no case has the id `{case}`{hint}")))
 }

@@ -2824,6 +2824,49 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     }
 }
 
+/// Reads the repository holding `case` (a case id, or the path of a case
+/// file) and returns it with the case's id. A case that does not exist is
+/// a usage error; one that exists but does not load is left to its
+/// diagnostics, with an empty id.
+pub(crate) fn open_case(
+    root: &Path,
+    case: &str,
+    limits: Limits,
+) -> Result<(Repository, String), Error> {
+    let as_path = Path::new(case);
+    let looks_like_path = case.ends_with(".yaml") || case.ends_with(".yml") || case.contains('/');
+    if looks_like_path {
+        if !as_path.is_file() {
+            return Err(Error::Usage(format!("no case file at `{case}`")));
+        }
+        let repository = open(&[as_path.to_path_buf()], limits)?;
+        let case_id = repository
+            .cases
+            .first()
+            .map(|loaded| loaded.value.id.to_string())
+            .unwrap_or_default();
+        return Ok((repository, case_id));
+    }
+    let repository = open(&[root.to_path_buf()], limits)?;
+    let known: Vec<&str> = repository
+        .cases
+        .iter()
+        .map(|c| c.value.id.as_str())
+        .collect();
+    if known.contains(&case) {
+        return Ok((repository, case.to_owned()));
+    }
+    if repository.diagnostics.iter().any(Diagnostic::is_error) {
+        return Ok((repository, String::new()));
+    }
+    let hint = match did_you_mean(case, known.iter().copied()) {
+        Some(near) => format!("; did you mean `{near}`?"),
+        None if known.is_empty() => " (this repository has no cases)".to_owned(),
+        None => format!("; the cases are: {}", known.join(", ")),
+    };
+    Err(Error::Usage(format!("no case has the id `{case}`{hint}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

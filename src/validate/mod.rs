@@ -271,6 +271,15 @@ pub fn document_kinds(settings: &crate::model::Settings) -> Vec<DocumentKind> {
     documents
 }
 
+/// The ids of the document kinds a repository with `settings` renders,
+/// in the order [`document_kinds`] gives them.
+pub(crate) fn document_kind_ids(settings: &crate::model::Settings) -> Vec<String> {
+    document_kinds(settings)
+        .iter()
+        .map(|kind| kind.id.value.to_string())
+        .collect()
+}
+
 /// The rules of `kind`'s regulation applied to `case`, for a document of
 /// that kind requested explicitly from a case that does not produce it.
 pub fn regulatory_diagnostics(case: &CheckedCase<'_>, kind: &DocumentKind) -> Vec<Diagnostic> {
