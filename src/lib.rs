@@ -47,6 +47,7 @@ mod sign_off;
 pub mod signing;
 mod spill;
 pub mod stat_cache;
+mod template_sources;
 pub mod trace;
 pub mod validate;
 pub mod write;
@@ -62,7 +63,9 @@ pub use error::Error;
 pub use incremental::{Build, Progress, Stage, build_fresh, build_incremental, build_streaming};
 pub use load::{Limits, Repository};
 pub use outcome::{Document, HeldBack, Options, Outcome, Review};
+pub use scaffold::new_case;
 pub use sign_off::{Approved, Signer, approve};
+pub use template_sources::{TemplateSource, eject_template, templates};
 pub use validate::policy_digest;
 pub use write::{Drift, WriteSummary, compare, write, write_build};
 
@@ -204,101 +207,4 @@ pub fn context(
         outcome.diagnostics.clear();
     }
     Ok((outcome, json))
-}
-
-/// Where a template comes from.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct TemplateSource {
-    /// The name documents refer to it by.
-    pub name: String,
-    /// The user's file, when the user has one of this name.
-    pub user_file: Option<PathBuf>,
-    /// Whether candor has a built-in template of this name.
-    pub built_in: bool,
-}
-
-/// Every template a repository can use: built-in, the user's, and which
-/// user templates replace a built-in.
-pub fn templates(root: &Path, options: Options) -> Result<Vec<TemplateSource>, Error> {
-    let repository = load::open(&[root.to_path_buf()], options.limits)?;
-    let mut sources: Vec<TemplateSource> = render::BUILTIN_TEMPLATES
-        .iter()
-        .map(|(name, _)| TemplateSource {
-            name: (*name).to_owned(),
-            user_file: None,
-            built_in: true,
-        })
-        .collect();
-    for template in &repository.templates {
-        match sources.iter_mut().find(|s| s.name == template.name) {
-            Some(source) => source.user_file = Some(template.file.clone()),
-            None => sources.push(TemplateSource {
-                name: template.name.clone(),
-                user_file: Some(template.file.clone()),
-                built_in: false,
-            }),
-        }
-    }
-    sources.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(sources)
-}
-
-/// Copies the built-in template `name` into the repository's `templates/`
-/// folder, to be customised there. Refuses to overwrite a file.
-pub fn eject_template(root: &Path, name: &str) -> Result<PathBuf, Error> {
-    let Some((_, text)) = render::BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == name) else {
-        let known: Vec<&str> = render::BUILTIN_TEMPLATES.iter().map(|(n, _)| *n).collect();
-        return Err(Error::Usage(format!(
-            "no built-in template `{name}`; the built-in templates are: {}",
-            known.join(", ")
-        )));
-    };
-    let root = load::find_root(root).unwrap_or_else(|| root.to_path_buf());
-    let folder = root.join("templates");
-    let target = folder.join(name);
-    if target.exists() {
-        return Err(Error::Usage(format!(
-            "{} already exists; remove it first to eject the built-in again",
-            target.display()
-        )));
-    }
-    std::fs::create_dir_all(&folder).map_err(|source| Error::Io {
-        path: folder.clone(),
-        source,
-    })?;
-    std::fs::write(&target, text).map_err(|source| Error::Io {
-        path: target.clone(),
-        source,
-    })?;
-    Ok(target)
-}
-
-/// Writes `cases/<id>.yaml` in the repository at `root`: a skeleton of a
-/// case with every section and a placeholder for every value to write.
-/// Refuses an invalid id, and never overwrites a file.
-pub fn new_case(root: &Path, id: &str) -> Result<PathBuf, Error> {
-    let id = model::Id::parse(id).map_err(Error::Usage)?;
-    // Outside any repository, the folder given becomes one.
-    let root = load::find_root(root).unwrap_or_else(|| root.to_path_buf());
-    let folder = root.join("cases");
-    let target = folder.join(format!("{id}.yaml"));
-    let io_error = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
-    std::fs::create_dir_all(&folder).map_err(io_error(&folder))?;
-    let text = scaffold::case_skeleton(&id, scaffold::today());
-    // `create_new`, so a case written meanwhile is never replaced.
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&target)
-        .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()));
-    match written {
-        Ok(()) => Ok(target),
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::Usage(
-            format!("{} already exists; choose another id", target.display()),
-        )),
-        Err(source) => Err(io_error(&target)(source)),
-    }
 }

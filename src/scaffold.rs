@@ -1,4 +1,4 @@
-//! The skeleton `candor new` writes: a case with every section, a comment
+//! `candor new`: the skeleton it writes, a case with every section, a comment
 //! saying what each field is for, and `TODO` placeholders that `candor
 //! check` reports one by one until someone writes the real text.
 //!
@@ -6,8 +6,42 @@
 //! placeholders are the only thing between it and a clean check: filling
 //! them in is the whole job.
 
+use std::path::{Path, PathBuf};
+
 use crate::calendar::Day;
+use crate::error::Error;
+use crate::load;
 use crate::model::{Date, Id};
+
+/// Writes `cases/<id>.yaml` in the repository at `root`: a skeleton of a
+/// case with every section and a placeholder for every value to write.
+/// Refuses an invalid id, and never overwrites a file.
+pub fn new_case(root: &Path, id: &str) -> Result<PathBuf, Error> {
+    let id = Id::parse(id).map_err(Error::Usage)?;
+    // Outside any repository, the folder given becomes one.
+    let root = load::find_root(root).unwrap_or_else(|| root.to_path_buf());
+    let folder = root.join("cases");
+    let target = folder.join(format!("{id}.yaml"));
+    let io_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    std::fs::create_dir_all(&folder).map_err(io_error(&folder))?;
+    let text = case_skeleton(&id, today());
+    // `create_new`, so a case written meanwhile is never replaced.
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&target)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()));
+    match written {
+        Ok(()) => Ok(target),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::Usage(
+            format!("{} already exists; choose another id", target.display()),
+        )),
+        Err(source) => Err(io_error(&target)(source)),
+    }
+}
 
 /// The case file for a new case `id`, dated `today`.
 pub fn case_skeleton(id: &Id, today: Date) -> String {
