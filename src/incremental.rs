@@ -320,7 +320,6 @@ fn build_with(
             manifest.add_line(key, line);
         }
     }
-    // The entries made as lines, read back: what they name.
     let made_lines: Vec<(&str, &str)> = manifest.made_lines().collect();
     let made_views: Vec<Option<(String, CaseView<'_>)>> = made_lines
         .par_iter()
@@ -338,7 +337,7 @@ fn build_with(
     let manifest_index = if !stat_cache_enabled {
         None
     } else if manifest_changed {
-        written_index(&manifest, &made_views, &recorded)
+        written_index(&manifest, &recorded)
     } else if !(use_index && settled) {
         read_index(&recorded, read_at)
     } else {
@@ -840,7 +839,6 @@ fn let_go(mut repository: Repository) {
 /// cannot be indexed.
 fn written_index(
     manifest: &Manifest,
-    made_views: &[Option<(String, CaseView<'_>)>],
     recorded: &BTreeMap<String, Recorded<'_>>,
 ) -> Option<manifest_index::Update> {
     let kept: Vec<&str> = manifest
@@ -852,7 +850,10 @@ fn written_index(
         .map(|file| {
             let recorded = recorded.get(*file)?;
             let entry = recorded.index_entry()?;
-            Some(((*file).to_owned(), (Some(recorded.line_digest()), entry)))
+            Some((
+                (*file).to_owned(),
+                (Some(recorded.line_digest()), Some(entry)),
+            ))
         })
         .collect();
     let made: Option<Vec<(String, manifest_index::Unplaced)>> = manifest
@@ -860,21 +861,18 @@ fn written_index(
         .par_iter()
         .map(|(file, entry)| {
             let indexed = IndexEntry::of_entry(entry)?;
-            Some((file.clone(), (None, Arc::new(indexed))))
+            Some((file.clone(), (None, Some(Arc::new(indexed)))))
         })
         .collect();
-    let made_as_lines: Option<Vec<(String, manifest_index::Unplaced)>> = made_views
-        .par_iter()
-        .map(|made| {
-            let (file, view) = made.as_ref()?;
-            let indexed = IndexEntry::of_view(view)?;
-            Some((file.clone(), (None, Arc::new(indexed))))
-        })
-        .collect();
+    // Entries made as lines are read from their lines as the index is
+    // written.
+    let made_as_lines = manifest
+        .made_lines()
+        .map(|(file, _)| (file.to_owned(), (None, None)));
     let entries = kept?
         .into_iter()
         .chain(made?)
-        .chain(made_as_lines?)
+        .chain(made_as_lines)
         .collect();
     Some(manifest_index::Update::written(entries))
 }

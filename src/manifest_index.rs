@@ -63,8 +63,12 @@ const WRITTEN: i64 = 0;
 pub(crate) type Entries = BTreeMap<String, Located>;
 
 /// A case's entry in a manifest not yet written: the digest of its line
-/// when the line is carried over from the manifest read, and its entry.
-pub(crate) type Unplaced = (Option<String>, Arc<IndexEntry>);
+/// when the line is carried over from the manifest read, and its entry,
+/// or `None` when it is to be read from the line as the index is written
+/// (the line made by this build as the case finished). Made then, a
+/// window of lines at a time, the entries of ten thousand lines are never
+/// held at once, at the end of a build, when its memory is highest.
+pub(crate) type Unplaced = (Option<String>, Option<Arc<IndexEntry>>);
 
 /// A case's entry, with where its line is in the manifest and what it
 /// holds.
@@ -646,7 +650,9 @@ fn begin_settled(
         .checked_sub(racy_margin(&stat))
         .map(stat_cache::nanos_since_epoch)?;
     (stat.mtime < threshold).then_some(())?;
-    begin_index(file, threshold, Some(stat), &index_lines(entries))
+    let lines = index_lines(entries);
+    let piece = |positions: Range<usize>| piece_of(lines.get(positions)?);
+    begin_index(file, threshold, Some(stat), lines.len(), &piece)
 }
 
 /// The index lines of `entries`, each case's as it was read.
@@ -682,28 +688,41 @@ fn begin_written(
     {
         return None;
     }
-    // The digests of the lines made now, on every core.
-    let made: Vec<Option<String>> = placed
-        .par_iter()
-        .zip(&entries)
-        .map(|((_, _, text), (_, (carried, _)))| {
-            carried.is_none().then(|| manifest::digest(text.as_bytes()))
-        })
-        .collect();
-    let lines: Option<Vec<IndexLine<'_>>> = placed
-        .iter()
-        .zip(&entries)
-        .zip(&made)
-        .map(|(((file, range, _), (_, (carried, entry))), made)| {
-            Some(IndexLine {
-                file,
-                range: range.clone(),
-                line: carried.as_ref().or(made.as_ref())?,
-                entry,
+    let piece = |positions: Range<usize>| {
+        let mut made: Vec<(String, Option<IndexEntry>)> = Vec::new();
+        for position in positions.clone() {
+            let (_, _, text) = placed.get(position)?;
+            let (_, (carried, entry)) = entries.get(position)?;
+            let digest = carried.is_none().then(|| manifest::digest(text.as_bytes()));
+            let from_line = match entry {
+                Some(_) => None,
+                None => Some(of_line(text)?),
+            };
+            made.push((digest.unwrap_or_default(), from_line));
+        }
+        let lines: Option<Vec<IndexLine<'_>>> = positions
+            .zip(&made)
+            .map(|(position, (digest, from_line))| {
+                let (file, range, _) = placed.get(position)?;
+                let (_, (carried, entry)) = entries.get(position)?;
+                Some(IndexLine {
+                    file,
+                    range: range.clone(),
+                    line: carried.as_deref().unwrap_or(digest),
+                    entry: entry.as_deref().or(from_line.as_ref())?,
+                })
             })
-        })
-        .collect();
-    begin_index(file, WRITTEN, None, &lines?)
+            .collect();
+        piece_of(&lines?)
+    };
+    begin_index(file, WRITTEN, None, placed.len(), &piece)
+}
+
+/// The index entry of a manifest line; `None` when it is no line of a
+/// manifest, or a name in it cannot be indexed.
+fn of_line(line: &str) -> Option<IndexEntry> {
+    let (_, view) = manifest::view_of_line(line)?;
+    IndexEntry::of_view(&view)
 }
 
 /// How long before the index records the manifest's stat the manifest
@@ -739,18 +758,20 @@ const LINES_A_PIECE: usize = 512;
 /// a build, when its memory is highest.
 const PIECES_AT_ONCE: usize = 4;
 
-/// Begins at `file` an index of `lines`, to be sealed with the manifest's
-/// stat, `stat` or the one taken once the manifest is written; `None` when
-/// it cannot be written, or a case file's name cannot be written on an
-/// index line.
+/// Begins at `file` an index of `count` lines, made a piece at a time by
+/// `piece` from their positions, to be sealed with the manifest's stat,
+/// `stat` or the one taken once the manifest is written; `None` when it
+/// cannot be written, or a case file's name cannot be written on an index
+/// line.
 fn begin_index(
     file: &Path,
     threshold: i64,
     stat: Option<FileStat>,
-    lines: &[IndexLine<'_>],
+    count: usize,
+    piece: &(dyn Fn(Range<usize>) -> Option<String> + Sync),
 ) -> Option<Pending> {
     let mut replacement = crate::atomic::Replacement::begin(file).ok()?;
-    let check = write_lines(threshold, lines, replacement.file()).ok()?;
+    let check = write_lines(threshold, count, piece, replacement.file()).ok()?;
     Some(Pending {
         replacement,
         check,
@@ -758,12 +779,15 @@ fn begin_index(
     })
 }
 
-/// Writes the first line of an index file and its `lines` to `out`, a
-/// piece at a time; returns the digest of all written, for the seal. An
-/// error when a case file's name cannot be written on an index line.
+/// Writes the first line of an index file and its `count` lines to `out`,
+/// a piece at a time, each piece's text made by `piece` from the
+/// positions of its lines, `None` when a case file's name cannot be
+/// written on an index line; returns the digest of all written, for the
+/// seal.
 fn write_lines(
     threshold: i64,
-    lines: &[IndexLine<'_>],
+    count: usize,
+    piece: &(dyn Fn(Range<usize>) -> Option<String> + Sync),
     out: &mut (dyn io::Write + Send),
 ) -> io::Result<manifest::Digester> {
     let header = format!("{MAGIC} {} {threshold}\n", manifest::CANDOR_VERSION);
@@ -780,14 +804,19 @@ fn write_lines(
         Ok(())
     };
     // Each window of pieces is digested and written while the next is made.
+    let window = LINES_A_PIECE * PIECES_AT_ONCE;
     let mut made: Vec<String> = Vec::new();
-    for window in lines.chunks(LINES_A_PIECE * PIECES_AT_ONCE) {
+    for start in (0..count).step_by(window) {
+        let pieces: Vec<Range<usize>> = (start..count.min(start + window))
+            .step_by(LINES_A_PIECE)
+            .map(|from| from..count.min(from + LINES_A_PIECE))
+            .collect();
         let (written, pieces) = rayon::join(
             || write_pieces(&made),
             || {
-                window
-                    .par_chunks(LINES_A_PIECE)
-                    .map(piece_of)
+                pieces
+                    .into_par_iter()
+                    .map(piece)
                     .collect::<Option<Vec<String>>>()
             },
         );
@@ -1018,7 +1047,9 @@ mod tests {
 
     fn written(entries: &Entries) -> String {
         let mut text = Vec::new();
-        let check = write_lines(99, &index_lines(entries), &mut text).unwrap();
+        let lines = index_lines(entries);
+        let piece = |positions: Range<usize>| piece_of(lines.get(positions)?);
+        let check = write_lines(99, lines.len(), &piece, &mut text).unwrap();
         write_seal(check, &stat(), &mut text).unwrap();
         String::from_utf8(text).unwrap()
     }
