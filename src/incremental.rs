@@ -320,6 +320,7 @@ fn build_with(
             manifest.add_line(key, line);
         }
     }
+    // The entries made as lines, read back: what they name.
     let made_lines: Vec<(&str, &str)> = manifest.made_lines().collect();
     let made_views: Vec<Option<(String, CaseView<'_>)>> = made_lines
         .par_iter()

@@ -689,29 +689,36 @@ fn begin_written(
         return None;
     }
     let piece = |positions: Range<usize>| {
-        let mut made: Vec<(String, Option<IndexEntry>)> = Vec::new();
-        for position in positions.clone() {
-            let (_, _, text) = placed.get(position)?;
-            let (_, (carried, entry)) = entries.get(position)?;
-            let digest = carried.is_none().then(|| manifest::digest(text.as_bytes()));
-            let from_line = match entry {
-                Some(_) => None,
-                None => Some(of_line(text)?),
-            };
-            made.push((digest.unwrap_or_default(), from_line));
-        }
-        let lines: Option<Vec<IndexLine<'_>>> = positions
-            .zip(&made)
-            .map(|(position, (digest, from_line))| {
-                let (file, range, _) = placed.get(position)?;
-                let (_, (carried, entry)) = entries.get(position)?;
-                Some(IndexLine {
-                    file,
-                    range: range.clone(),
-                    line: carried.as_deref().unwrap_or(digest),
-                    entry: entry.as_deref().or(from_line.as_ref())?,
-                })
+        let placed = placed.get(positions.clone())?;
+        let entries = entries.get(positions)?;
+        // What the lines made by this build give: their digests, and their
+        // entries when the build did not keep them.
+        let made: Vec<(Option<String>, Option<IndexEntry>)> = placed
+            .iter()
+            .zip(entries)
+            .map(|((_, _, text), (_, (carried, entry)))| {
+                let digest = carried.is_none().then(|| manifest::digest(text.as_bytes()));
+                let from_line = match entry {
+                    Some(_) => None,
+                    None => Some(of_line(text)?),
+                };
+                Some((digest, from_line))
             })
+            .collect::<Option<_>>()?;
+        let lines: Option<Vec<IndexLine<'_>>> = placed
+            .iter()
+            .zip(entries)
+            .zip(&made)
+            .map(
+                |(((file, range, _), (_, (carried, entry))), (digest, from_line))| {
+                    Some(IndexLine {
+                        file,
+                        range: range.clone(),
+                        line: carried.as_ref().or(digest.as_ref())?,
+                        entry: entry.as_deref().or(from_line.as_ref())?,
+                    })
+                },
+            )
             .collect();
         piece_of(&lines?)
     };
